@@ -1,0 +1,55 @@
+# Thin wrapper over CMake + Ninja, as DuckDB and Kuzu do.
+# Every target that needs packages runs scripts/install-deps first.
+.PHONY: all release debug tsan test unit-test logic-test fuzz-smoke format format-check tidy bench run deps clean
+
+JOBS ?= $(shell nproc)
+GEN := -G Ninja
+RELEASE_DIR := build/release
+DEBUG_DIR := build/debug
+TSAN_DIR := build/tsan
+FUZZ_DIR := build/fuzz
+
+all: release
+
+deps:
+	@scripts/install-deps
+
+release: deps
+	@cmake -S . -B $(RELEASE_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+debug: deps
+	@cmake -S . -B $(DEBUG_DIR) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=address -DTRIBUTARY_BENCH=OFF >/dev/null
+	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+# Builds with ThreadSanitizer and runs the concurrency tests (label "concurrency").
+tsan: deps
+	@cmake -S . -B $(TSAN_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_SANITIZE=thread -DTRIBUTARY_BENCH=OFF >/dev/null
+	@cmake --build $(TSAN_DIR) -j $(JOBS)
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest -L concurrency --output-on-failure
+
+# Every test: unit, concurrency, property-based, logic, fuzz smoke, end-to-end.
+test: release
+	@cd $(RELEASE_DIR) && ctest --output-on-failure -j $(JOBS)
+
+fuzz-smoke: deps
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS)
+
+bench: release
+	@for b in $(RELEASE_DIR)/bench/*/bench_*; do [ -x "$$b" ] && echo "== $$b" && "$$b"; done
+
+run: release
+	@$(RELEASE_DIR)/src/main/tributary serve
+
+format:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+tidy: release
+	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(RELEASE_DIR) --quiet
+
+clean:
+	@rm -rf build
