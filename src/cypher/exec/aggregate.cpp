@@ -1,0 +1,288 @@
+// Materialising operators: Aggregate (grouping + aggregate functions) and
+// OrderBy (stable sort in Cypher's orderability).
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cypher/errors.hpp"
+#include "cypher/exec/operator_base.hpp"
+
+namespace tributary::cypher::exec {
+namespace {
+
+/// Running state of one aggregation in one group.
+struct AggState {
+  int64_t count = 0;
+  Value value;                  // sum / min / max
+  double sum_d = 0, sum_sq = 0;  // avg, stDev
+  bool all_int = true;
+  Value::List items;            // collect, percentiles
+  std::unordered_set<Value, ValueHash, ValueEquivalent> distinct;
+};
+
+void ExpectNumeric(const Value& v, const char* fn) {
+  if (!v.IsNumber()) {
+    throw CypherTypeError("InvalidArgumentType",
+                          std::string(fn) + "() expects numbers, got " + TypeName(v));
+  }
+}
+
+void Update(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& ctx) {
+  if (spec.kind == AggregateKind::kCountStar) {
+    ++st.count;
+    return;
+  }
+  Value v = spec.arg->Eval(f, ctx);
+  if (v.IsNull()) return;
+  if (spec.distinct) {
+    if (!st.distinct.insert(v).second) return;
+    ctx.ChargeMemory(ApproxSize(v));
+  }
+  switch (spec.kind) {
+    case AggregateKind::kCount: ++st.count; break;
+    case AggregateKind::kSum:
+      ExpectNumeric(v, "sum");
+      if (st.value.IsNull()) {
+        st.value = v;
+      } else {
+        st.value = Arithmetic(BinaryOp::kAdd, st.value, v);
+      }
+      break;
+    case AggregateKind::kAvg:
+    case AggregateKind::kStDev:
+    case AggregateKind::kStDevP: {
+      ExpectNumeric(v, spec.kind == AggregateKind::kAvg ? "avg" : "stDev");
+      double d = v.AsNumber();
+      ++st.count;
+      st.sum_d += d;
+      st.sum_sq += d * d;
+      if (spec.kind != AggregateKind::kAvg) st.items.push_back(v);
+      break;
+    }
+    case AggregateKind::kMin:
+      if (st.value.IsNull() || CompareOrder(v, st.value) < 0) st.value = v;
+      break;
+    case AggregateKind::kMax:
+      if (st.value.IsNull() || CompareOrder(v, st.value) > 0) st.value = v;
+      break;
+    case AggregateKind::kCollect:
+    case AggregateKind::kPercentileCont:
+    case AggregateKind::kPercentileDisc:
+      if (spec.kind != AggregateKind::kCollect) ExpectNumeric(v, "percentile");
+      ctx.ChargeMemory(ApproxSize(v));
+      st.items.push_back(std::move(v));
+      break;
+    case AggregateKind::kCountStar: break;
+  }
+}
+
+double Percentile(const AggregationSpec& spec, Frame& f, ExecContext& ctx) {
+  Value p = spec.percentile->Eval(f, ctx);
+  if (!p.IsNumber() || p.AsNumber() < 0.0 || p.AsNumber() > 1.0) {
+    throw ArgumentError("NumberOutOfRange", "percentile must be a number between 0.0 and 1.0");
+  }
+  return p.AsNumber();
+}
+
+Value Finish(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& ctx) {
+  switch (spec.kind) {
+    case AggregateKind::kCount:
+    case AggregateKind::kCountStar: return Value(st.count);
+    case AggregateKind::kSum: return st.value.IsNull() ? Value(int64_t{0}) : st.value;
+    case AggregateKind::kAvg:
+      return st.count == 0 ? Value() : Value(st.sum_d / static_cast<double>(st.count));
+    case AggregateKind::kStDev:
+    case AggregateKind::kStDevP: {
+      bool sample = spec.kind == AggregateKind::kStDev;
+      if (st.count == 0 || (sample && st.count < 2)) return Value(0.0);
+      double n = static_cast<double>(st.count);
+      double mean = st.sum_d / n;
+      double acc = 0;
+      for (const auto& v : st.items) acc += (v.AsNumber() - mean) * (v.AsNumber() - mean);
+      return Value(std::sqrt(acc / (sample ? n - 1 : n)));
+    }
+    case AggregateKind::kMin:
+    case AggregateKind::kMax: return st.value;
+    case AggregateKind::kCollect: return Value(std::move(st.items));
+    case AggregateKind::kPercentileCont:
+    case AggregateKind::kPercentileDisc: {
+      if (st.items.empty()) return Value();
+      double p = Percentile(spec, f, ctx);
+      std::sort(st.items.begin(), st.items.end(),
+                [](const Value& a, const Value& b) { return CompareOrder(a, b) < 0; });
+      auto n = static_cast<double>(st.items.size());
+      if (spec.kind == AggregateKind::kPercentileDisc) {
+        double idx = std::ceil(p * n) - 1;
+        if (idx < 0) idx = 0;
+        return st.items[static_cast<size_t>(idx)];
+      }
+      double pos = p * (n - 1);
+      auto lo = static_cast<size_t>(std::floor(pos));
+      auto hi = static_cast<size_t>(std::ceil(pos));
+      double frac = pos - std::floor(pos);
+      double a = st.items[lo].AsNumber(), b = st.items[hi].AsNumber();
+      return Value(a + (b - a) * frac);
+    }
+  }
+  return Value();
+}
+
+class AggregateOp final : public UnaryOperator {
+ public:
+  AggregateOp(OperatorPtr in, std::vector<std::pair<size_t, ExprPtr>> keys,
+              std::vector<AggregationSpec> aggs)
+      : UnaryOperator(std::move(in)), keys_(std::move(keys)), aggs_(std::move(aggs)) {}
+  std::string Name() const override { return "Aggregate"; }
+
+  class C final : public Cursor {
+   public:
+    C(const AggregateOp& op, CursorPtr in, ExecContext&) : op_(op), in_(std::move(in)) {}
+    void Reset() override {
+      in_->Reset();
+      groups_.clear();
+      order_.clear();
+      pos_ = 0;
+      done_ = false;
+    }
+
+   private:
+    struct Group {
+      Frame sample;  // a frame of the group, so later expressions can read keys
+      std::vector<AggState> states;
+    };
+
+    bool NextImpl(Frame& f, ExecContext& ctx) override {
+      if (!done_) {
+        done_ = true;
+        Consume(f, ctx);
+      }
+      if (pos_ >= order_.size()) return false;
+      Group& g = groups_.at(order_[pos_++]);
+      f = g.sample;
+      for (size_t i = 0; i < op_.aggs_.size(); ++i) {
+        f[op_.aggs_[i].out_slot] = Finish(op_.aggs_[i], g.states[i], f, ctx);
+      }
+      return true;
+    }
+
+    void Consume(Frame& f, ExecContext& ctx) {
+      std::vector<Value> key;
+      bool any = false;
+      while (in_->Next(f, ctx)) {
+        any = true;
+        key.clear();
+        for (const auto& [slot, e] : op_.keys_) key.push_back(e->Eval(f, ctx));
+        auto it = groups_.find(key);
+        if (it == groups_.end()) {
+          uint64_t bytes = 0;
+          for (const auto& v : key) bytes += ApproxSize(v);
+          ctx.ChargeMemory(bytes + 64 * op_.aggs_.size());
+          Group g;
+          for (size_t i = 0; i < op_.keys_.size(); ++i) f[op_.keys_[i].first] = key[i];
+          g.sample = f;
+          g.states.resize(op_.aggs_.size());
+          it = groups_.emplace(key, std::move(g)).first;
+          order_.push_back(key);
+        }
+        for (size_t i = 0; i < op_.aggs_.size(); ++i) Update(op_.aggs_[i], it->second.states[i], f, ctx);
+      }
+      if (!any && op_.keys_.empty()) {
+        // Aggregation over no rows still yields one row (count 0, ...).
+        Group g;
+        g.sample = f;
+        g.states.resize(op_.aggs_.size());
+        groups_.emplace(key, std::move(g));
+        order_.push_back(key);
+      }
+    }
+
+    const AggregateOp& op_;
+    CursorPtr in_;
+    std::unordered_map<std::vector<Value>, Group, ValueHash, ValueEquivalent> groups_;
+    std::vector<std::vector<Value>> order_;
+    size_t pos_ = 0;
+    bool done_ = false;
+  };
+  TRIBUTARY_UNARY_CURSOR(AggregateOp, C)
+
+ private:
+  std::vector<std::pair<size_t, ExprPtr>> keys_;
+  std::vector<AggregationSpec> aggs_;
+};
+
+class OrderByOp final : public UnaryOperator {
+ public:
+  OrderByOp(OperatorPtr in, std::vector<SortKey> keys)
+      : UnaryOperator(std::move(in)), keys_(std::move(keys)) {}
+  std::string Name() const override { return "OrderBy"; }
+  std::string Details() const override {
+    std::string s;
+    for (const auto& k : keys_) {
+      s += (s.empty() ? "" : ", ") + k.expr->ToString() + (k.ascending ? "" : " DESC");
+    }
+    return s;
+  }
+
+  class C final : public Cursor {
+   public:
+    C(const OrderByOp& op, CursorPtr in, ExecContext&) : op_(op), in_(std::move(in)) {}
+    void Reset() override {
+      in_->Reset();
+      rows_.clear();
+      pos_ = 0;
+      done_ = false;
+    }
+
+   private:
+    struct Row {
+      std::vector<Value> keys;
+      Frame frame;
+    };
+    bool NextImpl(Frame& f, ExecContext& ctx) override {
+      if (!done_) {
+        done_ = true;
+        while (in_->Next(f, ctx)) {
+          Row r;
+          uint64_t bytes = 0;
+          for (const auto& k : op_.keys_) r.keys.push_back(k.expr->Eval(f, ctx));
+          for (const auto& v : f) bytes += ApproxSize(v);
+          ctx.ChargeMemory(bytes);
+          r.frame = f;
+          rows_.push_back(std::move(r));
+        }
+        std::stable_sort(rows_.begin(), rows_.end(), [this](const Row& a, const Row& b) {
+          for (size_t i = 0; i < op_.keys_.size(); ++i) {
+            int c = CompareOrder(a.keys[i], b.keys[i]);
+            if (c != 0) return op_.keys_[i].ascending ? c < 0 : c > 0;
+          }
+          return false;
+        });
+      }
+      if (pos_ >= rows_.size()) return false;
+      f = std::move(rows_[pos_++].frame);
+      return true;
+    }
+    const OrderByOp& op_;
+    CursorPtr in_;
+    std::vector<Row> rows_;
+    size_t pos_ = 0;
+    bool done_ = false;
+  };
+  TRIBUTARY_UNARY_CURSOR(OrderByOp, C)
+
+ private:
+  std::vector<SortKey> keys_;
+};
+
+}  // namespace
+
+OperatorPtr MakeAggregate(OperatorPtr input, std::vector<std::pair<size_t, ExprPtr>> keys,
+                          std::vector<AggregationSpec> aggregations) {
+  return std::make_shared<AggregateOp>(std::move(input), std::move(keys), std::move(aggregations));
+}
+OperatorPtr MakeOrderBy(OperatorPtr input, std::vector<SortKey> keys) {
+  return std::make_shared<OrderByOp>(std::move(input), std::move(keys));
+}
+
+}  // namespace tributary::cypher::exec

@@ -1,0 +1,55 @@
+#include "cypher/exec/context.hpp"
+
+#include "cypher/errors.hpp"
+
+namespace tributary::cypher {
+
+void QueryStats::Add(const QueryStats& o) {
+  nodes_created += o.nodes_created;
+  nodes_deleted += o.nodes_deleted;
+  relationships_created += o.relationships_created;
+  relationships_deleted += o.relationships_deleted;
+  properties_set += o.properties_set;
+  labels_added += o.labels_added;
+  labels_removed += o.labels_removed;
+  indexes_added += o.indexes_added;
+  indexes_removed += o.indexes_removed;
+  constraints_added += o.constraints_added;
+  constraints_removed += o.constraints_removed;
+}
+
+void ExecContext::ChargeMemory(uint64_t bytes) {
+  memory_used += bytes;
+  if (limits.memory_limit_bytes != 0 && memory_used > limits.memory_limit_bytes) {
+    throw MemoryLimitExceeded("Query exceeded the memory limit of " +
+                              std::to_string(limits.memory_limit_bytes) + " bytes");
+  }
+}
+
+void ExecContext::CheckDeadline() const {
+  if (std::chrono::steady_clock::now() > limits.deadline) {
+    throw QueryTimeout("Query exceeded its time limit and was stopped");
+  }
+}
+
+uint64_t ApproxSize(const Value& v) {
+  switch (v.type()) {
+    case ValueType::kString: return sizeof(Value) + v.AsString().size();
+    case ValueType::kList: {
+      uint64_t n = sizeof(Value);
+      for (const auto& e : v.AsList()) n += ApproxSize(e);
+      return n;
+    }
+    case ValueType::kMap: {
+      uint64_t n = sizeof(Value);
+      for (const auto& [k, e] : v.AsMap()) n += 48 + k.size() + ApproxSize(e);
+      return n;
+    }
+    case ValueType::kPath:
+      return sizeof(Value) + v.AsPath().nodes.size() * sizeof(storage::VertexAccessor) +
+             v.AsPath().edges.size() * sizeof(storage::EdgeAccessor);
+    default: return sizeof(Value);
+  }
+}
+
+}  // namespace tributary::cypher

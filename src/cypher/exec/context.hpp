@@ -1,0 +1,74 @@
+#pragma once
+// Per-execution state shared by every cursor and expression of one query run.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cypher/exec/value.hpp"
+#include "storage/storage.hpp"
+
+namespace tributary::cypher {
+
+/// Counters reported to clients in the final SUCCESS (`stats`), with Neo4j's
+/// meaning (not the TCK's side-effect diff).
+struct QueryStats {
+  int64_t nodes_created = 0;
+  int64_t nodes_deleted = 0;
+  int64_t relationships_created = 0;
+  int64_t relationships_deleted = 0;
+  int64_t properties_set = 0;
+  int64_t labels_added = 0;
+  int64_t labels_removed = 0;
+  int64_t indexes_added = 0;
+  int64_t indexes_removed = 0;
+  int64_t constraints_added = 0;
+  int64_t constraints_removed = 0;
+
+  bool ContainsUpdates() const {
+    return nodes_created || nodes_deleted || relationships_created || relationships_deleted ||
+           properties_set || labels_added || labels_removed || indexes_added ||
+           indexes_removed || constraints_added || constraints_removed;
+  }
+  void Add(const QueryStats& o);
+};
+
+/// Cooperative limits, checked by cursors (Cursor::Next) and by operators that
+/// materialise rows. Zero means "no limit".
+struct QueryLimits {
+  std::chrono::steady_clock::time_point deadline{};  ///< default: none
+  bool has_deadline = false;
+  uint64_t memory_limit_bytes = 0;
+};
+
+/// Everything a running plan needs. Owned by the query runner; lives for one
+/// execution (one RUN). Not thread-safe.
+struct ExecContext {
+  storage::Transaction* tx = nullptr;
+  storage::Storage* storage = nullptr;
+  /// Parameter values in the order of the plan's parameter table.
+  std::vector<Value> params;
+  QueryStats stats;
+  QueryLimits limits;
+  /// Bytes currently held by materialising operators (approximate).
+  uint64_t memory_used = 0;
+  /// Counts Next() calls so the deadline is read only every few thousand.
+  uint32_t tick = 0;
+
+  /// Throws QueryTimeout when the deadline has passed. Cheap; call often.
+  void CheckLimits() {
+    if (limits.has_deadline && (++tick & 0x3FF) == 0) CheckDeadline();
+  }
+  /// Records `bytes` more held memory; throws MemoryLimitExceeded past the limit.
+  void ChargeMemory(uint64_t bytes);
+  void ReleaseMemory(uint64_t bytes) { memory_used = bytes > memory_used ? 0 : memory_used - bytes; }
+
+ private:
+  void CheckDeadline() const;
+};
+
+/// Approximate heap footprint of a value, for the memory limit.
+uint64_t ApproxSize(const Value& v);
+
+}  // namespace tributary::cypher

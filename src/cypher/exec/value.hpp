@@ -1,0 +1,136 @@
+#pragma once
+// The query engine's runtime value: every property value plus the graph
+// values (node, relationship, path) that queries produce. Property values are
+// converted at the storage boundary (ToValue / ToPropertyValue).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/property_value.hpp"
+#include "storage/storage.hpp"
+
+namespace tributary::cypher {
+
+class Value;
+
+/// A path: nodes[0] -edges[0]- nodes[1] ... ; nodes.size() == edges.size()+1.
+struct Path {
+  std::vector<storage::VertexAccessor> nodes;
+  std::vector<storage::EdgeAccessor> edges;
+};
+
+enum class ValueType : uint8_t {
+  kNull,
+  kBool,
+  kInt,
+  kDouble,
+  kString,
+  kList,
+  kMap,
+  kNode,
+  kRelationship,
+  kPath,
+};
+
+/// A Cypher runtime value. Copyable; lists and maps own their elements.
+class Value {
+ public:
+  using List = std::vector<Value>;
+  using Map = std::map<std::string, Value, std::less<>>;
+
+  Value() = default;
+  Value(std::nullptr_t) {}                                  // NOLINT
+  Value(bool v) : v_(v) {}                                  // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}             // NOLINT
+  Value(int64_t v) : v_(v) {}                               // NOLINT
+  Value(double v) : v_(v) {}                                // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}                // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}              // NOLINT
+  Value(List v) : v_(std::move(v)) {}                       // NOLINT
+  Value(Map v) : v_(std::move(v)) {}                        // NOLINT
+  Value(storage::VertexAccessor v) : v_(v) {}               // NOLINT
+  Value(storage::EdgeAccessor v) : v_(v) {}                 // NOLINT
+  Value(Path v) : v_(std::move(v)) {}                       // NOLINT
+
+  ValueType type() const { return static_cast<ValueType>(v_.index()); }
+  bool IsNull() const { return v_.index() == 0; }
+  bool IsBool() const { return v_.index() == 1; }
+  bool IsInt() const { return v_.index() == 2; }
+  bool IsDouble() const { return v_.index() == 3; }
+  bool IsNumber() const { return IsInt() || IsDouble(); }
+  bool IsString() const { return v_.index() == 4; }
+  bool IsList() const { return v_.index() == 5; }
+  bool IsMap() const { return v_.index() == 6; }
+  bool IsNode() const { return v_.index() == 7; }
+  bool IsRelationship() const { return v_.index() == 8; }
+  bool IsPath() const { return v_.index() == 9; }
+
+  /// REQUIRES: the value holds the requested kind.
+  bool AsBool() const { return std::get<bool>(v_); }
+  int64_t AsInt() const { return std::get<int64_t>(v_); }
+  double AsDouble() const { return std::get<double>(v_); }
+  double AsNumber() const { return IsInt() ? static_cast<double>(AsInt()) : AsDouble(); }
+  const std::string& AsString() const { return std::get<std::string>(v_); }
+  std::string& AsString() { return std::get<std::string>(v_); }
+  const List& AsList() const { return std::get<List>(v_); }
+  List& AsList() { return std::get<List>(v_); }
+  const Map& AsMap() const { return std::get<Map>(v_); }
+  Map& AsMap() { return std::get<Map>(v_); }
+  const storage::VertexAccessor& AsNode() const { return std::get<storage::VertexAccessor>(v_); }
+  const storage::EdgeAccessor& AsRelationship() const {
+    return std::get<storage::EdgeAccessor>(v_);
+  }
+  const Path& AsPath() const { return std::get<Path>(v_); }
+
+ private:
+  std::variant<std::monostate, bool, int64_t, double, std::string, List, Map,
+               storage::VertexAccessor, storage::EdgeAccessor, Path>
+      v_;
+};
+
+/// Cypher type name for error messages ("Integer", "Node", ...).
+const char* TypeName(ValueType t);
+inline const char* TypeName(const Value& v) { return TypeName(v.type()); }
+
+/// Converts a stored/parameter value. Never fails.
+Value ToValue(const PropertyValue& v);
+/// Converts for storing as a property. Throws CypherTypeError
+/// (InvalidPropertyType) for graph values, or maps/lists holding them.
+PropertyValue ToPropertyValue(const Value& v);
+
+/// Three-valued results of Cypher comparisons.
+enum class Tri : uint8_t { kFalse, kTrue, kNull };
+inline Tri ToTri(bool b) { return b ? Tri::kTrue : Tri::kFalse; }
+Value FromTri(Tri t);
+
+/// Cypher `=`: null if either side is null (or a list/map holds a null that
+/// decides the outcome), numbers compared by value, different kinds false.
+Tri Equals(const Value& a, const Value& b);
+/// Cypher `<` family: null when the kinds are not comparable (or null/NaN).
+/// Returns <0, 0, >0 in *out when comparable; false otherwise.
+bool CompareComparable(const Value& a, const Value& b, int* out);
+/// Total ORDER BY order (orderability): map < node < relationship < list <
+/// path < string < boolean < number < null.
+int CompareOrder(const Value& a, const Value& b);
+/// Equivalence used by DISTINCT, grouping and `IN` lookups' hashing: like
+/// `=` but null equals null and NaN equals NaN.
+bool Equivalent(const Value& a, const Value& b);
+/// Hash consistent with Equivalent (1 and 1.0 hash alike).
+size_t Hash(const Value& v);
+
+struct ValueHash {
+  size_t operator()(const Value& v) const { return Hash(v); }
+  size_t operator()(const std::vector<Value>& v) const;
+};
+struct ValueEquivalent {
+  bool operator()(const Value& a, const Value& b) const { return Equivalent(a, b); }
+  bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
+};
+
+/// Renders a value the way toString() and error messages show it.
+std::string ToDisplayString(const Value& v, const storage::Storage& storage);
+
+}  // namespace tributary::cypher
