@@ -1,0 +1,104 @@
+#include "kafka/dev_broker.hpp"
+
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "kafka/producer.hpp"
+#include "kafka/topic_check.hpp"
+#include "kafka_test_util.hpp"
+
+namespace tributary::kafka {
+namespace {
+
+using testing::WaitFor;
+
+TEST(DevBroker, ListensOnLoopbackAndCreatesTopics) {
+  auto broker = DevBroker::Start();
+  ASSERT_TRUE(broker) << broker.Error().message;
+  EXPECT_EQ((*broker)->Address().rfind("127.0.0.1:", 0), 0u) << (*broker)->Address();
+  ASSERT_TRUE((*broker)->CreateTopic("a", 3));
+  auto partitions = CheckTopic((*broker)->Address(), "a", 3000);
+  ASSERT_TRUE(partitions);
+  EXPECT_EQ(*partitions, 3);
+  EXPECT_FALSE((*broker)->CreateTopic("", 1));
+  EXPECT_FALSE((*broker)->CreateTopic("b", 0));
+}
+
+TEST(DevBroker, TwoBrokersGetDifferentPorts) {
+  auto a = DevBroker::Start();
+  auto b = DevBroker::Start();
+  ASSERT_TRUE(a && b);
+  EXPECT_NE((*a)->Address(), (*b)->Address());
+}
+
+TEST(DevBroker, DownBrokerIsNotAvailableUntilUpAgain) {
+  auto broker = DevBroker::Start();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE((*broker)->CreateTopic("t", 1));
+  ASSERT_TRUE((*broker)->SetDown());
+  auto down = CheckTopic((*broker)->Address(), "t", 800);
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.Error().kind, KafkaErrorKind::kBrokerNotAvailable);
+  ASSERT_TRUE((*broker)->SetUp());
+  auto up = CheckTopic((*broker)->Address(), "t", 3000);
+  ASSERT_TRUE(up) << up.Error().message;
+}
+
+TEST(Producer, ReportsFailedDeliveries) {
+  auto broker = DevBroker::Start();
+  ASSERT_TRUE(broker);
+  ASSERT_TRUE((*broker)->CreateTopic("t", 1));
+  auto producer = Producer::Create((*broker)->Address(), {{"message.timeout.ms", "1000"}});
+  ASSERT_TRUE(producer);
+  ASSERT_TRUE((*producer)->Produce("t", 7, "no such partition"));
+  auto flushed = (*producer)->Flush(5000);
+  ASSERT_FALSE(flushed);
+  EXPECT_NE(flushed.Error().message.find("1 messages failed"), std::string::npos)
+      << flushed.Error().message;
+  // The failure is reported once.
+  ASSERT_TRUE((*producer)->Produce("t", 0, "fine"));
+  EXPECT_TRUE((*producer)->Flush(5000));
+}
+
+TEST(RunDevBroker, RejectsAFixedPort) {
+  DevBrokerOptions options;
+  options.port = 9092;
+  auto result = RunDevBroker(options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.Error().kind, KafkaErrorKind::kInvalidArgument);
+  EXPECT_NE(result.Error().message.find("port chosen by the kernel"), std::string::npos);
+}
+
+TEST(RunDevBroker, ServesTopicsUntilSigterm) {
+  const std::string file = (std::filesystem::temp_directory_path() /
+                            ("tributary-dev-broker-" + std::to_string(::getpid()) + ".addr"))
+                               .string();
+  DevBrokerOptions options;
+  options.topics = {"test", "other"};
+  options.partitions = 2;
+  options.print_address = false;
+  options.address_file = file;
+  Result<void, KafkaError> result;
+  std::thread runner([&] { result = RunDevBroker(options); });
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(file); }, 5000));
+  std::string address;
+  std::ifstream(file) >> address;
+  auto partitions = CheckTopic(address, "other", 3000);
+  EXPECT_TRUE(partitions);
+  if (partitions) {
+    EXPECT_EQ(*partitions, 2);
+  }
+
+  pthread_kill(runner.native_handle(), SIGTERM);
+  runner.join();
+  EXPECT_TRUE(result);
+  EXPECT_FALSE(std::filesystem::exists(file));
+}
+
+}  // namespace
+}  // namespace tributary::kafka
