@@ -1,0 +1,307 @@
+#include "storage/durability/wal_writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+#include "storage/durability/encoding.hpp"
+#include "storage/durability/wal_record.hpp"
+
+namespace tributary::storage::durability {
+namespace {
+
+/// How many failed ticket ranges are remembered; a waiter asks within
+/// microseconds of its Append, so a short history suffices.
+constexpr size_t kMaxFailedRanges = 1024;
+
+Unexpected<Error> DurabilityError(std::string message) {
+  return MakeError(Error{ErrorCode::kDurability, std::move(message)});
+}
+
+/// "No space left on device (wal-0000000000000003.log)".
+std::string Reason(const IoError& e, const std::string& path) {
+  auto slash = path.rfind('/');
+  return std::string(std::strerror(e.errnum)) + " (" +
+         (slash == std::string::npos ? path : path.substr(slash + 1)) + ")";
+}
+
+}  // namespace
+
+std::optional<SyncPolicy> ParseSyncPolicy(std::string_view text) {
+  if (text == "commit") return SyncPolicy::kCommit;
+  if (text == "interval") return SyncPolicy::kInterval;
+  if (text == "none") return SyncPolicy::kNone;
+  return std::nullopt;
+}
+
+std::string_view SyncPolicyName(SyncPolicy policy) {
+  switch (policy) {
+    case SyncPolicy::kCommit: return "commit";
+    case SyncPolicy::kInterval: return "interval";
+    case SyncPolicy::kNone: return "none";
+  }
+  return "?";
+}
+
+WalWriter::WalWriter(Env& env, WalWriterOptions options) : env_(env), options_(std::move(options)) {}
+
+IoResult<std::unique_ptr<WalWriter>> WalWriter::Open(Env& env, WalWriterOptions options,
+                                                     uint64_t first_segment_number,
+                                                     uint64_t next_lsn) {
+  std::unique_ptr<WalWriter> writer(new WalWriter(env, std::move(options)));
+  {
+    std::lock_guard lock(writer->mu_);
+    writer->next_lsn_ = next_lsn;
+    if (auto r = writer->StartSegmentLocked(first_segment_number, next_lsn); !r) {
+      return MakeError(IoError{EIO, r.Error().message});
+    }
+  }
+  writer->syncer_ = std::thread([w = writer.get()] { w->SyncLoop(); });
+  return writer;
+}
+
+WalWriter::~WalWriter() { Close(); }
+
+uint64_t WalWriter::NextLsn() const {
+  std::lock_guard lock(mu_);
+  return next_lsn_;
+}
+
+uint64_t WalWriter::LastLsn() const {
+  std::lock_guard lock(mu_);
+  return next_lsn_ - 1;
+}
+
+uint64_t WalWriter::CurrentSegment() const {
+  std::lock_guard lock(mu_);
+  return segment_number_;
+}
+
+uint64_t WalWriter::sync_count() const {
+  std::lock_guard lock(mu_);
+  return sync_count_;
+}
+
+StorageResult<void> WalWriter::StartSegmentLocked(uint64_t number, uint64_t first_lsn) {
+  std::string path = JoinPath(options_.dir, SegmentFileName(number));
+  auto file = env_.NewWritableFile(path, /*truncate=*/true);
+  if (!file) return DurabilityError("write-ahead log segment creation failed: " + Reason(file.Error(), path));
+  std::string header = EncodeSegmentHeader({wal::kVersion, number, first_lsn});
+  IoResult<void> r = (*file)->Append(header);
+  if (r) r = (*file)->Sync();
+  if (r) r = env_.SyncDir(options_.dir);
+  if (!r) {
+    file->reset();
+    (void)env_.Remove(path);
+    return DurabilityError("write-ahead log segment creation failed: " + Reason(r.Error(), path));
+  }
+  file_ = std::move(*file);
+  segment_number_ = number;
+  written_offset_ = durable_offset_ = header.size();
+  return {};
+}
+
+void WalWriter::WaitNotSyncingLocked(std::unique_lock<std::mutex>& lock) {
+  done_cv_.wait(lock, [&] { return !syncing_; });
+}
+
+StorageResult<void> WalWriter::RotateLocked(std::unique_lock<std::mutex>& lock) {
+  WaitNotSyncingLocked(lock);
+  if (written_ticket_ > durable_ticket_) {
+    auto r = file_->Sync();
+    ++sync_count_;
+    if (!r) {
+      std::string message = "write-ahead log sync failed: " + Reason(r.Error(), file_->path());
+      FailPendingLocked(message, durable_offset_);
+      return DurabilityError(message);
+    }
+    durable_ticket_ = written_ticket_;
+    durable_offset_ = written_offset_;
+    done_cv_.notify_all();
+  }
+  // The old segment is complete and synced; from here on it is never written.
+  return StartSegmentLocked(segment_number_ + 1, next_lsn_);
+}
+
+StorageResult<uint64_t> WalWriter::Rotate() {
+  std::unique_lock lock(mu_);
+  if (closed_) return DurabilityError("write-ahead log is closed");
+  if (needs_repair_) {
+    if (auto r = RepairLocked(lock); !r) return MakeError(r.Error());
+  }
+  if (auto r = RotateLocked(lock); !r) return MakeError(r.Error());
+  return segment_number_;
+}
+
+void WalWriter::FailPendingLocked(const std::string& message, uint64_t good_offset) {
+  spdlog::error("{}; the {} unsynced commit(s) fail and are removed from the log", message,
+                written_ticket_ - durable_ticket_);
+  if (written_ticket_ > durable_ticket_) {
+    failed_.push_back({durable_ticket_ + 1, written_ticket_, message});
+    if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
+    // Records of failed tickets are cut off; their LSNs are reused.
+    next_lsn_ -= written_ticket_ - durable_ticket_;
+    written_ticket_ = durable_ticket_;
+  }
+  needs_repair_ = true;
+  repair_offset_ = good_offset;
+  repair_error_ = message;
+  written_offset_ = good_offset;
+  done_cv_.notify_all();
+}
+
+StorageResult<void> WalWriter::RepairLocked(std::unique_lock<std::mutex>& lock) {
+  WaitNotSyncingLocked(lock);
+  if (!needs_repair_) return {};
+  auto r = file_->Truncate(repair_offset_);
+  if (r) r = file_->Sync();
+  if (!r) {
+    return DurabilityError("write-ahead log unavailable: cleanup after an earlier failure (" +
+                           repair_error_ + ") failed: " + Reason(r.Error(), file_->path()));
+  }
+  spdlog::info("write-ahead log repaired: {} cut back to offset {}", file_->path(),
+               repair_offset_);
+  needs_repair_ = false;
+  written_offset_ = durable_offset_ = repair_offset_;
+  return {};
+}
+
+StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view payload) {
+  std::unique_lock lock(mu_);
+  if (closed_) return DurabilityError("write-ahead log is closed");
+  if (needs_repair_) {
+    if (auto r = RepairLocked(lock); !r) return MakeError(r.Error());
+  }
+  std::string framed;
+  framed.reserve(wal::kRecordHeaderSize + payload.size());
+  {
+    std::string body(payload);
+    if (body.size() < 8) body.resize(8);
+    PutU64(body.data(), next_lsn_);
+    FrameRecord(type, body, &framed);
+  }
+  if (written_offset_ > wal::kSegmentHeaderSize &&
+      written_offset_ + framed.size() > options_.segment_size) {
+    if (auto r = RotateLocked(lock); !r) return MakeError(r.Error());
+  }
+  if (auto r = file_->Append(framed); !r) {
+    std::string message = "write-ahead log write failed: " + Reason(r.Error(), file_->path());
+    // Cut off the partial record so that the log stays a sequence of whole
+    // records; records before it are unaffected and keep their tickets.
+    if (auto t = file_->Truncate(written_offset_); !t) {
+      needs_repair_ = true;
+      repair_offset_ = written_offset_;
+      repair_error_ = message;
+    }
+    spdlog::error("{}", message);
+    return DurabilityError(message);
+  }
+  written_offset_ += framed.size();
+  ++next_lsn_;
+  uint64_t ticket = next_ticket_++;
+  written_ticket_ = ticket;
+  return ticket;
+}
+
+bool WalWriter::FailedLocked(uint64_t ticket, std::string* message) const {
+  for (const auto& range : failed_) {
+    if (ticket >= range.first && ticket <= range.last) {
+      *message = range.message;
+      return true;
+    }
+  }
+  return false;
+}
+
+StorageResult<void> WalWriter::WaitSynced(uint64_t ticket) {
+  std::unique_lock lock(mu_);
+  while (true) {
+    std::string message;
+    if (FailedLocked(ticket, &message)) return DurabilityError(message);
+    if (durable_ticket_ >= ticket) return {};
+    if (syncer_done_) return DurabilityError("write-ahead log is closed");
+    if (requested_ticket_ < ticket) {
+      requested_ticket_ = ticket;
+      work_cv_.notify_one();
+    }
+    done_cv_.wait(lock);
+  }
+}
+
+StorageResult<void> WalWriter::WaitDurable(uint64_t ticket) {
+  if (options_.sync_policy == SyncPolicy::kCommit) return WaitSynced(ticket);
+  std::lock_guard lock(mu_);
+  std::string message;
+  if (FailedLocked(ticket, &message)) return DurabilityError(message);
+  return {};
+}
+
+StorageResult<void> WalWriter::SyncUpTo(uint64_t ticket) { return WaitSynced(ticket); }
+
+void WalWriter::SyncLoop() {
+  std::unique_lock lock(mu_);
+  auto interval = std::chrono::milliseconds(options_.sync_interval_ms);
+  while (true) {
+    auto wanted = [&] {
+      return closed_ || (requested_ticket_ > durable_ticket_ && written_ticket_ > durable_ticket_ &&
+                         !needs_repair_);
+    };
+    if (options_.sync_policy == SyncPolicy::kInterval) {
+      work_cv_.wait_for(lock, interval, wanted);
+    } else {
+      work_cv_.wait(lock, wanted);
+    }
+    bool stopping = closed_;
+    if (needs_repair_ || written_ticket_ <= durable_ticket_) {
+      if (stopping) break;
+      continue;
+    }
+    uint64_t target_ticket = written_ticket_;
+    uint64_t target_offset = written_offset_;
+    std::shared_ptr<WritableFile> file = file_;
+    syncing_ = true;
+    lock.unlock();
+    IoResult<void> r = file->Sync();
+    lock.lock();
+    syncing_ = false;
+    ++sync_count_;
+    if (r) {
+      if (file == file_) durable_offset_ = std::max(durable_offset_, target_offset);
+      durable_ticket_ = std::max(durable_ticket_, target_ticket);
+    } else if (options_.sync_policy == SyncPolicy::kCommit) {
+      FailPendingLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()), durable_offset_);
+    } else {
+      // Under kInterval/kNone these commits were already acknowledged, so
+      // they stay in the log; the next round retries the sync.
+      spdlog::error("write-ahead log background sync failed: {}", Reason(r.Error(), file->path()));
+      // Explicit SyncUpTo callers get the error; the data stays for the retry.
+      if (requested_ticket_ > durable_ticket_) {
+        failed_.push_back({durable_ticket_ + 1, requested_ticket_,
+                           "write-ahead log sync failed: " + Reason(r.Error(), file->path())});
+        if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
+        requested_ticket_ = durable_ticket_;
+      }
+    }
+    done_cv_.notify_all();
+    if (stopping) break;
+  }
+  syncer_done_ = true;
+  done_cv_.notify_all();
+}
+
+void WalWriter::Close() {
+  {
+    std::unique_lock lock(mu_);
+    if (closed_ && !syncer_.joinable()) return;
+    closed_ = true;
+    if (needs_repair_) (void)RepairLocked(lock);
+    // The final sync happens in SyncLoop; make sure it is wanted.
+    requested_ticket_ = std::max(requested_ticket_, written_ticket_);
+  }
+  work_cv_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+  std::lock_guard lock(mu_);
+  done_cv_.notify_all();
+}
+
+}  // namespace tributary::storage::durability

@@ -1,0 +1,140 @@
+#pragma once
+// The write-ahead log writer: appends framed records to the current segment,
+// rotates segments by size, and makes records durable according to the sync
+// policy, sharing one fdatasync among concurrent committers (group commit;
+// see docs/adr/001-group-commit-and-visibility.md).
+//
+// Threading: all methods are thread-safe. Appends are expected from one
+// thread at a time (the storage serializes commits), which keeps LSN order
+// equal to commit order. One background thread syncs.
+//
+// Tickets vs LSNs: Append returns a ticket, a counter that is never reused.
+// LSNs number the records in the files; after a failed write or sync the
+// records that failed are cut off the log and their LSNs are handed out
+// again, so the LSNs in the files stay gap-free.
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "storage/durability/env.hpp"
+#include "storage/durability/wal_format.hpp"
+#include "storage/storage.hpp"
+
+namespace tributary::storage::durability {
+
+/// When a commit's record is made durable.
+enum class SyncPolicy : uint8_t {
+  kCommit,    ///< before the commit is acknowledged (fdatasync, shared by a group)
+  kInterval,  ///< by a background fdatasync every sync_interval_ms
+  kNone,      ///< only when the OS flushes; survives a process crash, not a power cut
+};
+
+/// Parses "commit", "interval" or "none".
+std::optional<SyncPolicy> ParseSyncPolicy(std::string_view text);
+std::string_view SyncPolicyName(SyncPolicy policy);
+
+struct WalWriterOptions {
+  std::string dir;
+  uint64_t segment_size = wal::kDefaultSegmentSize;
+  SyncPolicy sync_policy = SyncPolicy::kCommit;
+  uint32_t sync_interval_ms = 100;
+};
+
+class WalWriter {
+ public:
+  /// Starts a new segment `first_segment_number` whose first record gets
+  /// `next_lsn`. `env` must outlive the writer.
+  static IoResult<std::unique_ptr<WalWriter>> Open(Env& env, WalWriterOptions options,
+                                                   uint64_t first_segment_number,
+                                                   uint64_t next_lsn);
+  ~WalWriter();
+  WalWriter(const WalWriter&) = delete;
+  WalWriter& operator=(const WalWriter&) = delete;
+
+  /// The LSN the next Append will assign.
+  uint64_t NextLsn() const;
+  /// LSN of the last record written (0 if none since Open).
+  uint64_t LastLsn() const;
+
+  /// Writes one record. The payload's first 8 bytes are a placeholder that
+  /// Append overwrites with the record's LSN. Returns the ticket for
+  /// WaitDurable. On error (kDurability) nothing of the record remains in
+  /// the log (or, if even the cleanup failed, every later Append fails
+  /// until the cleanup succeeds).
+  StorageResult<uint64_t> Append(wal::RecordType type, std::string_view payload);
+  /// Returns once the record of `ticket` is durable as the sync policy
+  /// defines it (kCommit: fdatasync'ed). kDurability if its sync failed; the
+  /// record is then removed from the log.
+  StorageResult<void> WaitDurable(uint64_t ticket);
+  /// Like WaitDurable but always waits for an fdatasync, whatever the policy.
+  StorageResult<void> SyncUpTo(uint64_t ticket);
+  /// Finishes the current segment (synced) and starts the next one; returns
+  /// the number of the new segment. Old segments are then complete files.
+  StorageResult<uint64_t> Rotate();
+  /// Number of the segment being written.
+  uint64_t CurrentSegment() const;
+  /// Syncs what was written and stops the sync thread. Idempotent.
+  void Close();
+
+  /// Number of fdatasyncs done so far (for tests and benchmarks).
+  uint64_t sync_count() const;
+
+ private:
+  WalWriter(Env& env, WalWriterOptions options);
+  /// REQUIRES: mu_ held. Opens segment `number` starting at `first_lsn`.
+  StorageResult<void> StartSegmentLocked(uint64_t number, uint64_t first_lsn);
+  /// REQUIRES: mu_ held. Cuts the segment back to the last good offset after
+  /// a failure; clears needs_repair_ on success.
+  StorageResult<void> RepairLocked(std::unique_lock<std::mutex>& lock);
+  /// REQUIRES: mu_ held. Every written-but-not-durable record fails with `message`.
+  void FailPendingLocked(const std::string& message, uint64_t good_offset);
+  bool FailedLocked(uint64_t ticket, std::string* message) const;
+  /// REQUIRES: mu_ held. Syncs and closes the current segment, opens the next.
+  StorageResult<void> RotateLocked(std::unique_lock<std::mutex>& lock);
+  /// REQUIRES: mu_ held. Waits (releasing mu_) until no sync is in flight.
+  void WaitNotSyncingLocked(std::unique_lock<std::mutex>& lock);
+  /// Waits for an fdatasync covering `ticket` (any policy).
+  StorageResult<void> WaitSynced(uint64_t ticket);
+  void SyncLoop();
+
+  Env& env_;
+  const WalWriterOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;  // wakes the sync thread
+  std::condition_variable done_cv_;  // wakes waiters when durable_lsn_ or failures change
+  // All below guarded by mu_.
+  std::shared_ptr<WritableFile> file_;  // shared with an in-flight sync
+  uint64_t segment_number_ = 0;
+  uint64_t next_lsn_ = 1;
+  uint64_t next_ticket_ = 1;
+  uint64_t written_ticket_ = 0;  // last ticket whose record is completely written
+  uint64_t durable_ticket_ = 0;  // last ticket covered by a successful sync
+  uint64_t written_offset_ = 0;  // end of the last written record in file_
+  uint64_t durable_offset_ = 0;  // end of the last synced record in file_
+  uint64_t requested_ticket_ = 0;  // highest ticket a waiter needs synced
+  bool syncing_ = false;
+  bool needs_repair_ = false;
+  uint64_t repair_offset_ = 0;
+  std::string repair_error_;
+  bool closed_ = false;
+  bool syncer_done_ = false;
+  uint64_t sync_count_ = 0;
+  /// Ticket ranges [first, last] whose records were removed after a failure.
+  struct FailedRange {
+    uint64_t first;
+    uint64_t last;
+    std::string message;
+  };
+  std::deque<FailedRange> failed_;
+
+  std::thread syncer_;
+};
+
+}  // namespace tributary::storage::durability
