@@ -1,0 +1,401 @@
+#include "bolt/server.hpp"
+
+#include <sys/socket.h>
+
+#include <array>
+#include <asio.hpp>
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <spdlog/spdlog.h>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "bolt/session.hpp"
+
+namespace tributary::bolt {
+
+namespace {
+
+std::string EndpointString(const asio::ip::tcp::endpoint& e) {
+  const auto addr = e.address();
+  std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+  return host + ":" + std::to_string(e.port());
+}
+
+}  // namespace
+
+class Connection;
+
+namespace detail {
+
+class ServerImpl {
+ public:
+  ServerImpl(ServerOptions options, HandlerFactory factory, std::shared_ptr<Authenticator> auth)
+      : options_(std::move(options)),
+        factory_(std::move(factory)),
+        authenticator_(std::move(auth)),
+        io_(),
+        accept_strand_(asio::make_strand(io_)),
+        acceptor_(accept_strand_) {}
+
+  ~ServerImpl() { Stop(); }
+
+  Result<void, std::string> Start();
+  void Stop();
+  void RequestStop() {
+    {
+      std::lock_guard lock(stop_mutex_);
+      stop_requested_ = true;
+    }
+    stop_cv_.notify_all();
+  }
+  void StopOnSignals();
+  void Wait() {
+    {
+      std::unique_lock lock(stop_mutex_);
+      stop_cv_.wait(lock, [&] { return stop_requested_; });
+    }
+    Stop();
+  }
+  uint16_t port() const { return port_; }
+  size_t connection_count() const {
+    std::lock_guard lock(connections_mutex_);
+    return active_;
+  }
+
+  // Called by connections.
+  void Unregister(uint64_t id, bool counted);
+  const ServerOptions& options() const { return options_; }
+  const HandlerFactory& factory() const { return factory_; }
+  const std::shared_ptr<Authenticator>& authenticator() const { return authenticator_; }
+
+ private:
+  void DoAccept();
+  void OnAccept(const asio::error_code& ec, asio::ip::tcp::socket socket);
+  void RunWorker();
+
+  ServerOptions options_;
+  HandlerFactory factory_;
+  std::shared_ptr<Authenticator> authenticator_;
+
+  // Declared before io_ so it outlives it: handlers still queued in the
+  // io_context own connections whose destructors unregister here.
+  mutable std::mutex connections_mutex_;
+  std::condition_variable connections_cv_;
+  std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections_;
+  size_t active_ = 0;
+  uint64_t next_id_ = 1;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stop_requested_ = false;
+  bool started_ = false;
+  bool stopped_ = false;
+
+  asio::io_context io_;
+  asio::strand<asio::io_context::executor_type> accept_strand_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::optional<asio::signal_set> signals_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> workers_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace detail
+
+using detail::ServerImpl;
+
+// One client connection. Every socket, timer and session operation runs on
+// the connection's strand, so the session is used by one thread at a time;
+// Shutdown() is the only cross-thread entry point.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(ServerImpl& server, asio::ip::tcp::socket socket, uint64_t id, bool counted,
+             SessionOptions options)
+      : server_(server),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()),
+        id_(id),
+        counted_(counted),
+        session_(std::move(options), server.factory(), server.authenticator()) {
+    session_.SetFlush([this](std::string_view bytes) {
+      asio::error_code ec;
+      asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
+      return !ec;
+    });
+  }
+
+  ~Connection() { server_.Unregister(id_, counted_); }
+
+  void Start() {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+  }
+
+  // Thread-safe: interrupts a running handler call and wakes any pending or
+  // blocking socket operation; the strand then tears the connection down.
+  void Shutdown() {
+    session_.Interrupt();
+    std::lock_guard lock(fd_mutex_);
+    if (!closed_) ::shutdown(socket_.native_handle(), SHUT_RDWR);
+  }
+
+ private:
+  void DoRead() {
+    ArmTimer();
+    socket_.async_read_some(asio::buffer(buffer_),
+                            [self = shared_from_this()](const asio::error_code& ec, size_t n) {
+                              self->OnRead(ec, n);
+                            });
+  }
+
+  void ArmTimer() {
+    const auto timeout = server_.options().idle_timeout;
+    if (timeout.count() <= 0) return;
+    timer_.expires_after(timeout);
+    timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+      if (ec) return;  // cancelled: data arrived
+      spdlog::info("[bolt-{}] closing connection idle for {} ms", self->id_,
+                   self->server_.options().idle_timeout.count());
+      self->Close();
+    });
+  }
+
+  void OnRead(const asio::error_code& ec, size_t n) {
+    timer_.cancel();
+    if (ec) {
+      if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
+        spdlog::debug("[bolt-{}] read failed: {}", id_, ec.message());
+      }
+      Close();
+      return;
+    }
+    try {
+      session_.Feed(std::string_view(buffer_.data(), n));
+    } catch (const std::exception& e) {
+      // A handler bug must not take the server down: drop this connection.
+      spdlog::error("[bolt-{}] exception while handling a request: {}", id_, e.what());
+      Close();
+      return;
+    }
+    std::string out = session_.TakeOutput();
+    if (out.empty()) {
+      if (session_.ShouldClose()) {
+        Close();
+      } else {
+        DoRead();
+      }
+      return;
+    }
+    auto data = std::make_shared<std::string>(std::move(out));
+    asio::async_write(socket_, asio::buffer(*data),
+                      [self = shared_from_this(), data](const asio::error_code& wec, size_t) {
+                        if (wec || self->session_.ShouldClose()) {
+                          self->Close();
+                        } else {
+                          self->DoRead();
+                        }
+                      });
+  }
+
+  void Close() {
+    timer_.cancel();
+    std::lock_guard lock(fd_mutex_);
+    if (closed_) return;
+    closed_ = true;
+    asio::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  ServerImpl& server_;
+  asio::ip::tcp::socket socket_;
+  asio::steady_timer timer_;
+  uint64_t id_;
+  bool counted_;
+  Session session_;
+  std::array<char, 16384> buffer_{};
+  std::mutex fd_mutex_;  // guards closed_ and the descriptor against Shutdown()
+  bool closed_ = false;
+};
+
+Result<void, std::string> ServerImpl::Start() {
+  asio::error_code ec;
+  auto address = asio::ip::make_address(options_.address, ec);
+  if (ec) return MakeError("invalid bind address '" + options_.address + "': " + ec.message());
+  asio::ip::tcp::endpoint endpoint(address, options_.port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeError("cannot listen on " + EndpointString(endpoint) + ": " + ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  work_.emplace(io_.get_executor());
+  size_t threads = options_.worker_threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  DoAccept();
+  for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { RunWorker(); });
+  started_ = true;
+  spdlog::info("Bolt server listening on {}:{} with {} worker threads", options_.address, port_,
+               threads);
+  return {};
+}
+
+void ServerImpl::RunWorker() {
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("Bolt worker caught an exception: {}", e.what());
+    }
+  }
+}
+
+void ServerImpl::DoAccept() {
+  acceptor_.async_accept(asio::make_strand(io_),
+                         [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+                           OnAccept(ec, std::move(socket));
+                         });
+}
+
+void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket socket) {
+  if (!acceptor_.is_open()) return;
+  if (ec) {
+    spdlog::warn("Bolt accept failed: {}", ec.message());
+    if (ec == asio::error::no_descriptors) {
+      // Out of file descriptors: back off instead of spinning.
+      auto timer = std::make_shared<asio::steady_timer>(accept_strand_, std::chrono::milliseconds(100));
+      timer->async_wait([this, timer](const asio::error_code&) { DoAccept(); });
+      return;
+    }
+    DoAccept();
+    return;
+  }
+  asio::error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  SessionOptions so;
+  so.max_version = options_.max_version;
+  so.max_message_size = options_.max_message_size;
+  so.telemetry_enabled = options_.telemetry_enabled;
+  const auto peer = socket.remote_endpoint(ignored);
+  so.peer = EndpointString(peer);
+  so.advertised_address = options_.advertised_address.empty()
+                              ? EndpointString(socket.local_endpoint(ignored))
+                              : options_.advertised_address;
+  uint64_t id;
+  bool counted;
+  {
+    std::lock_guard lock(connections_mutex_);
+    id = next_id_++;
+    counted = active_ < options_.max_connections;
+    if (counted) ++active_;
+  }
+  so.connection_id = "bolt-" + std::to_string(id);
+  if (!counted) {
+    spdlog::warn("[{}] {}: connection limit of {} reached; refusing after the handshake",
+                 so.connection_id, so.peer, options_.max_connections);
+    so.refuse = BoltError{codes::kResourceExhaustion,
+                          "The server's connection limit of " +
+                              std::to_string(options_.max_connections) + " has been reached."};
+  }
+  spdlog::debug("[{}] accepted {}", so.connection_id, so.peer);
+  auto connection = std::make_shared<Connection>(*this, std::move(socket), id, counted, std::move(so));
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_[id] = connection;
+  }
+  connection->Start();
+  DoAccept();
+}
+
+void ServerImpl::Unregister(uint64_t id, bool counted) {
+  {
+    std::lock_guard lock(connections_mutex_);
+    connections_.erase(id);
+    if (counted) --active_;
+  }
+  connections_cv_.notify_all();
+}
+
+void ServerImpl::StopOnSignals() {
+  asio::post(accept_strand_, [this] {
+    signals_.emplace(io_, SIGINT, SIGTERM);
+    signals_->async_wait([this](const asio::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("received signal {}, stopping the Bolt server", signal);
+      RequestStop();
+    });
+  });
+}
+
+void ServerImpl::Stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopped_ || !started_) {
+      stopped_ = true;
+      return;
+    }
+    stopped_ = true;
+    stop_requested_ = true;
+  }
+  stop_cv_.notify_all();
+  // 1. Stop accepting (on the acceptor's strand, which owns it).
+  std::promise<void> closed;
+  asio::post(accept_strand_, [&] {
+    asio::error_code ignored;
+    acceptor_.close(ignored);
+    if (signals_) signals_->cancel(ignored);
+    closed.set_value();
+  });
+  closed.get_future().wait();
+  // 2. Interrupt handlers and wake every connection; each one closes itself
+  //    on its strand and its session destroys the handler (rollback).
+  std::vector<std::shared_ptr<Connection>> live;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (auto& [id, weak] : connections_) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+  }
+  for (auto& c : live) c->Shutdown();
+  live.clear();
+  // 3. Wait for them to finish, then stop the pool.
+  {
+    std::unique_lock lock(connections_mutex_);
+    if (!connections_cv_.wait_for(lock, options_.shutdown_grace,
+                                  [&] { return connections_.empty(); })) {
+      spdlog::warn("{} Bolt connections still busy after {} ms; stopping anyway",
+                   connections_.size(), options_.shutdown_grace.count());
+    }
+  }
+  work_.reset();
+  io_.stop();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+  spdlog::info("Bolt server stopped");
+}
+
+Server::Server(ServerOptions options, HandlerFactory factory,
+               std::shared_ptr<Authenticator> authenticator)
+    : impl_(std::make_unique<detail::ServerImpl>(std::move(options), std::move(factory),
+                                   std::move(authenticator))) {}
+
+Server::~Server() = default;
+
+Result<void, std::string> Server::Start() { return impl_->Start(); }
+uint16_t Server::port() const { return impl_->port(); }
+void Server::Stop() { impl_->Stop(); }
+void Server::RequestStop() { impl_->RequestStop(); }
+void Server::StopOnSignals() { impl_->StopOnSignals(); }
+void Server::Wait() { impl_->Wait(); }
+size_t Server::connection_count() const { return impl_->connection_count(); }
+
+}  // namespace tributary::bolt

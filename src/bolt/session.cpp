@@ -1,0 +1,645 @@
+#include "bolt/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <span>
+#include <vector>
+
+#include "bolt/handshake.hpp"
+
+namespace tributary::bolt {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t MillisSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+BoltError Invalid(std::string message) { return BoltError{codes::kRequestInvalid, std::move(message)}; }
+
+std::string_view QueryTypeCode(QueryType t) {
+  switch (t) {
+    case QueryType::kRead:
+      return "r";
+    case QueryType::kWrite:
+      return "w";
+    case QueryType::kReadWrite:
+      return "rw";
+    case QueryType::kSchemaWrite:
+      return "s";
+  }
+  return "r";
+}
+
+// Neo4j's stats keys; only non-zero counters are sent.
+Map StatsMap(const QueryStats& s) {
+  Map m;
+  auto add = [&](const char* key, int64_t v) {
+    if (v != 0) m.AppendUnchecked(key, Value(v));
+  };
+  add("nodes-created", s.nodes_created);
+  add("nodes-deleted", s.nodes_deleted);
+  add("relationships-created", s.relationships_created);
+  add("relationships-deleted", s.relationships_deleted);
+  add("properties-set", s.properties_set);
+  add("labels-added", s.labels_added);
+  add("labels-removed", s.labels_removed);
+  add("indexes-added", s.indexes_added);
+  add("indexes-removed", s.indexes_removed);
+  add("constraints-added", s.constraints_added);
+  add("constraints-removed", s.constraints_removed);
+  if (!m.empty()) m.AppendUnchecked("contains-updates", Value(true));
+  return m;
+}
+
+const Value* Field(const Message& m, size_t i) { return i < m.fields.size() ? &m.fields[i] : nullptr; }
+
+// The map at field i, or an empty map when the field is absent or null.
+Result<Map, BoltError> MapField(const Message& m, size_t i, const char* what) {
+  const Value* v = Field(m, i);
+  if (v == nullptr || v->IsNull()) return Map{};
+  if (!v->IsMap()) return MakeError(Invalid(std::string(what) + " must be a Map"));
+  return v->AsMap();
+}
+
+std::string StringEntry(const Map& m, std::string_view key) {
+  const Value* v = m.Find(key);
+  return v != nullptr && v->IsString() ? v->AsString() : std::string();
+}
+
+AuthToken ParseAuth(const Map& m) {
+  return AuthToken{StringEntry(m, "scheme"), StringEntry(m, "principal"),
+                   StringEntry(m, "credentials")};
+}
+
+Result<TxOptions, BoltError> ParseTxOptions(const Map& extra) {
+  TxOptions o;
+  o.extra = extra;
+  if (const Value* v = extra.Find("db"); v != nullptr && !v->IsNull()) {
+    if (!v->IsString()) return MakeError(Invalid("db must be a String"));
+    o.db = v->AsString();
+  }
+  if (const Value* v = extra.Find("mode"); v != nullptr && v->IsString()) {
+    o.mode = v->AsString() == "r" ? AccessMode::kRead : AccessMode::kWrite;
+  }
+  if (const Value* v = extra.Find("bookmarks"); v != nullptr && !v->IsNull()) {
+    if (!v->IsList()) return MakeError(Invalid("bookmarks must be a List"));
+    for (const auto& b : v->AsList()) {
+      if (!b.IsString()) return MakeError(Invalid("bookmarks must be Strings"));
+      o.bookmarks.push_back(b.AsString());
+    }
+  }
+  if (const Value* v = extra.Find("tx_timeout"); v != nullptr && !v->IsNull()) {
+    if (!v->IsInt()) return MakeError(Invalid("tx_timeout must be an Integer"));
+    o.tx_timeout_ms = v->AsInt();
+  }
+  if (const Value* v = extra.Find("tx_metadata"); v != nullptr && !v->IsNull()) {
+    if (!v->IsMap()) return MakeError(Invalid("tx_metadata must be a Map"));
+    o.tx_metadata = v->AsMap();
+  }
+  o.impersonated_user = StringEntry(extra, "imp_user");
+  return o;
+}
+
+List FieldList(const std::vector<std::string>& fields) {
+  List l;
+  l.reserve(fields.size());
+  for (const auto& f : fields) l.emplace_back(f);
+  return l;
+}
+
+}  // namespace
+
+std::string_view SessionStateName(SessionState s) {
+  switch (s) {
+    case SessionState::kHandshake:
+      return "HANDSHAKE";
+    case SessionState::kNegotiated:
+      return "NEGOTIATION";
+    case SessionState::kAuthentication:
+      return "AUTHENTICATION";
+    case SessionState::kReady:
+      return "READY";
+    case SessionState::kStreaming:
+      return "STREAMING";
+    case SessionState::kTxReady:
+      return "TX_READY";
+    case SessionState::kTxStreaming:
+      return "TX_STREAMING";
+    case SessionState::kFailed:
+      return "FAILED";
+    case SessionState::kClosed:
+      return "DEFUNCT";
+  }
+  return "UNKNOWN";
+}
+
+Session::Session(SessionOptions options, HandlerFactory factory,
+                 std::shared_ptr<Authenticator> authenticator)
+    : options_(std::move(options)),
+      factory_(std::move(factory)),
+      authenticator_(std::move(authenticator)),
+      dechunker_(options_.max_message_size) {}
+
+Session::~Session() {
+  // Results first: an unfinished auto-commit stream aborts its transaction
+  // while the handler still exists.
+  DropResults();
+  ReplaceHandler(nullptr);
+}
+
+std::string Session::TakeOutput() {
+  std::string out;
+  out.swap(output_);
+  return out;
+}
+
+void Session::Interrupt() {
+  std::lock_guard lock(handler_mutex_);
+  if (handler_) handler_->Interrupt();
+}
+
+void Session::ReplaceHandler(std::unique_ptr<QueryHandler> handler) {
+  std::unique_ptr<QueryHandler> old;
+  {
+    std::lock_guard lock(handler_mutex_);
+    old = std::move(handler_);
+    handler_ = std::move(handler);
+  }
+  // `old` is destroyed outside the lock: its destructor may block (rollback).
+}
+
+void Session::DropResults() {
+  auto_result_.reset();
+  tx_results_.clear();
+  last_qid_ = -1;
+}
+
+// ------------------------------------------------------------------ input
+
+void Session::Feed(std::string_view bytes) {
+  if (state_ == SessionState::kClosed) return;
+  if (state_ == SessionState::kHandshake) {
+    FeedHandshake(&bytes);
+    if (state_ != SessionState::kNegotiated || bytes.empty()) return;
+  }
+  std::vector<Dechunker::Event> events;
+  dechunker_.Feed(bytes, &events);
+  for (auto& event : events) {
+    if (state_ == SessionState::kClosed) return;
+    if (event.kind == Dechunker::EventKind::kOversize) {
+      BoltError error = Invalid("message of " + std::to_string(event.size) +
+                                " bytes exceeds the maximum message size of " +
+                                std::to_string(options_.max_message_size) + " bytes");
+      spdlog::warn("[{}] {}", options_.connection_id, error.message);
+      if (state_ == SessionState::kFailed) {
+        SendIgnored();
+      } else if (handler_ == nullptr) {
+        FailAndClose(error);
+      } else {
+        FailQuery(error);
+      }
+      continue;
+    }
+    HandleMessage(event.message);
+  }
+}
+
+void Session::FeedHandshake(std::string_view* bytes) {
+  const size_t take = std::min(bytes->size(), kHandshakeSize - handshake_.size());
+  handshake_.append(bytes->substr(0, take));
+  bytes->remove_prefix(take);
+  if (handshake_.size() < kHandshakeSize) return;
+  auto raw = std::span(reinterpret_cast<const uint8_t*>(handshake_.data()), handshake_.size());
+  if (!HasMagic(raw)) {
+    spdlog::info("[{}] {}: not a Bolt client (bad magic), closing", options_.connection_id,
+                 options_.peer);
+    state_ = SessionState::kClosed;
+    return;
+  }
+  version_ = NegotiateVersion(raw.subspan(4), options_.max_version);
+  auto reply = EncodeVersionReply(version_);
+  output_.append(reinterpret_cast<const char*>(reply.data()), reply.size());
+  if (!version_) {
+    spdlog::info("[{}] {}: no common Bolt version, closing", options_.connection_id,
+                 options_.peer);
+    state_ = SessionState::kClosed;
+    return;
+  }
+  spdlog::debug("[{}] negotiated Bolt {}", options_.connection_id, version_->ToString());
+  state_ = SessionState::kNegotiated;
+}
+
+void Session::HandleMessage(std::string_view bytes) {
+  auto message = DecodeMessage(bytes, options_.decode_limits);
+  if (!message) {
+    spdlog::warn("[{}] {}: undecodable message ({}), closing", options_.connection_id,
+                 options_.peer, message.Error().message);
+    FailAndClose(Invalid("malformed message: " + message.Error().message));
+    return;
+  }
+  spdlog::trace("[{}] <- {}", options_.connection_id, SignatureName(message->signature));
+  Dispatch(*message);
+}
+
+void Session::RejectInState(const Message& m) {
+  BoltError error = Invalid("Message '" + SignatureName(m.signature) +
+                            "' cannot be handled by a session in the " +
+                            std::string(SessionStateName(state_)) + " state.");
+  if (handler_ == nullptr) {
+    FailAndClose(error);
+  } else {
+    FailQuery(error);
+  }
+}
+
+void Session::Dispatch(Message& m) {
+  const auto sig = static_cast<Signature>(m.signature);
+  const ProtocolVersion v = *version_;
+  const bool known = sig == Signature::kHello || sig == Signature::kGoodbye ||
+                     sig == Signature::kReset || sig == Signature::kRun ||
+                     sig == Signature::kBegin || sig == Signature::kCommit ||
+                     sig == Signature::kRollback || sig == Signature::kDiscard ||
+                     sig == Signature::kPull ||
+                     (sig == Signature::kRoute && v >= ProtocolVersion{4, 3}) ||
+                     (sig == Signature::kTelemetry && v >= ProtocolVersion{5, 4}) ||
+                     ((sig == Signature::kLogon || sig == Signature::kLogoff) &&
+                      v >= ProtocolVersion{5, 1});
+  if (!known) {
+    spdlog::warn("[{}] unknown message {} for Bolt {}, closing", options_.connection_id,
+                 SignatureName(m.signature), v.ToString());
+    FailAndClose(Invalid("unknown message " + SignatureName(m.signature) + " for Bolt " +
+                         v.ToString()));
+    return;
+  }
+  if (sig == Signature::kGoodbye) {
+    DropResults();
+    ReplaceHandler(nullptr);
+    state_ = SessionState::kClosed;
+    return;
+  }
+  if (state_ == SessionState::kFailed) {
+    if (sig == Signature::kReset) {
+      OnReset();
+    } else {
+      SendIgnored();
+    }
+    return;
+  }
+  switch (sig) {
+    case Signature::kHello:
+      if (state_ != SessionState::kNegotiated) return RejectInState(m);
+      return OnHello(m);
+    case Signature::kLogon:
+      if (state_ != SessionState::kAuthentication) return RejectInState(m);
+      return OnLogon(m);
+    case Signature::kLogoff:
+      if (state_ != SessionState::kReady) return RejectInState(m);
+      return OnLogoff();
+    case Signature::kReset:
+      if (state_ == SessionState::kNegotiated) return RejectInState(m);
+      if (state_ == SessionState::kAuthentication) return SendSuccess({});
+      return OnReset();
+    case Signature::kRun:
+      if (state_ != SessionState::kReady && state_ != SessionState::kTxReady &&
+          state_ != SessionState::kTxStreaming) {
+        return RejectInState(m);
+      }
+      return OnRun(m);
+    case Signature::kPull:
+    case Signature::kDiscard:
+      if (state_ != SessionState::kStreaming && state_ != SessionState::kTxStreaming) {
+        return RejectInState(m);
+      }
+      return OnPullOrDiscard(m, sig == Signature::kPull);
+    case Signature::kBegin:
+      if (state_ != SessionState::kReady) return RejectInState(m);
+      return OnBegin(m);
+    case Signature::kCommit:
+      if (state_ != SessionState::kTxReady && state_ != SessionState::kTxStreaming) {
+        return RejectInState(m);
+      }
+      return OnCommit();
+    case Signature::kRollback:
+      if (state_ != SessionState::kTxReady && state_ != SessionState::kTxStreaming) {
+        return RejectInState(m);
+      }
+      return OnRollback();
+    case Signature::kRoute:
+      if (state_ != SessionState::kReady) return RejectInState(m);
+      return OnRoute(m);
+    case Signature::kTelemetry:
+      if (handler_ == nullptr) return RejectInState(m);
+      return SendSuccess({});
+    default:
+      return RejectInState(m);
+  }
+}
+
+// --------------------------------------------------------------- handlers
+
+bool Session::Authenticate(const AuthToken& token) {
+  auto user = authenticator_->Authenticate(token);
+  if (!user) {
+    spdlog::info("[{}] {}: authentication failed for '{}' (scheme '{}')", options_.connection_id,
+                 options_.peer, token.principal, token.scheme);
+    FailAndClose(user.Error());
+    return false;
+  }
+  SessionInfo info{options_.connection_id, options_.peer, *version_, *user, user_agent_};
+  auto handler = factory_(info);
+  if (!handler) {
+    FailAndClose(handler.Error());
+    return false;
+  }
+  ReplaceHandler(std::move(*handler));
+  return true;
+}
+
+void Session::OnHello(Message& m) {
+  if (options_.refuse) {
+    spdlog::warn("[{}] {}: refusing connection: {}", options_.connection_id, options_.peer,
+                 options_.refuse->message);
+    return FailAndClose(*options_.refuse);
+  }
+  auto extra = MapField(m, 0, "HELLO extra");
+  if (!extra) return FailAndClose(extra.Error());
+  user_agent_ = StringEntry(*extra, "user_agent");
+  const ProtocolVersion v = *version_;
+  if (v <= ProtocolVersion{5, 0}) {
+    if (!Authenticate(ParseAuth(*extra))) return;
+  }
+  Map success;
+  success.AppendUnchecked("server", Value(options_.server_agent));
+  success.AppendUnchecked("connection_id", Value(options_.connection_id));
+  if (v >= ProtocolVersion{4, 3}) {
+    Map hints;
+    if (options_.recv_timeout_hint_seconds > 0) {
+      hints.AppendUnchecked("connection.recv_timeout_seconds",
+                            Value(options_.recv_timeout_hint_seconds));
+    }
+    if (v >= ProtocolVersion{5, 4}) {
+      hints.AppendUnchecked("telemetry.enabled", Value(options_.telemetry_enabled));
+    }
+    success.AppendUnchecked("hints", Value(std::move(hints)));
+  }
+  SendSuccess(success);
+  state_ = v >= ProtocolVersion{5, 1} ? SessionState::kAuthentication : SessionState::kReady;
+}
+
+void Session::OnLogon(Message& m) {
+  auto auth = MapField(m, 0, "LOGON auth");
+  if (!auth) return FailAndClose(auth.Error());
+  if (!Authenticate(ParseAuth(*auth))) return;
+  SendSuccess({});
+  state_ = SessionState::kReady;
+}
+
+void Session::OnLogoff() {
+  DropResults();
+  ReplaceHandler(nullptr);
+  SendSuccess({});
+  state_ = SessionState::kAuthentication;
+}
+
+void Session::OnReset() {
+  DropResults();
+  if (handler_ != nullptr) {
+    handler_->Reset();
+    state_ = SessionState::kReady;
+  } else {
+    state_ = SessionState::kAuthentication;
+  }
+  SendSuccess({});
+}
+
+void Session::OnRun(Message& m) {
+  const auto start = Clock::now();
+  const Value* query = Field(m, 0);
+  if (query == nullptr || !query->IsString()) {
+    return FailQuery(Invalid("RUN needs a query String"));
+  }
+  auto params = MapField(m, 1, "RUN parameters");
+  auto extra = MapField(m, 2, "RUN extra");
+  if (!params || !extra) {
+    return FailQuery(!params ? params.Error() : extra.Error());
+  }
+  const bool in_tx = state_ != SessionState::kReady;
+  TxOptions options;
+  if (!in_tx) {
+    auto parsed = ParseTxOptions(*extra);
+    if (!parsed) return Fail(parsed.Error());
+    options = std::move(*parsed);
+  }
+  auto stream = handler_->Run(query->AsString(), *params, options, in_tx);
+  if (!stream) {
+    return FailQuery(stream.Error());
+  }
+  Map success;
+  success.AppendUnchecked("fields", Value(FieldList((*stream)->Fields())));
+  success.AppendUnchecked("t_first", Value(MillisSince(start)));
+  if (in_tx) {
+    const int64_t qid = next_qid_++;
+    tx_results_.emplace(qid, OpenResult{std::move(*stream), tx_db_});
+    last_qid_ = qid;
+    success.AppendUnchecked("qid", Value(qid));
+    state_ = SessionState::kTxStreaming;
+  } else {
+    std::string db = options.db.empty() ? handler_->DefaultDatabase() : options.db;
+    auto_result_.emplace(OpenResult{std::move(*stream), std::move(db)});
+    state_ = SessionState::kStreaming;
+  }
+  SendSuccess(success);
+}
+
+void Session::OnPullOrDiscard(Message& m, bool pull) {
+  const auto start = Clock::now();
+  auto extra = MapField(m, 0, "PULL/DISCARD extra");
+  if (!extra) {
+    return FailQuery(extra.Error());
+  }
+  int64_t n = -1;
+  int64_t qid = -1;
+  if (const Value* v = extra->Find("n"); v != nullptr) {
+    if (!v->IsInt()) return FailQuery(Invalid("n must be an Integer"));
+    n = v->AsInt();
+  }
+  if (const Value* v = extra->Find("qid"); v != nullptr && !v->IsNull()) {
+    if (!v->IsInt()) return FailQuery(Invalid("qid must be an Integer"));
+    qid = v->AsInt();
+  }
+  if (n == 0 || n < -1) return FailQuery(Invalid("n must be positive or -1"));
+
+  OpenResult* result = nullptr;
+  const bool in_tx = state_ == SessionState::kTxStreaming;
+  if (!in_tx) {
+    result = &*auto_result_;
+  } else {
+    if (qid == -1) qid = last_qid_;
+    auto it = tx_results_.find(qid);
+    if (it == tx_results_.end()) {
+      return FailQuery(Invalid("no open result with qid " + std::to_string(qid)));
+    }
+    result = &it->second;
+  }
+
+  Result<PullOutcome, BoltError> outcome = PullOutcome{};
+  if (pull) {
+    outcome = result->stream->Pull(n, [this](std::span<const Value> row) { SendRecord(row); });
+  } else {
+    outcome = result->stream->Discard(n);
+  }
+  if (!outcome) {
+    return FailQuery(outcome.Error());
+  }
+  if (outcome->has_more) {
+    SendSuccess(Map{{"has_more", Value(true)}});
+    return;
+  }
+  const QuerySummary& summary = outcome->summary;
+  Map success;
+  if (!in_tx && !summary.bookmark.empty()) {
+    success.AppendUnchecked("bookmark", Value(summary.bookmark));
+  }
+  success.AppendUnchecked("type", Value(std::string(QueryTypeCode(summary.type))));
+  success.AppendUnchecked("t_last", Value(MillisSince(start)));
+  success.AppendUnchecked("db", Value(result->db));
+  Map stats = StatsMap(summary.stats);
+  if (!stats.empty()) success.AppendUnchecked("stats", Value(std::move(stats)));
+  for (const auto& [key, value] : summary.metadata) success.Set(key, value);
+  if (in_tx) {
+    tx_results_.erase(qid);
+    if (tx_results_.empty()) state_ = SessionState::kTxReady;
+  } else {
+    auto_result_.reset();
+    state_ = SessionState::kReady;
+  }
+  SendSuccess(success);
+}
+
+void Session::OnBegin(Message& m) {
+  auto extra = MapField(m, 0, "BEGIN extra");
+  if (!extra) return Fail(extra.Error());
+  auto options = ParseTxOptions(*extra);
+  if (!options) return Fail(options.Error());
+  auto begun = handler_->Begin(*options);
+  if (!begun) return Fail(begun.Error());
+  tx_db_ = options->db.empty() ? handler_->DefaultDatabase() : options->db;
+  next_qid_ = 0;
+  state_ = SessionState::kTxReady;
+  SendSuccess({});
+}
+
+void Session::OnCommit() {
+  // Unconsumed results are discarded first so their side effects happen.
+  for (auto& [qid, result] : tx_results_) {
+    auto done = result.stream->Discard(-1);
+    if (!done) {
+      return FailQuery(done.Error());
+    }
+  }
+  DropResults();
+  auto bookmark = handler_->Commit();
+  if (!bookmark) return Fail(bookmark.Error());
+  state_ = SessionState::kReady;
+  Map success;
+  if (!bookmark->empty()) success.AppendUnchecked("bookmark", Value(*bookmark));
+  SendSuccess(success);
+}
+
+void Session::OnRollback() {
+  DropResults();
+  auto done = handler_->Rollback();
+  if (!done) return Fail(done.Error());
+  state_ = SessionState::kReady;
+  SendSuccess({});
+}
+
+void Session::OnRoute(Message& m) {
+  // 4.3: [routing, bookmarks, db]; 4.4+: [routing, bookmarks, extra{db, imp_user}].
+  std::string db;
+  if (const Value* third = Field(m, 2); third != nullptr) {
+    if (third->IsString()) {
+      db = third->AsString();
+    } else if (third->IsMap()) {
+      db = StringEntry(third->AsMap(), "db");
+    }
+  }
+  if (db.empty()) db = handler_->DefaultDatabase();
+  auto server = [&](const char* role) {
+    return Value(Map{{"addresses", Value(List{Value(options_.advertised_address)})},
+                     {"role", Value(role)}});
+  };
+  Map rt;
+  rt.AppendUnchecked("ttl", Value(options_.routing_ttl_seconds));
+  rt.AppendUnchecked("db", Value(db));
+  rt.AppendUnchecked("servers", Value(List{server("WRITE"), server("READ"), server("ROUTE")}));
+  SendSuccess(Map{{"rt", Value(std::move(rt))}});
+}
+
+// ----------------------------------------------------------------- output
+
+void Session::SendSuccess(const Map& metadata) {
+  scratch_.clear();
+  Encoder e(*version_, &scratch_);
+  e.WriteStructHeader(static_cast<uint8_t>(Signature::kSuccess), 1);
+  e.WriteMap(metadata);
+  AppendChunked(scratch_, &output_);
+}
+
+void Session::SendFailure(const BoltError& error) {
+  scratch_.clear();
+  Encoder e(version_.value_or(kNewestVersion), &scratch_);
+  e.WriteStructHeader(static_cast<uint8_t>(Signature::kFailure), 1);
+  e.WriteMap(Map{{"code", Value(error.code)}, {"message", Value(error.message)}});
+  AppendChunked(scratch_, &output_);
+}
+
+void Session::SendIgnored() {
+  scratch_.clear();
+  Encoder e(*version_, &scratch_);
+  e.WriteStructHeader(static_cast<uint8_t>(Signature::kIgnored), 0);
+  AppendChunked(scratch_, &output_);
+}
+
+void Session::SendRecord(std::span<const Value> row) {
+  if (flush_failed_) return;
+  scratch_.clear();
+  Encoder e(*version_, &scratch_);
+  e.WriteStructHeader(static_cast<uint8_t>(Signature::kRecord), 1);
+  e.WriteListHeader(row.size());
+  for (const auto& v : row) e.Write(v);
+  AppendChunked(scratch_, &output_);
+  MaybeFlush();
+}
+
+void Session::MaybeFlush() {
+  if (!flush_ || output_.size() < options_.flush_threshold) return;
+  if (!flush_(output_)) {
+    // The peer is gone: stop producing rows as soon as the handler notices.
+    flush_failed_ = true;
+    Interrupt();
+  }
+  output_.clear();
+}
+
+void Session::FailQuery(const BoltError& error) {
+  DropResults();
+  Fail(error);
+}
+
+void Session::Fail(const BoltError& error) {
+  SendFailure(error);
+  state_ = SessionState::kFailed;
+}
+
+void Session::FailAndClose(const BoltError& error) {
+  SendFailure(error);
+  DropResults();
+  ReplaceHandler(nullptr);
+  state_ = SessionState::kClosed;
+}
+
+}  // namespace tributary::bolt

@@ -1,0 +1,174 @@
+#pragma once
+// The Bolt protocol state machine of one connection, independent of any
+// transport: bytes go in through Feed(), responses come out of
+// TakeOutput(). The server drives it from socket reads; tests drive it
+// directly.
+//
+// States (Bolt 4.1 - 5.4):
+//   HANDSHAKE -> NEGOTIATED --HELLO--> READY            (<= 5.0, auth in HELLO)
+//   HANDSHAKE -> NEGOTIATED --HELLO--> AUTHENTICATION --LOGON--> READY (5.1+)
+//   READY --RUN--> STREAMING --PULL/DISCARD (last)--> READY
+//   READY --BEGIN--> TX_READY --RUN--> TX_STREAMING --...--> TX_READY
+//   TX_* --COMMIT/ROLLBACK--> READY;  READY --LOGOFF--> AUTHENTICATION
+//   any --FAILURE--> FAILED (every message IGNORED) --RESET--> READY
+//   GOODBYE, bad handshake, undecodable input, auth failure -> CLOSED
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bolt/chunking.hpp"
+#include "bolt/handler.hpp"
+#include "bolt/message.hpp"
+#include "bolt/version.hpp"
+
+namespace tributary::bolt {
+
+/// Server agent announced in HELLO's SUCCESS (drivers do not check it).
+inline constexpr const char* kServerAgent =
+    "Neo4j/5.11.0 compatible graph database server - Tributary";
+
+/// Protocol states; see the diagram above.
+enum class SessionState {
+  kHandshake,
+  kNegotiated,
+  kAuthentication,
+  kReady,
+  kStreaming,
+  kTxReady,
+  kTxStreaming,
+  kFailed,
+  kClosed,
+};
+
+/// "READY", "TX_STREAMING", ...
+std::string_view SessionStateName(SessionState s);
+
+/// Per-connection settings, filled in by the server (or a test).
+struct SessionOptions {
+  /// Highest version to negotiate (tests cap it, e.g. at 4.4).
+  ProtocolVersion max_version = kNewestVersion;
+  /// Largest accepted message (after de-chunking); larger ones are skipped
+  /// and answered with FAILURE.
+  size_t max_message_size = 16u << 20;
+  std::string server_agent = kServerAgent;
+  std::string connection_id = "bolt-0";
+  std::string peer;
+  /// host:port announced by ROUTE.
+  std::string advertised_address = "127.0.0.1:7687";
+  int64_t routing_ttl_seconds = 300;
+  /// Sent as hints.connection.recv_timeout_seconds (4.3+) when > 0.
+  int64_t recv_timeout_hint_seconds = 0;
+  /// Sent as hints.telemetry.enabled on 5.4; the driver then sends TELEMETRY.
+  bool telemetry_enabled = false;
+  /// When set, HELLO is answered with this FAILURE and the connection closes
+  /// (used past the connection limit).
+  std::optional<BoltError> refuse;
+  /// During a PULL, output beyond this many bytes is handed to the flush
+  /// callback instead of accumulating.
+  size_t flush_threshold = 1u << 20;
+  DecodeLimits decode_limits;
+};
+
+/// One connection's protocol state. Not thread-safe except Interrupt().
+class Session {
+ public:
+  /// Writes bytes to the peer synchronously; returns false when the peer is
+  /// gone. Used to stream large results while a PULL is running.
+  using FlushFn = std::function<bool(std::string_view bytes)>;
+
+  /// `authenticator` is shared with other sessions; `factory` creates the
+  /// handler after authentication.
+  Session(SessionOptions options, HandlerFactory factory,
+          std::shared_ptr<Authenticator> authenticator);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Consumes received bytes: the handshake first, then chunked messages.
+  /// Every complete message is handled in order (calling the handler
+  /// synchronously); responses are appended to the output buffer.
+  void Feed(std::string_view bytes);
+
+  /// Returns and clears the pending output.
+  std::string TakeOutput();
+
+  /// True once the connection must be closed (after writing the output).
+  bool ShouldClose() const { return state_ == SessionState::kClosed; }
+
+  /// Sets the callback used to stream large PULL output.
+  void SetFlush(FlushFn flush) { flush_ = std::move(flush); }
+
+  /// Interrupts a blocking handler call from another thread (shutdown).
+  void Interrupt();
+
+  SessionState state() const { return state_; }
+  /// The negotiated version; nullopt before the handshake completes.
+  std::optional<ProtocolVersion> version() const { return version_; }
+
+ private:
+  struct OpenResult {
+    std::unique_ptr<ResultStream> stream;
+    std::string db;
+  };
+
+  void FeedHandshake(std::string_view* bytes);
+  void HandleMessage(std::string_view bytes);
+  void Dispatch(Message& m);
+  void OnHello(Message& m);
+  void OnLogon(Message& m);
+  void OnLogoff();
+  void OnRun(Message& m);
+  void OnPullOrDiscard(Message& m, bool pull);
+  void OnBegin(Message& m);
+  void OnCommit();
+  void OnRollback();
+  void OnReset();
+  void OnRoute(Message& m);
+  bool Authenticate(const AuthToken& token);
+  void DropResults();
+  void ReplaceHandler(std::unique_ptr<QueryHandler> handler);
+
+  void SendSuccess(const Map& metadata);
+  void SendFailure(const BoltError& error);
+  void SendIgnored();
+  void SendRecord(std::span<const Value> row);
+  void Fail(const BoltError& error);              // FAILURE, then FAILED
+  void FailQuery(const BoltError& error);         // drop results, then Fail
+  void FailAndClose(const BoltError& error);      // FAILURE, then CLOSED
+  void RejectInState(const Message& m);
+  void MaybeFlush();
+
+  SessionOptions options_;
+  HandlerFactory factory_;
+  std::shared_ptr<Authenticator> authenticator_;
+  FlushFn flush_;
+
+  SessionState state_ = SessionState::kHandshake;
+  std::optional<ProtocolVersion> version_;
+  std::string handshake_;
+  Dechunker dechunker_;
+  std::string output_;
+  std::string scratch_;
+  bool flush_failed_ = false;
+
+  std::string user_agent_;
+  // Guards handler_ against Interrupt() from other threads; held only while
+  // the pointer changes, never during handler calls.
+  std::mutex handler_mutex_;
+  std::unique_ptr<QueryHandler> handler_;
+  // Declared after handler_ so they are destroyed before it.
+  std::optional<OpenResult> auto_result_;
+  std::map<int64_t, OpenResult> tx_results_;
+  int64_t next_qid_ = 0;
+  int64_t last_qid_ = -1;
+  std::string tx_db_;
+};
+
+}  // namespace tributary::bolt
