@@ -625,6 +625,31 @@ class MapProjectionExpr final : public Expr {
   std::vector<MapProjectionItem> items_;
 };
 
+class PropertiesMatchExpr final : public Expr {
+ public:
+  PropertiesMatchExpr(ExprPtr obj, ExprPtr props) : obj_(std::move(obj)), props_(std::move(props)) {}
+  Value Eval(Frame& f, ExecContext& ctx) const override {
+    Value o = obj_->Eval(f, ctx);
+    Value m = props_->Eval(f, ctx);
+    if (o.IsNull()) return Value(false);
+    if (m.IsNull()) return Value(true);
+    if (!m.IsMap()) {
+      throw CypherTypeError("InvalidArgumentType",
+                            std::string("Expected a Map of properties, got ") + TypeName(m));
+    }
+    for (const auto& [k, want] : m.AsMap()) {
+      auto key = ctx.storage->FindProperty(k);
+      Value got = key ? PropertyOf(o, *key, k, ctx) : Value();
+      if (Equals(got, want) != Tri::kTrue) return Value(false);
+    }
+    return Value(true);
+  }
+  std::string ToString() const override { return obj_->ToString() + " ~ " + props_->ToString(); }
+
+ private:
+  ExprPtr obj_, props_;
+};
+
 bool CheckedAdd(int64_t a, int64_t b, int64_t* out) { return __builtin_add_overflow(a, b, out); }
 bool CheckedSub(int64_t a, int64_t b, int64_t* out) { return __builtin_sub_overflow(a, b, out); }
 bool CheckedMul(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overflow(a, b, out); }
@@ -839,6 +864,10 @@ ExprPtr MakePatternComprehension(std::shared_ptr<const Operator> subplan, ExprPt
 }
 ExprPtr MakeMapProjection(ExprPtr object, std::vector<MapProjectionItem> items) {
   return std::make_unique<MapProjectionExpr>(std::move(object), std::move(items));
+}
+
+ExprPtr MakePropertiesMatch(ExprPtr object, ExprPtr props) {
+  return std::make_unique<PropertiesMatchExpr>(std::move(object), std::move(props));
 }
 
 }  // namespace tributary::cypher::exec

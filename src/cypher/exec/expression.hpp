@@ -120,6 +120,10 @@ struct MapProjectionItem {
 };
 ExprPtr MakeMapProjection(ExprPtr object, std::vector<MapProjectionItem> items);
 
+/// True when every entry of the map `props` equals the same-named property of
+/// the node/relationship `object` (for `MATCH (n $props)`).
+ExprPtr MakePropertiesMatch(ExprPtr object, ExprPtr props);
+
 // ---- Helpers shared with functions and operators ------------------------
 
 /// Property `key` of a node, relationship or map value; null otherwise

@@ -1,0 +1,210 @@
+// Query-level planning: clause sequencing, UNION, EXPLAIN rendering.
+#include "cypher/planner/planner.hpp"
+
+#include "cypher/exec/expression.hpp"
+#include "cypher/planner/planner_impl.hpp"
+
+namespace tributary::cypher {
+
+namespace ex = exec;
+using planning::Fail;
+using planning::Scope;
+using planning::Symbol;
+using planning::SymbolType;
+
+const char* QueryTypeCode(QueryType t) {
+  switch (t) {
+    case QueryType::kRead: return "r";
+    case QueryType::kWrite: return "w";
+    case QueryType::kReadWrite: return "rw";
+    case QueryType::kSchema: return "s";
+  }
+  return "r";
+}
+
+namespace {
+
+void Explain(const ex::Operator& op, int depth, std::vector<std::string>* out) {
+  std::string line(static_cast<size_t>(depth) * 2, ' ');
+  line += "* " + op.Name();
+  std::string d = op.Details();
+  if (!d.empty()) line += " " + d;
+  out->push_back(std::move(line));
+  for (const auto* c : op.Children()) Explain(*c, depth + 1, out);
+}
+
+}  // namespace
+
+std::vector<std::string> ExplainLines(const Plan& plan) {
+  std::vector<std::string> out;
+  Explain(*plan.root, 0, &out);
+  return out;
+}
+
+namespace planning {
+
+ex::OperatorPtr Planner::BarrierBeforeRead(ex::OperatorPtr input) {
+  if (!writes_pending_) return input;
+  writes_pending_ = false;
+  return ex::MakeAccumulate(std::move(input), true);
+}
+
+ex::OperatorPtr Planner::PlanQuery(const Query& q, ex::OperatorPtr input, Scope& scope,
+                                   std::vector<std::string>* columns, std::vector<size_t>* slots) {
+  if (q.parts.size() == 1) return PlanSingle(q.parts[0], std::move(input), scope, columns, slots);
+  for (size_t i = 1; i < q.union_all.size(); ++i) {
+    if (q.union_all[i] != q.union_all[0]) {
+      Fail("InvalidClauseComposition", "Invalid combination of UNION and UNION ALL", q.pos);
+    }
+  }
+  bool distinct = !q.union_all[0];
+  Scope s0 = scope;
+  std::vector<std::string> cols;
+  std::vector<size_t> left_slots;
+  ex::OperatorPtr left = PlanSingle(q.parts[0], ex::MakeOnce(), s0, &cols, &left_slots);
+  for (size_t i = 1; i < q.parts.size(); ++i) {
+    Scope si = scope;
+    std::vector<std::string> cols_i;
+    std::vector<size_t> right_slots;
+    ex::OperatorPtr right = PlanSingle(q.parts[i], ex::MakeOnce(), si, &cols_i, &right_slots);
+    if (cols_i != cols) {
+      Fail("DifferentColumnsInUnion", "All sub queries in an UNION must have the same column names",
+           q.parts[i].pos);
+    }
+    std::vector<size_t> out;
+    for (size_t k = 0; k < cols.size(); ++k) out.push_back(NewSlot());
+    left = ex::MakeUnion(std::move(left), left_slots, std::move(right), right_slots, out, distinct);
+    left_slots = out;
+  }
+  *columns = cols;
+  *slots = left_slots;
+  scope = Scope{};
+  for (size_t k = 0; k < cols.size(); ++k) scope.vars[cols[k]] = Symbol{left_slots[k], SymbolType::kAny};
+  return left;
+}
+
+ex::OperatorPtr Planner::PlanSingle(const SingleQuery& q, ex::OperatorPtr cur, Scope& scope,
+                                    std::vector<std::string>* columns, std::vector<size_t>* slots) {
+  columns->clear();
+  slots->clear();
+  for (size_t i = 0; i < q.clauses.size(); ++i) {
+    const Clause& c = *q.clauses[i];
+    bool last = i + 1 == q.clauses.size();
+    if (c.kind == ClauseKind::kReturn && !last) {
+      Fail("InvalidClauseComposition", "RETURN can only be used at the end of the query", c.pos);
+    }
+    cur = PlanClause(c, std::move(cur), scope, last, columns, slots);
+  }
+  return cur;
+}
+
+ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope& scope, bool is_last,
+                                    std::vector<std::string>* columns, std::vector<size_t>* slots) {
+  switch (c.kind) {
+    case ClauseKind::kMatch: {
+      const auto& m = static_cast<const MatchClause&>(c);
+      if (is_last) {
+        Fail("InvalidClauseComposition", "Query cannot conclude with MATCH (must be RETURN or an "
+             "update clause)", c.pos);
+      }
+      cur = BarrierBeforeRead(std::move(cur));
+      if (!m.optional) return PlanMatch(std::move(cur), m.pattern, m.where.get(), scope, storage::View::kOld);
+      Scope inner = scope;
+      ex::OperatorPtr sub =
+          PlanMatch(ex::MakeOnce(), m.pattern, m.where.get(), inner, storage::View::kOld);
+      std::vector<size_t> new_slots;
+      for (const auto& [name, sym] : inner.vars) {
+        if (scope.Find(name) == nullptr) new_slots.push_back(sym.slot);
+      }
+      scope = std::move(inner);
+      return ex::MakeOptional(std::move(cur), std::move(sub), std::move(new_slots));
+    }
+    case ClauseKind::kUnwind: {
+      const auto& u = static_cast<const UnwindClause&>(c);
+      if (is_last) Fail("InvalidClauseComposition", "Query cannot conclude with UNWIND", c.pos);
+      if (scope.Find(u.variable)) {
+        Fail("VariableAlreadyBound", "Variable `" + u.variable + "` already declared", c.pos);
+      }
+      auto list = Compile(*u.list, scope);
+      size_t slot = NewSlot();
+      scope.vars[u.variable] = Symbol{slot, SymbolType::kAny};
+      return ex::MakeUnwind(std::move(cur), std::move(list), slot);
+    }
+    case ClauseKind::kCreate: {
+      const auto& cr = static_cast<const CreateClause&>(c);
+      std::vector<const PatternPart*> parts;
+      for (const auto& p : cr.pattern.parts) parts.push_back(&p);
+      return PlanCreate(std::move(cur), parts, scope);
+    }
+    case ClauseKind::kMerge:
+      return PlanMerge(std::move(cur), static_cast<const MergeClause&>(c), scope);
+    case ClauseKind::kSet:
+      return PlanSetItems(std::move(cur), static_cast<const SetClause&>(c).items, scope);
+    case ClauseKind::kRemove: {
+      for (const auto& item : static_cast<const RemoveClause&>(c).items) {
+        wrote_ = writes_pending_ = true;
+        if (item.kind == RemoveItemKind::kProperty) {
+          cur = ex::MakeRemoveProperty(std::move(cur), Compile(*item.property->object, scope),
+                                       storage_.PropertyIdFor(item.property->key));
+        } else {
+          const Symbol* s = scope.Find(item.variable);
+          if (s == nullptr) {
+            Fail("UndefinedVariable", "Variable `" + item.variable + "` not defined", item.pos);
+          }
+          std::vector<storage::LabelId> labels;
+          for (const auto& l : item.labels) labels.push_back(storage_.LabelIdFor(l));
+          cur = ex::MakeRemoveLabels(std::move(cur), s->slot, std::move(labels));
+        }
+      }
+      return cur;
+    }
+    case ClauseKind::kDelete: {
+      const auto& d = static_cast<const DeleteClause&>(c);
+      wrote_ = writes_pending_ = true;
+      std::vector<ex::ExprPtr> targets;
+      for (const auto& e : d.exprs) {
+        if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBinary ||
+            e->kind == ExprKind::kLabelsTest) {
+          Fail("InvalidDelete", "DELETE expects a node, relationship or path expression", e->pos);
+        }
+        targets.push_back(Compile(*e, scope));
+      }
+      return ex::MakeDelete(std::move(cur), std::move(targets), d.detach);
+    }
+    case ClauseKind::kWith: {
+      const auto& w = static_cast<const WithClause&>(c);
+      if (is_last) Fail("InvalidClauseComposition", "Query cannot conclude with WITH", c.pos);
+      return PlanProjection(std::move(cur), w.body, w.where.get(), scope, false, columns, slots,
+                            c.pos);
+    }
+    case ClauseKind::kReturn: {
+      const auto& r = static_cast<const ReturnClause&>(c);
+      return PlanProjection(std::move(cur), r.body, nullptr, scope, true, columns, slots, c.pos);
+    }
+    case ClauseKind::kCall: {
+      const auto& call = static_cast<const CallClause&>(c);
+      throw ProcedureError("ProcedureNotFound",
+                           "There is no procedure with the name `" + call.procedure + "`");
+    }
+    case ClauseKind::kCallSubquery:
+      Fail("UnexpectedSyntax", "CALL { ... } subqueries are not supported yet", c.pos);
+  }
+  Fail("UnexpectedSyntax", "Unsupported clause", c.pos);
+}
+
+}  // namespace planning
+
+std::shared_ptr<const Plan> PlanQuery(const Query& query, storage::Storage& storage) {
+  auto plan = std::make_shared<Plan>();
+  planning::Planner planner(storage, *plan);
+  Scope scope;
+  plan->root = planner.PlanQuery(query, ex::MakeOnce(), scope, &plan->columns, &plan->column_slots);
+  if (planner.wrote()) {
+    plan->type = planner.read() ? QueryType::kReadWrite : QueryType::kWrite;
+  } else {
+    plan->type = QueryType::kRead;
+  }
+  return plan;
+}
+
+}  // namespace tributary::cypher

@@ -1,0 +1,123 @@
+#pragma once
+// Internal: the planner's state and per-clause methods (one .cpp per family:
+// expression_compiler.cpp, pattern_planner.cpp, projection_planner.cpp,
+// planner.cpp).
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cypher/errors.hpp"
+#include "cypher/exec/operator.hpp"
+#include "cypher/parser/ast.hpp"
+#include "cypher/planner/plan.hpp"
+#include "storage/storage.hpp"
+
+namespace tributary::cypher::planning {
+
+/// What a variable is known to hold, for VariableTypeConflict checks.
+enum class SymbolType : uint8_t { kAny, kNode, kRelationship, kRelationshipList, kPath };
+
+struct Symbol {
+  size_t slot;
+  SymbolType type;
+};
+
+/// The variables visible at a point of the query.
+struct Scope {
+  std::map<std::string, Symbol, std::less<>> vars;
+
+  const Symbol* Find(std::string_view name) const {
+    auto it = vars.find(name);
+    return it == vars.end() ? nullptr : &it->second;
+  }
+};
+
+/// Collects aggregations met while compiling a projection item.
+struct AggregationCollector {
+  std::vector<exec::AggregationSpec> specs;
+  /// Scope the aggregation arguments are compiled in (pre-projection rows).
+  const Scope* input_scope = nullptr;
+};
+
+/// Projected items that ORDER BY may refer to by repeating the expression.
+struct ProjectedExprs {
+  std::vector<std::pair<const Expr*, size_t>> items;
+};
+
+[[noreturn]] void Fail(const char* detail, const std::string& message, SourcePos pos);
+
+/// Structural equality of two AST expressions (enough for ORDER BY lookups).
+bool AstEqual(const Expr& a, const Expr& b);
+
+class Planner {
+ public:
+  Planner(storage::Storage& storage, Plan& plan) : storage_(storage), plan_(plan) {}
+
+  /// Plans a whole query (UNION parts included) on top of `input`.
+  /// Fills columns/slots of the final RETURN (empty when there is none).
+  exec::OperatorPtr PlanQuery(const Query& q, exec::OperatorPtr input, Scope& scope,
+                              std::vector<std::string>* columns, std::vector<size_t>* slots);
+
+  // ---- Expressions (expression_compiler.cpp) ----
+  exec::ExprPtr Compile(const Expr& e, const Scope& scope, AggregationCollector* agg = nullptr,
+                        const ProjectedExprs* projected = nullptr);
+  /// True if the expression contains an aggregate function call.
+  bool ContainsAggregate(const Expr& e) const;
+  /// Free variables used by the expression (for index applicability).
+  void CollectVariables(const Expr& e, std::set<std::string>* out) const;
+
+  size_t NewSlot() { return plan_.num_slots++; }
+  storage::Storage& storage() { return storage_; }
+
+  // ---- Patterns (pattern_planner.cpp) ----
+  /// MATCH: binds the pattern's variables in `scope` and returns the operator
+  /// tree producing its matches (filtered by `where`, may be null).
+  exec::OperatorPtr PlanMatch(exec::OperatorPtr input, const std::vector<const PatternPart*>& parts,
+                              const Expr* where, Scope& scope, storage::View view);
+  exec::OperatorPtr PlanMatch(exec::OperatorPtr input, const Pattern& pattern, const Expr* where,
+                              Scope& scope, storage::View view) {
+    std::vector<const PatternPart*> parts;
+    for (const auto& p : pattern.parts) parts.push_back(&p);
+    return PlanMatch(std::move(input), parts, where, scope, view);
+  }
+  /// CREATE of a pattern. `preassigned` gives slots for new variables (MERGE).
+  exec::OperatorPtr PlanCreate(exec::OperatorPtr input, const std::vector<const PatternPart*>& parts,
+                               Scope& scope, const Scope* preassigned = nullptr);
+  exec::OperatorPtr PlanMerge(exec::OperatorPtr input, const MergeClause& merge, Scope& scope);
+  exec::OperatorPtr PlanSetItems(exec::OperatorPtr input, const std::vector<SetItem>& items,
+                                 const Scope& scope);
+
+  // ---- Projections (projection_planner.cpp) ----
+  /// WITH/RETURN; replaces `scope` with the projected variables.
+  exec::OperatorPtr PlanProjection(exec::OperatorPtr input, const ProjectionBody& body,
+                                   const Expr* where, Scope& scope, bool is_return,
+                                   std::vector<std::string>* columns, std::vector<size_t>* slots,
+                                   SourcePos pos);
+
+  bool wrote() const { return wrote_; }
+  bool read() const { return read_; }
+
+ private:
+  exec::OperatorPtr PlanSingle(const SingleQuery& q, exec::OperatorPtr input, Scope& scope,
+                               std::vector<std::string>* columns, std::vector<size_t>* slots);
+  exec::OperatorPtr PlanClause(const Clause& c, exec::OperatorPtr input, Scope& scope,
+                               bool is_last, std::vector<std::string>* columns,
+                               std::vector<size_t>* slots);
+  /// Inserts an eager barrier if writes happened since the last one, so a
+  /// following read sees them.
+  exec::OperatorPtr BarrierBeforeRead(exec::OperatorPtr input);
+  exec::ExprPtr CompileFunction(const FunctionCallExpr& f, const Scope& scope,
+                                AggregationCollector* agg, const ProjectedExprs* projected);
+  exec::ExprPtr CompileAggregate(const Expr& e, const Scope& scope, AggregationCollector* agg);
+  size_t ParameterIndex(const std::string& name);
+
+  storage::Storage& storage_;
+  Plan& plan_;
+  bool wrote_ = false;          ///< any write clause so far
+  bool writes_pending_ = false;  ///< writes since the last barrier
+  bool read_ = false;
+};
+
+}  // namespace tributary::cypher::planning

@@ -1,0 +1,155 @@
+// WITH and RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
+#include <set>
+
+#include "cypher/exec/expression.hpp"
+#include "cypher/planner/planner_impl.hpp"
+
+namespace tributary::cypher::planning {
+
+namespace ex = exec;
+
+namespace {
+
+/// One output column during planning.
+struct OutItem {
+  std::string name;
+  const Expr* expr = nullptr;  // null for `*` items
+  size_t star_slot = 0;        // `*` items: the variable's slot
+  SymbolType type = SymbolType::kAny;
+  size_t slot = 0;
+  bool aggregate = false;
+  SourcePos pos;
+};
+
+}  // namespace
+
+ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBody& body,
+                                        const Expr* where, Scope& scope, bool is_return,
+                                        std::vector<std::string>* columns,
+                                        std::vector<size_t>* slots, SourcePos pos) {
+  std::vector<OutItem> items;
+  std::set<std::string> names;
+  if (body.star) {
+    for (const auto& [name, sym] : scope.vars) {
+      OutItem it;
+      it.name = name;
+      it.star_slot = sym.slot;
+      it.type = sym.type;
+      it.pos = pos;
+      items.push_back(it);
+      names.insert(name);
+    }
+    if (items.empty() && body.items.empty()) {
+      Fail("NoVariablesInScope", "RETURN * / WITH * is not allowed when there are no variables",
+           pos);
+    }
+  }
+  for (const auto& pi : body.items) {
+    OutItem it;
+    it.name = pi.Name();
+    it.expr = pi.expr.get();
+    it.pos = pi.pos;
+    if (!is_return && pi.alias.empty() && pi.expr->kind != ExprKind::kVariable) {
+      Fail("NoExpressionAlias", "Expression in WITH must be aliased (use AS)", pi.pos);
+    }
+    if (pi.expr->kind == ExprKind::kVariable) {
+      if (const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*pi.expr).name)) {
+        it.type = s->type;
+      }
+    }
+    it.aggregate = ContainsAggregate(*pi.expr);
+    if (!names.insert(it.name).second) {
+      Fail("ColumnNameConflict", "Multiple result columns with the same name `" + it.name + "`",
+           pi.pos);
+    }
+    items.push_back(std::move(it));
+  }
+  bool aggregating = false;
+  for (const auto& it : items) aggregating |= it.aggregate;
+
+  ProjectedExprs projected;
+  if (aggregating) {
+    std::vector<std::pair<size_t, ex::ExprPtr>> keys;
+    AggregationCollector collector;
+    collector.input_scope = &scope;
+    std::vector<std::pair<size_t, ex::ExprPtr>> post;
+    for (auto& it : items) {
+      it.slot = NewSlot();
+      if (it.expr == nullptr) {
+        keys.emplace_back(it.slot, ex::MakeSlot(it.star_slot, it.name));
+      } else if (!it.aggregate) {
+        keys.emplace_back(it.slot, Compile(*it.expr, scope));
+      } else {
+        post.emplace_back(it.slot, Compile(*it.expr, scope, &collector));
+      }
+      if (it.expr != nullptr) projected.items.emplace_back(it.expr, it.slot);
+    }
+    cur = ex::MakeAggregate(std::move(cur), std::move(keys), std::move(collector.specs));
+    if (!post.empty()) cur = ex::MakeProduce(std::move(cur), std::move(post));
+  } else {
+    std::vector<std::pair<size_t, ex::ExprPtr>> produce;
+    for (auto& it : items) {
+      it.slot = NewSlot();
+      produce.emplace_back(it.slot, it.expr ? Compile(*it.expr, scope)
+                                            : ex::MakeSlot(it.star_slot, it.name));
+      if (it.expr != nullptr) projected.items.emplace_back(it.expr, it.slot);
+    }
+    if (!produce.empty()) cur = ex::MakeProduce(std::move(cur), std::move(produce));
+  }
+
+  Scope out;
+  for (const auto& it : items) out.vars[it.name] = Symbol{it.slot, it.type};
+
+  if (body.distinct) {
+    std::vector<size_t> s;
+    for (const auto& it : items) s.push_back(it.slot);
+    cur = ex::MakeDistinct(std::move(cur), std::move(s));
+  }
+  if (!body.order_by.empty()) {
+    Scope order_scope = out;
+    if (!aggregating && !body.distinct) {
+      order_scope = scope;
+      for (const auto& [name, sym] : out.vars) order_scope.vars[name] = sym;
+    }
+    std::vector<ex::SortKey> keys;
+    for (const auto& si : body.order_by) {
+      if (aggregating && ContainsAggregate(*si.expr)) {
+        bool found = false;
+        for (const auto& [pe, slot] : projected.items) found |= AstEqual(*pe, *si.expr);
+        if (!found) {
+          Fail("InvalidAggregation", "ORDER BY cannot introduce a new aggregation", si.expr->pos);
+        }
+      }
+      keys.push_back({Compile(*si.expr, order_scope, nullptr, &projected), !si.descending});
+    }
+    cur = ex::MakeOrderBy(std::move(cur), std::move(keys));
+  }
+  auto constant = [&](const ExprPtr& e, const char* what) {
+    std::set<std::string> vars;
+    CollectVariables(*e, &vars);
+    if (!vars.empty()) {
+      Fail("NonConstantExpression", std::string(what) + " must be a constant expression", e->pos);
+    }
+    return Compile(*e, Scope{});
+  };
+  if (body.skip) cur = ex::MakeSkip(std::move(cur), constant(body.skip, "SKIP"));
+  if (body.limit) cur = ex::MakeLimit(std::move(cur), constant(body.limit, "LIMIT"));
+  if (where != nullptr) {
+    if (ContainsAggregate(*where)) {
+      Fail("InvalidAggregation", "Aggregation is not allowed in WHERE", where->pos);
+    }
+    cur = ex::MakeFilter(std::move(cur), Compile(*where, out));
+  }
+  if (is_return) {
+    columns->clear();
+    slots->clear();
+    for (const auto& it : items) {
+      columns->push_back(it.name);
+      slots->push_back(it.slot);
+    }
+  }
+  scope = std::move(out);
+  return cur;
+}
+
+}  // namespace tributary::cypher::planning
