@@ -753,8 +753,8 @@ struct Query {
   /// The parts; at least one.
   std::vector<SingleQuery> parts;
   /// union_all[i] is true when parts[i] and parts[i + 1] are joined by
-  /// UNION ALL, false for plain UNION. size() == parts.size() - 1. Mixing
-  /// both kinds is allowed by the parser; semantic analysis rejects it.
+  /// UNION ALL, false for plain UNION. size() == parts.size() - 1. The parser
+  /// rejects mixing both kinds (InvalidClauseComposition), so all are equal.
   std::vector<bool> union_all;
 };
 
