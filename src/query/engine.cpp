@@ -1,0 +1,202 @@
+#include "query/engine.hpp"
+
+#include <cstdio>
+#include <functional>
+
+#include "cypher/errors.hpp"
+#include "cypher/exec/expression.hpp"
+#include "cypher/parser/parser.hpp"
+#include "cypher/planner/planner.hpp"
+#include "query/results.hpp"
+
+namespace tributary::query {
+
+using cypher::StatementKind;
+
+QueryEngine::QueryEngine(storage::Storage& storage, EngineOptions options)
+    : storage_(storage), options_(options), cache_(options.plan_cache_size) {}
+
+QueryEngine::~QueryEngine() = default;
+
+void QueryEngine::SetSystemHandler(SystemHandler* handler) { system_handler_ = handler; }
+
+std::shared_ptr<const PreparedStatement> QueryEngine::Prepare(std::string_view text) {
+  if (auto hit = cache_.Find(text)) return hit;
+  auto prepared = std::make_shared<PreparedStatement>();
+  prepared->statement = cypher::Parse(text);
+  if (prepared->statement->kind == StatementKind::kQuery) {
+    const auto& q = static_cast<const cypher::QueryStatement&>(*prepared->statement);
+    prepared->mode = q.mode;
+    prepared->plan = cypher::PlanQuery(q.query, storage_);
+    cache_.Insert(text, prepared);
+  }
+  return prepared;
+}
+
+void QueryEngine::InvalidatePlans() { cache_.Clear(); }
+
+PlanCache::Stats QueryEngine::CacheStats() const { return cache_.GetStats(); }
+
+Session::Session(QueryEngine& engine) : engine_(engine) {}
+
+Session::~Session() { Reset(); }
+
+void Session::Begin() {
+  if (tx_) {
+    throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
+                              "A transaction is already open in this session");
+  }
+  tx_ = engine_.storage().Begin();
+}
+
+void Session::Commit() {
+  if (!tx_) {
+    throw cypher::CypherError(cypher::ErrorKind::kSemantic, "", "No open transaction to commit");
+  }
+  auto tx = std::move(tx_);
+  auto r = tx->Commit();
+  if (r.HasError()) cypher::exec::ThrowStorageError(r.Error());
+}
+
+void Session::Rollback() {
+  if (!tx_) {
+    throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
+                              "No open transaction to roll back");
+  }
+  tx_->Abort();
+  tx_.reset();
+}
+
+void Session::Reset() {
+  if (tx_) {
+    tx_->Abort();
+    tx_.reset();
+  }
+}
+
+namespace {
+
+bool IsStreamStatement(StatementKind k) {
+  switch (k) {
+    case StatementKind::kCreateStream:
+    case StatementKind::kDropStream:
+    case StatementKind::kShowStreams:
+    case StatementKind::kShowStream:
+    case StatementKind::kStartStream:
+    case StatementKind::kStopStream:
+    case StatementKind::kStartAllStreams:
+    case StatementKind::kStopAllStreams:
+    case StatementKind::kTestStream: return true;
+    default: return false;
+  }
+}
+
+std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const Params& params) {
+  std::vector<cypher::Value> out;
+  out.reserve(plan.parameters.size());
+  std::string missing;
+  for (const auto& name : plan.parameters) {
+    auto it = params.find(name);
+    if (it == params.end()) {
+      missing += (missing.empty() ? "" : ", ") + ("$" + name);
+      out.emplace_back();
+    } else {
+      out.push_back(it->second);
+    }
+  }
+  if (!missing.empty()) {
+    throw cypher::ParameterMissing("MissingParameter", "Expected parameter(s): " + missing);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& params) {
+  auto prepared = engine_.Prepare(text);
+  const cypher::Statement& st = *prepared->statement;
+  if (IsStreamStatement(st.kind)) {
+    if (tx_) {
+      throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
+                                "Stream clause not allowed in multicommand transactions.");
+    }
+    SystemHandler* h = engine_.system_handler();
+    if (h == nullptr) {
+      throw cypher::DatabaseError("", "Streams are not available in this process");
+    }
+    return std::make_unique<TableResult>(h->ExecuteStreamStatement(st), "s");
+  }
+  if (st.kind == StatementKind::kCreateSnapshot) {
+    if (tx_) {
+      throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
+                                "CREATE SNAPSHOT is not allowed in multicommand transactions.");
+    }
+    SystemHandler* h = engine_.system_handler();
+    if (h == nullptr) throw cypher::DatabaseError("", "Snapshots are not available (no durability)");
+    h->CreateSnapshot();
+    return std::make_unique<TableResult>(ResultTable{}, "s");
+  }
+  if (st.kind != StatementKind::kQuery) {
+    if (tx_) {
+      throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
+                                "Index and constraint statements are not allowed in "
+                                "multicommand transactions.");
+    }
+    auto result = ExecuteSchemaStatement(engine_, st);
+    engine_.InvalidatePlans();
+    return result;
+  }
+
+  const cypher::Plan& plan = *prepared->plan;
+  if (prepared->mode == cypher::QueryMode::kExplain) {
+    ResultTable t;
+    t.columns = {"QUERY PLAN"};
+    for (auto& line : cypher::ExplainLines(plan)) t.rows.push_back({cypher::Value(line)});
+    return std::make_unique<TableResult>(std::move(t), "r");
+  }
+  std::vector<cypher::Value> bound = BindParameters(plan, params);
+  std::unique_ptr<storage::Transaction> owned;
+  storage::Transaction* tx = tx_.get();
+  if (tx == nullptr) {
+    owned = engine_.storage().Begin();
+    tx = owned.get();
+  } else {
+    tx->AdvanceCommand();
+  }
+  auto result = std::make_unique<PlanResult>(prepared->plan, tx, std::move(owned),
+                                             engine_.storage(), std::move(bound),
+                                             engine_.options());
+  if (prepared->mode != cypher::QueryMode::kProfile) return result;
+
+  // PROFILE: run everything, then report per-operator rows and time.
+  result->EnableProfile();
+  auto start = std::chrono::steady_clock::now();
+  result->Discard();
+  double total_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ResultTable t;
+  t.columns = {"OPERATOR", "ACTUAL HITS", "RELATIVE TIME", "ABSOLUTE TIME"};
+  std::vector<std::pair<const cypher::exec::Operator*, int>> order;
+  std::function<void(const cypher::exec::Operator*, int)> walk =
+      [&](const cypher::exec::Operator* op, int depth) {
+        order.emplace_back(op, depth);
+        for (const auto* c : op->Children()) walk(c, depth + 1);
+      };
+  walk(plan.root.get(), 0);
+  for (const auto& [op, depth] : order) {
+    cypher::exec::ProfileEntry e;
+    if (auto it = result->profile()->find(op); it != result->profile()->end()) e = it->second;
+    double ms = std::chrono::duration<double, std::milli>(e.time).count();
+    char rel[32], abs[32];
+    std::snprintf(rel, sizeof rel, "%.2f %%", total_ms > 0 ? 100.0 * ms / total_ms : 0.0);
+    std::snprintf(abs, sizeof abs, "%.6f ms", ms);
+    t.rows.push_back({cypher::Value(std::string(static_cast<size_t>(depth) * 2, ' ') + "* " +
+                                    op->Name()),
+                      cypher::Value(static_cast<int64_t>(e.rows)), cypher::Value(std::string(rel)),
+                      cypher::Value(std::string(abs))});
+  }
+  return std::make_unique<TableResult>(std::move(t), cypher::QueryTypeCode(plan.type),
+                                       result->stats());
+}
+
+}  // namespace tributary::query

@@ -1,0 +1,70 @@
+#include "query/results.hpp"
+
+#include "cypher/errors.hpp"
+#include "cypher/exec/expression.hpp"
+
+namespace tributary::query {
+
+PlanResult::PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transaction* tx,
+                       std::unique_ptr<storage::Transaction> owned_tx, storage::Storage& storage,
+                       std::vector<cypher::Value> params, const EngineOptions& options)
+    : plan_(std::move(plan)), owned_tx_(std::move(owned_tx)) {
+  ctx_.tx = tx;
+  ctx_.storage = &storage;
+  ctx_.params = std::move(params);
+  if (options.query_timeout.count() > 0) {
+    ctx_.limits.has_deadline = true;
+    ctx_.limits.deadline = std::chrono::steady_clock::now() + options.query_timeout;
+  }
+  ctx_.limits.memory_limit_bytes = options.query_memory_limit;
+  frame_.resize(plan_->num_slots);
+}
+
+PlanResult::~PlanResult() {
+  if (!done_ && owned_tx_) owned_tx_->Abort();
+}
+
+void PlanResult::Fail() {
+  done_ = true;
+  cursor_.reset();
+  if (owned_tx_) owned_tx_->Abort();
+}
+
+void PlanResult::Finish() {
+  done_ = true;
+  cursor_.reset();
+  if (owned_tx_) {
+    auto r = owned_tx_->Commit();
+    if (r.HasError()) cypher::exec::ThrowStorageError(r.Error());
+  }
+}
+
+bool PlanResult::Pull(int64_t n, const Sink& sink) {
+  if (done_) return false;
+  try {
+    if (!cursor_) cursor_ = plan_->root->Open(ctx_, profile_.get());
+    for (int64_t i = 0; n < 0 || i < n; ++i) {
+      if (!cursor_->Next(frame_, ctx_)) {
+        Finish();
+        return false;
+      }
+      Row row;
+      row.reserve(plan_->column_slots.size());
+      for (size_t s : plan_->column_slots) row.push_back(frame_[s]);
+      sink(std::move(row));
+    }
+    return true;
+  } catch (...) {
+    Fail();
+    throw;
+  }
+}
+
+bool TableResult::Pull(int64_t n, const Sink& sink) {
+  for (int64_t i = 0; (n < 0 || i < n) && pos_ < table_.rows.size(); ++i) {
+    sink(std::move(table_.rows[pos_++]));
+  }
+  return pos_ < table_.rows.size();
+}
+
+}  // namespace tributary::query

@@ -1,0 +1,67 @@
+#pragma once
+// Internal QueryResult implementations.
+
+#include <map>
+#include <memory>
+
+#include "cypher/exec/operator.hpp"
+#include "query/engine.hpp"
+
+namespace tributary::query {
+
+/// Streams rows of a plan. Owns the transaction for auto-commit queries.
+class PlanResult final : public QueryResult {
+ public:
+  /// `owned_tx` non-null for auto-commit; `tx` is the transaction used.
+  PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transaction* tx,
+             std::unique_ptr<storage::Transaction> owned_tx, storage::Storage& storage,
+             std::vector<cypher::Value> params, const EngineOptions& options);
+  ~PlanResult() override;
+
+  const std::vector<std::string>& columns() const override { return plan_->columns; }
+  bool Pull(int64_t n, const Sink& sink) override;
+  const cypher::QueryStats& stats() const override { return ctx_.stats; }
+  const char* type() const override { return cypher::QueryTypeCode(plan_->type); }
+
+  /// Runs to the end, collecting per-operator statistics (PROFILE).
+  void EnableProfile() { profile_ = std::make_unique<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>>(); }
+  const std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>* profile() const {
+    return profile_.get();
+  }
+  const cypher::Plan& plan() const { return *plan_; }
+
+ private:
+  void Finish();
+  void Fail();
+
+  std::shared_ptr<const cypher::Plan> plan_;
+  std::unique_ptr<storage::Transaction> owned_tx_;
+  cypher::ExecContext ctx_;
+  cypher::exec::Frame frame_;
+  cypher::exec::CursorPtr cursor_;
+  std::unique_ptr<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>> profile_;
+  bool done_ = false;
+};
+
+/// A materialised table (admin statements, EXPLAIN, PROFILE).
+class TableResult final : public QueryResult {
+ public:
+  TableResult(ResultTable table, const char* type, cypher::QueryStats stats = {})
+      : table_(std::move(table)), type_(type), stats_(stats) {}
+  const std::vector<std::string>& columns() const override { return table_.columns; }
+  bool Pull(int64_t n, const Sink& sink) override;
+  const cypher::QueryStats& stats() const override { return stats_; }
+  const char* type() const override { return type_; }
+
+ private:
+  ResultTable table_;
+  size_t pos_ = 0;
+  const char* type_;
+  cypher::QueryStats stats_;
+};
+
+/// Executes index/constraint DDL and SHOW ... INFO. Throws CypherError.
+std::unique_ptr<QueryResult> ExecuteSchemaStatement(QueryEngine& engine,
+                                                    const cypher::Statement& statement);
+
+}  // namespace tributary::query
