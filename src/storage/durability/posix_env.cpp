@@ -220,7 +220,7 @@ class PosixEnv final : public Env {
       ssize_t n = ::pread(fd.get(), buf, sizeof(buf) - 1, 0);
       std::string pid = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "unknown";
       while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-      return MakeError(IoError{err, "locked by another process (pid " + pid + ")"});
+      return MakeError(IoError{err, "in use by another process (pid " + pid + ")"});
     }
     std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd.get(), 0) != 0 ||

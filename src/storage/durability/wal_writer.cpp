@@ -166,7 +166,8 @@ StorageResult<void> WalWriter::RepairLocked(std::unique_lock<std::mutex>& lock) 
   return {};
 }
 
-StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view payload) {
+StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view payload,
+                                          uint64_t* lsn) {
   std::unique_lock lock(mu_);
   if (closed_) return DurabilityError("write-ahead log is closed");
   if (needs_repair_) {
@@ -197,6 +198,7 @@ StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view
     return DurabilityError(message);
   }
   written_offset_ += framed.size();
+  if (lsn) *lsn = next_lsn_;
   ++next_lsn_;
   uint64_t ticket = next_ticket_++;
   written_ticket_ = ticket;

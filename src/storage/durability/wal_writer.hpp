@@ -66,8 +66,9 @@ class WalWriter {
   /// Append overwrites with the record's LSN. Returns the ticket for
   /// WaitDurable. On error (kDurability) nothing of the record remains in
   /// the log (or, if even the cleanup failed, every later Append fails
-  /// until the cleanup succeeds).
-  StorageResult<uint64_t> Append(wal::RecordType type, std::string_view payload);
+  /// until the cleanup succeeds). `lsn`, when given, receives the record's LSN.
+  StorageResult<uint64_t> Append(wal::RecordType type, std::string_view payload,
+                                 uint64_t* lsn = nullptr);
   /// Returns once the record of `ticket` is durable as the sync policy
   /// defines it (kCommit: fdatasync'ed). kDurability if its sync failed; the
   /// record is then removed from the log.
