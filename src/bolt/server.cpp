@@ -326,14 +326,21 @@ void ServerImpl::Unregister(uint64_t id, bool counted) {
 }
 
 void ServerImpl::StopOnSignals() {
-  asio::post(accept_strand_, [this] {
-    signals_.emplace(io_, SIGINT, SIGTERM);
-    signals_->async_wait([this](const asio::error_code& ec, int signal) {
-      if (ec) return;
-      spdlog::info("received signal {}, stopping the Bolt server", signal);
-      RequestStop();
-    });
+  // Installed on the acceptor's strand (which Stop() also uses), and waited
+  // for, so a signal raised right after this call is already handled.
+  std::promise<void> installed;
+  asio::post(accept_strand_, [this, &installed] {
+    if (!signals_) {
+      signals_.emplace(io_, SIGINT, SIGTERM);
+      signals_->async_wait([this](const asio::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("received signal {}, stopping the Bolt server", signal);
+        RequestStop();
+      });
+    }
+    installed.set_value();
   });
+  installed.get_future().wait();
 }
 
 void ServerImpl::Stop() {
