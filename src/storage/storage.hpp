@@ -300,11 +300,14 @@ class Transaction {
 
   Storage& storage() const { return *storage_; }
 
+  /// Internal state (storage implementation and white-box tests only).
+  struct Impl;
+  Impl& impl() { return *impl_; }
+
  private:
   friend class Storage;
   friend class VertexAccessor;
   friend class EdgeAccessor;
-  struct Impl;
   Transaction(Storage* storage, std::unique_ptr<Impl> impl);
   Storage* storage_;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,517 @@
+// VertexAccessor and EdgeAccessor: reads reconstruct the transaction's
+// version from the newest state and the undo chain; writes take the
+// object's lock, check for write conflicts and push an undo delta.
+
+#include <algorithm>
+#include <mutex>
+
+#include "storage/storage_impl.hpp"
+
+namespace tributary::storage {
+namespace {
+
+enum class Existence : uint8_t { kLive, kDeleted, kNonexistent };
+
+Existence HeadExistence(bool deleted) { return deleted ? Existence::kDeleted : Existence::kLive; }
+
+void TrackExistence(const Delta& d, Existence* state) {
+  if (d.action == DeltaAction::kDeleteObject) *state = Existence::kNonexistent;
+  if (d.action == DeltaAction::kRecreateObject) *state = Existence::kLive;
+}
+
+StorageResult<void> ExistenceResult(Existence state) {
+  if (state == Existence::kDeleted) return DeletedError();
+  if (state == Existence::kNonexistent) return NonexistentError();
+  return {};
+}
+
+Gid EntryGid(const AdjEntry& e) { return RefIsObject(e.ref) ? RefEdge(e.ref)->gid : e.ref >> 1; }
+
+bool TypeMatches(std::span<const EdgeTypeId> types, EdgeTypeId t) {
+  if (types.empty()) return true;
+  for (EdgeTypeId x : types) {
+    if (x == t) return true;
+  }
+  return false;
+}
+
+void SetInList(std::vector<std::pair<PropertyId, PropertyValue>>* props, PropertyId key,
+               PropertyValue value) {
+  auto it = std::lower_bound(props->begin(), props->end(), key,
+                             [](const auto& p, PropertyId k) { return p.first < k; });
+  bool present = it != props->end() && it->first == key;
+  if (value.IsNull()) {
+    if (present) props->erase(it);
+  } else if (present) {
+    it->second = std::move(value);
+  } else {
+    props->emplace(it, key, std::move(value));
+  }
+}
+
+// Collects v's adjacency (out when `out`, else in) visible in `view`,
+// filtered, as raw entries.
+StorageResult<void> CollectEdges(const Transaction::Impl& tx, Vertex* v, View view, bool out,
+                                 std::span<const EdgeTypeId> types, Vertex* other,
+                                 std::vector<AdjEntry>* result) {
+  auto matches = [&](const AdjEntry& e) {
+    return TypeMatches(types, e.type()) && (other == nullptr || e.other() == other);
+  };
+  const Delta* head;
+  Existence state;
+  {
+    std::lock_guard guard(v->lock);
+    state = HeadExistence(v->deleted);
+    head = v->delta;
+    if (out) {
+      for (const AdjEntry* e = v->OutBegin(); e != v->OutEnd(); ++e) {
+        if (matches(*e)) result->push_back(*e);
+      }
+    } else {
+      for (const AdjEntry* e = v->InEnd(); e != v->InBegin();) {
+        --e;
+        if (matches(*e)) result->push_back(*e);
+      }
+    }
+  }
+  DeltaAction add = out ? DeltaAction::kAddOutEdge : DeltaAction::kAddInEdge;
+  DeltaAction remove = out ? DeltaAction::kRemoveOutEdge : DeltaAction::kRemoveInEdge;
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    TrackExistence(d, &state);
+    if (d.action == add) {
+      if (matches(d.entry)) result->push_back(d.entry);
+    } else if (d.action == remove) {
+      if (!matches(d.entry)) return;
+      Gid g = EntryGid(d.entry);
+      for (size_t i = result->size(); i-- > 0;) {
+        if (EntryGid((*result)[i]) == g) {
+          result->erase(result->begin() + i);
+          break;
+        }
+      }
+    }
+  });
+  return ExistenceResult(state);
+}
+
+}  // namespace
+
+void IndexOnAddLabel(Transaction::Impl& tx, Vertex* v, LabelId label) {
+  const IndexRegistry& reg = tx.Indexes();
+  if (reg.empty()) return;
+  for (const auto& index : reg.label) {
+    if (index->label() == label) index->Insert(v->gid, v);
+  }
+  for (const auto* list : {&reg.label_property, &reg.unique}) {
+    for (const auto& index : *list) {
+      if (index->label() != label) continue;
+      PropertyValue value = v->properties.Get(index->property());
+      if (!value.IsNull()) index->Insert(value, v);
+    }
+  }
+}
+
+void IndexOnSetProperty(Transaction::Impl& tx, Vertex* v, PropertyId key,
+                        const PropertyValue& value) {
+  const IndexRegistry& reg = tx.Indexes();
+  if (reg.empty()) return;
+  for (const auto* list : {&reg.label_property, &reg.unique}) {
+    for (const auto& index : *list) {
+      if (index->property() == key && v->labels.Has(index->label())) index->Insert(value, v);
+    }
+  }
+}
+
+// ---- VertexAccessor ---------------------------------------------------
+
+Gid VertexAccessor::gid() const { return vertex_->gid; }
+
+bool VertexAccessor::IsVisible(View view) const {
+  const auto& tx = *tx_->impl_;
+  Existence state;
+  const Delta* head;
+  {
+    std::lock_guard guard(vertex_->lock);
+    state = HeadExistence(vertex_->deleted);
+    head = vertex_->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) { TrackExistence(d, &state); });
+  return state == Existence::kLive;
+}
+
+StorageResult<bool> VertexAccessor::AddLabel(LabelId label) {
+  auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  std::lock_guard guard(v->lock);
+  if (!tx.CanWrite(v->delta)) return SerializationError();
+  if (v->deleted) return DeletedError();
+  if (label > LabelSet::kMaxLabelId) {
+    return MakeError(Error{ErrorCode::kNonexistentObject, "Label id out of range"});
+  }
+  if (!v->labels.Add(label)) return false;
+  tx.AddDelta(v, DeltaAction::kRemoveLabel, label);
+  IndexOnAddLabel(tx, v, label);
+  tx.AddLabelCount(label, 1);
+  if (tx.record_redo) tx.redo.push_back(MakeChange(ChangeKind::kAddLabel, v->gid, label));
+  return true;
+}
+
+StorageResult<bool> VertexAccessor::RemoveLabel(LabelId label) {
+  auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  std::lock_guard guard(v->lock);
+  if (!tx.CanWrite(v->delta)) return SerializationError();
+  if (v->deleted) return DeletedError();
+  if (!v->labels.Remove(label)) return false;
+  tx.AddDelta(v, DeltaAction::kAddLabel, label);
+  tx.AddLabelCount(label, -1);
+  if (tx.record_redo) tx.redo.push_back(MakeChange(ChangeKind::kRemoveLabel, v->gid, label));
+  return true;
+}
+
+StorageResult<bool> VertexAccessor::HasLabel(LabelId label, View view) const {
+  const auto& tx = *tx_->impl_;
+  bool has;
+  Existence state;
+  const Delta* head;
+  {
+    std::lock_guard guard(vertex_->lock);
+    has = vertex_->labels.Has(label);
+    state = HeadExistence(vertex_->deleted);
+    head = vertex_->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    TrackExistence(d, &state);
+    if (d.id != label) return;
+    if (d.action == DeltaAction::kAddLabel) has = true;
+    if (d.action == DeltaAction::kRemoveLabel) has = false;
+  });
+  if (auto r = ExistenceResult(state); !r) return MakeError(r.Error());
+  return has;
+}
+
+StorageResult<std::vector<LabelId>> VertexAccessor::Labels(View view) const {
+  const auto& tx = *tx_->impl_;
+  std::vector<LabelId> labels;
+  Existence state;
+  const Delta* head;
+  {
+    std::lock_guard guard(vertex_->lock);
+    vertex_->labels.AppendTo(&labels);
+    state = HeadExistence(vertex_->deleted);
+    head = vertex_->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    TrackExistence(d, &state);
+    auto it = std::lower_bound(labels.begin(), labels.end(), d.id);
+    bool present = it != labels.end() && *it == d.id;
+    if (d.action == DeltaAction::kAddLabel && !present) labels.insert(it, d.id);
+    if (d.action == DeltaAction::kRemoveLabel && present) labels.erase(it);
+  });
+  if (auto r = ExistenceResult(state); !r) return MakeError(r.Error());
+  return labels;
+}
+
+StorageResult<PropertyValue> VertexAccessor::GetProperty(PropertyId key, View view) const {
+  const auto& tx = *tx_->impl_;
+  PropertyValue value;
+  Existence state;
+  const Delta* head;
+  {
+    std::lock_guard guard(vertex_->lock);
+    value = vertex_->properties.Get(key);
+    state = HeadExistence(vertex_->deleted);
+    head = vertex_->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    TrackExistence(d, &state);
+    if (d.action == DeltaAction::kSetProperty && d.id == key) value = d.old_value.Decode();
+  });
+  if (auto r = ExistenceResult(state); !r) return MakeError(r.Error());
+  return value;
+}
+
+StorageResult<PropertyValue> VertexAccessor::SetProperty(PropertyId key, PropertyValue value) {
+  auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  std::lock_guard guard(v->lock);
+  if (!tx.CanWrite(v->delta)) return SerializationError();
+  if (v->deleted) return DeletedError();
+  PropertyValue old = v->properties.Set(key, value);
+  Delta* d = tx.AddDelta(v, DeltaAction::kSetProperty, key);
+  ::new (&d->old_value) EncodedValue(old);
+  if (!value.IsNull()) IndexOnSetProperty(tx, v, key, value);
+  if (tx.record_redo) {
+    tx.redo.push_back(MakeChange(ChangeKind::kSetVertexProperty, v->gid, key, std::move(value)));
+  }
+  return old;
+}
+
+StorageResult<std::vector<std::pair<PropertyId, PropertyValue>>> VertexAccessor::Properties(
+    View view) const {
+  const auto& tx = *tx_->impl_;
+  std::vector<std::pair<PropertyId, PropertyValue>> props;
+  Existence state;
+  const Delta* head;
+  {
+    std::lock_guard guard(vertex_->lock);
+    vertex_->properties.AppendAll(&props);
+    state = HeadExistence(vertex_->deleted);
+    head = vertex_->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    TrackExistence(d, &state);
+    if (d.action == DeltaAction::kSetProperty) SetInList(&props, d.id, d.old_value.Decode());
+  });
+  if (auto r = ExistenceResult(state); !r) return MakeError(r.Error());
+  return props;
+}
+
+StorageResult<size_t> VertexAccessor::ClearProperties() {
+  auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  std::lock_guard guard(v->lock);
+  if (!tx.CanWrite(v->delta)) return SerializationError();
+  if (v->deleted) return DeletedError();
+  auto all = v->properties.All();
+  for (auto& [key, old] : all) {
+    v->properties.Set(key, PropertyValue());
+    Delta* d = tx.AddDelta(v, DeltaAction::kSetProperty, key);
+    ::new (&d->old_value) EncodedValue(old);
+    if (tx.record_redo) tx.redo.push_back(MakeChange(ChangeKind::kSetVertexProperty, v->gid, key));
+  }
+  return all.size();
+}
+
+StorageResult<void> VertexAccessor::OutEdges(View view, std::span<const EdgeTypeId> types,
+                                             std::vector<EdgeAccessor>* out,
+                                             const VertexAccessor* other) const {
+  const auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  Vertex* o = other != nullptr ? other->raw() : nullptr;
+  {
+    // Fast path: nothing in the chain is invisible to this view.
+    std::lock_guard guard(v->lock);
+    if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
+      if (v->deleted) return DeletedError();
+      for (const AdjEntry* e = v->OutBegin(); e != v->OutEnd(); ++e) {
+        if (!TypeMatches(types, e->type()) || (o != nullptr && e->other() != o)) continue;
+        out->emplace_back(RefEdge(e->ref), v, e->other(), e->type(), tx_);
+      }
+      return {};
+    }
+  }
+  std::vector<AdjEntry> entries;
+  if (auto r = CollectEdges(tx, v, view, true, types, o, &entries); !r) return r;
+  for (const auto& e : entries) out->emplace_back(RefEdge(e.ref), v, e.other(), e.type(), tx_);
+  return {};
+}
+
+StorageResult<void> VertexAccessor::InEdges(View view, std::span<const EdgeTypeId> types,
+                                            std::vector<EdgeAccessor>* out,
+                                            const VertexAccessor* other) const {
+  const auto& tx = *tx_->impl_;
+  Vertex* v = vertex_;
+  Vertex* o = other != nullptr ? other->raw() : nullptr;
+  {
+    std::lock_guard guard(v->lock);
+    if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
+      if (v->deleted) return DeletedError();
+      for (const AdjEntry* e = v->InEnd(); e != v->InBegin();) {
+        --e;
+        if (!TypeMatches(types, e->type()) || (o != nullptr && e->other() != o)) continue;
+        out->emplace_back(RefEdge(e->ref), e->other(), v, e->type(), tx_);
+      }
+      return {};
+    }
+  }
+  std::vector<AdjEntry> entries;
+  if (auto r = CollectEdges(tx, v, view, false, types, o, &entries); !r) return r;
+  for (const auto& e : entries) out->emplace_back(RefEdge(e.ref), e.other(), v, e.type(), tx_);
+  return {};
+}
+
+StorageResult<size_t> VertexAccessor::OutDegree(View view) const {
+  const auto& tx = *tx_->impl_;
+  {
+    std::lock_guard guard(vertex_->lock);
+    if (vertex_->delta == nullptr || !tx.MustUndo(vertex_->delta, view)) {
+      if (vertex_->deleted) return DeletedError();
+      return static_cast<size_t>(vertex_->out_size);
+    }
+  }
+  std::vector<AdjEntry> entries;
+  if (auto r = CollectEdges(tx, vertex_, view, true, {}, nullptr, &entries); !r) {
+    return MakeError(r.Error());
+  }
+  return entries.size();
+}
+
+StorageResult<size_t> VertexAccessor::InDegree(View view) const {
+  const auto& tx = *tx_->impl_;
+  {
+    std::lock_guard guard(vertex_->lock);
+    if (vertex_->delta == nullptr || !tx.MustUndo(vertex_->delta, view)) {
+      if (vertex_->deleted) return DeletedError();
+      return static_cast<size_t>(vertex_->in_size);
+    }
+  }
+  std::vector<AdjEntry> entries;
+  if (auto r = CollectEdges(tx, vertex_, view, false, {}, nullptr, &entries); !r) {
+    return MakeError(r.Error());
+  }
+  return entries.size();
+}
+
+// ---- EdgeAccessor -----------------------------------------------------
+
+namespace {
+
+// The Edge object of `acc`, if the edge has one (it may have been created
+// after the accessor was).
+Edge* EdgeObject(Storage::Impl& s, Edge* raw, Gid gid) {
+  if (RefIsObject(reinterpret_cast<uint64_t>(raw))) return raw;
+  uint64_t w = s.edges.Get(gid);
+  if (w != 0 && (w & 1) == 0) return RefEdge(w);
+  return nullptr;
+}
+
+}  // namespace
+
+Gid EdgeAccessor::gid() const {
+  auto r = reinterpret_cast<uint64_t>(edge_);
+  return RefIsObject(r) ? edge_->gid : r >> 1;
+}
+
+bool EdgeAccessor::IsVisible(View view) const {
+  const auto& tx = *tx_->impl_;
+  {
+    std::lock_guard guard(from_->lock);
+    const Delta* head = from_->delta;
+    if (head == nullptr || head->info->ts.load(std::memory_order_acquire) < tx.start_ts) {
+      return !from_->deleted;
+    }
+  }
+  std::vector<AdjEntry> entries;
+  EdgeTypeId type = type_;
+  if (!CollectEdges(tx, from_, view, true, std::span<const EdgeTypeId>(&type, 1), to_, &entries)) {
+    return false;
+  }
+  Gid g = gid();
+  for (const auto& e : entries) {
+    if (EntryGid(e) == g) return true;
+  }
+  return false;
+}
+
+StorageResult<PropertyValue> EdgeAccessor::GetProperty(PropertyId key, View view) const {
+  if (!IsVisible(view)) return DeletedError();
+  const auto& tx = *tx_->impl_;
+  Edge* e = EdgeObject(*tx.s, edge_, gid());
+  if (e == nullptr) return PropertyValue();
+  PropertyValue value;
+  const Delta* head;
+  {
+    std::lock_guard guard(e->lock);
+    value = e->properties.Get(key);
+    head = e->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    if (d.action == DeltaAction::kSetProperty && d.id == key) value = d.old_value.Decode();
+  });
+  return value;
+}
+
+StorageResult<std::vector<std::pair<PropertyId, PropertyValue>>> EdgeAccessor::Properties(
+    View view) const {
+  if (!IsVisible(view)) return DeletedError();
+  const auto& tx = *tx_->impl_;
+  std::vector<std::pair<PropertyId, PropertyValue>> props;
+  Edge* e = EdgeObject(*tx.s, edge_, gid());
+  if (e == nullptr) return props;
+  const Delta* head;
+  {
+    std::lock_guard guard(e->lock);
+    e->properties.AppendAll(&props);
+    head = e->delta;
+  }
+  tx.ForEachUndo(head, view, [&](const Delta& d) {
+    if (d.action == DeltaAction::kSetProperty) SetInList(&props, d.id, d.old_value.Decode());
+  });
+  return props;
+}
+
+namespace {
+
+// Gives the edge an Edge object (first property write), rewriting the
+// adjacency entries of both endpoints in place: a representation change
+// that readers cannot observe, so it needs no delta.
+StorageResult<Edge*> Promote(Transaction::Impl& tx, Gid gid, Vertex* from, Vertex* to) {
+  Vertex* a = from < to ? from : to;
+  Vertex* b = from < to ? to : from;
+  std::lock_guard ga(a->lock);
+  std::unique_lock gb(b->lock, std::defer_lock);
+  if (b != a) gb.lock();
+  const AdjEntry* found = nullptr;
+  for (const AdjEntry* e = from->OutBegin(); e != from->OutEnd(); ++e) {
+    if (EntryGid(*e) == gid) found = e;
+  }
+  if (found == nullptr) {
+    if (!tx.CanWrite(from->delta)) return SerializationError();
+    return DeletedError();
+  }
+  if (RefIsObject(found->ref)) return RefEdge(found->ref);
+  Edge* e = tx.s->edge_slab.New(gid, from);
+  auto ref = reinterpret_cast<uint64_t>(e);
+  from->ReplaceRef(gid, ref);
+  to->ReplaceRef(gid, ref);
+  tx.s->edges.Set(gid, ref);
+  return e;
+}
+
+}  // namespace
+
+StorageResult<PropertyValue> EdgeAccessor::SetProperty(PropertyId key, PropertyValue value) {
+  auto& tx = *tx_->impl_;
+  Gid g = gid();
+  Edge* e = EdgeObject(*tx.s, edge_, g);
+  if (e == nullptr) {
+    auto promoted = Promote(tx, g, from_, to_);
+    if (!promoted) return MakeError(promoted.Error());
+    e = *promoted;
+  }
+  edge_ = e;
+  std::lock_guard guard(e->lock);
+  if (!tx.CanWrite(e->delta)) return SerializationError();
+  if (e->deleted) return DeletedError();
+  PropertyValue old = e->properties.Set(key, value);
+  Delta* d = tx.AddDelta(e, DeltaAction::kSetProperty, key);
+  ::new (&d->old_value) EncodedValue(old);
+  if (tx.record_redo) {
+    tx.redo.push_back(MakeChange(ChangeKind::kSetEdgeProperty, g, key, std::move(value)));
+  }
+  return old;
+}
+
+StorageResult<size_t> EdgeAccessor::ClearProperties() {
+  auto& tx = *tx_->impl_;
+  Gid g = gid();
+  Edge* e = EdgeObject(*tx.s, edge_, g);
+  if (e == nullptr) {
+    if (!IsVisible(View::kNew)) return DeletedError();
+    return size_t{0};
+  }
+  std::lock_guard guard(e->lock);
+  if (!tx.CanWrite(e->delta)) return SerializationError();
+  if (e->deleted) return DeletedError();
+  auto all = e->properties.All();
+  for (auto& [key, old] : all) {
+    e->properties.Set(key, PropertyValue());
+    Delta* d = tx.AddDelta(e, DeltaAction::kSetProperty, key);
+    ::new (&d->old_value) EncodedValue(old);
+    if (tx.record_redo) tx.redo.push_back(MakeChange(ChangeKind::kSetEdgeProperty, g, key));
+  }
+  return all.size();
+}
+
+}  // namespace tributary::storage

@@ -1,0 +1,180 @@
+#include "storage/index_key.hpp"
+
+#include <cmath>
+
+namespace tributary::storage {
+namespace {
+
+int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (b < a ? 1 : 0); }
+
+int CompareDoubles(double x, double y) {
+  bool nx = std::isnan(x), ny = std::isnan(y);
+  if (nx || ny) return nx == ny ? 0 : (nx ? 1 : -1);
+  return x < y ? -1 : (y < x ? 1 : 0);
+}
+
+}  // namespace
+
+int KindRank(PropertyType t) {
+  switch (t) {
+    case PropertyType::kMap: return 0;
+    case PropertyType::kList: return 1;
+    case PropertyType::kString: return 2;
+    case PropertyType::kBool: return 3;
+    case PropertyType::kInt:
+    case PropertyType::kDouble: return 4;
+    case PropertyType::kNull: return 5;
+  }
+  return 6;
+}
+
+IndexKey::IndexKey(const PropertyValue& v) : kind_(static_cast<uint8_t>(v.type())) {
+  switch (v.type()) {
+    case PropertyType::kNull: break;
+    case PropertyType::kBool: i_ = v.AsBool() ? 1 : 0; break;
+    case PropertyType::kInt: i_ = v.AsInt(); break;
+    case PropertyType::kDouble: d_ = v.AsDouble(); break;
+    default: heap_ = std::make_unique<PropertyValue>(v);
+  }
+}
+
+IndexKey::IndexKey(const IndexKey& o) : kind_(o.kind_), i_(o.i_) {
+  if (o.heap_) heap_ = std::make_unique<PropertyValue>(*o.heap_);
+}
+
+IndexKey& IndexKey::operator=(const IndexKey& o) {
+  if (this != &o) {
+    kind_ = o.kind_;
+    i_ = o.i_;
+    heap_ = o.heap_ ? std::make_unique<PropertyValue>(*o.heap_) : nullptr;
+  }
+  return *this;
+}
+
+int IndexKey::Compare(const IndexKey& o) const {
+  auto a = type(), b = o.type();
+  if (a == PropertyType::kInt && b == PropertyType::kInt) return Cmp3(i_, o.i_);
+  int ra = KindRank(a), rb = KindRank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (a) {
+    case PropertyType::kNull: return 0;
+    case PropertyType::kBool: return Cmp3(i_, o.i_);
+    case PropertyType::kInt:
+    case PropertyType::kDouble: {
+      if (a == PropertyType::kDouble && b == PropertyType::kDouble) return CompareDoubles(d_, o.d_);
+      if (a == PropertyType::kInt) {
+        int c = CompareIntDouble(i_, o.d_);
+        return c != 0 ? c : -1;
+      }
+      int c = -CompareIntDouble(o.i_, d_);
+      return c != 0 ? c : 1;
+    }
+    default: return CompareOrder(*heap_, *o.heap_);
+  }
+}
+
+bool IndexKey::Matches(const PropertyValue& v) const {
+  if (static_cast<uint8_t>(v.type()) != kind_) return false;
+  switch (v.type()) {
+    case PropertyType::kNull: return true;
+    case PropertyType::kBool: return (i_ != 0) == v.AsBool();
+    case PropertyType::kInt: return i_ == v.AsInt();
+    case PropertyType::kDouble: return PropertyValue(d_) == v;
+    default: return *heap_ == v;
+  }
+}
+
+PropertyValue IndexKey::ToValue() const {
+  switch (type()) {
+    case PropertyType::kNull: return PropertyValue();
+    case PropertyType::kBool: return PropertyValue(i_ != 0);
+    case PropertyType::kInt: return PropertyValue(i_);
+    case PropertyType::kDouble: return PropertyValue(d_);
+    default: return *heap_;
+  }
+}
+
+bool CypherEquals(const PropertyValue& a, const PropertyValue& b) {
+  if (a.IsNumber() && b.IsNumber()) {
+    if (a.IsInt() && b.IsInt()) return a.AsInt() == b.AsInt();
+    if (a.IsDouble() && b.IsDouble()) return a.AsDouble() == b.AsDouble();
+    if (a.IsInt()) return CompareIntDouble(a.AsInt(), b.AsDouble()) == 0;
+    return CompareIntDouble(b.AsInt(), a.AsDouble()) == 0;
+  }
+  if (a.type() != b.type()) return false;
+  switch (a.type()) {
+    case PropertyType::kNull: return false;
+    case PropertyType::kBool: return a.AsBool() == b.AsBool();
+    case PropertyType::kString: return a.AsString() == b.AsString();
+    case PropertyType::kList: {
+      const auto& x = a.AsList();
+      const auto& y = b.AsList();
+      if (x.size() != y.size()) return false;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (!CypherEquals(x[i], y[i])) return false;
+      }
+      return true;
+    }
+    case PropertyType::kMap: {
+      const auto& x = a.AsMap();
+      const auto& y = b.AsMap();
+      if (x.size() != y.size()) return false;
+      for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
+        if (i->first != j->first || !CypherEquals(i->second, j->second)) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+bool CanEqual(const PropertyValue& v) {
+  switch (v.type()) {
+    case PropertyType::kNull: return false;
+    case PropertyType::kDouble: return !std::isnan(v.AsDouble());
+    case PropertyType::kList:
+      for (const auto& e : v.AsList()) {
+        if (!CanEqual(e)) return false;
+      }
+      return true;
+    case PropertyType::kMap:
+      for (const auto& [k, e] : v.AsMap()) {
+        if (!CanEqual(e)) return false;
+      }
+      return true;
+    default: return true;
+  }
+}
+
+PropertyValue NormalizeNumbers(const PropertyValue& v, NumberForm form) {
+  switch (v.type()) {
+    case PropertyType::kInt: {
+      if (form == NumberForm::kLow) return v;
+      double d = static_cast<double>(v.AsInt());
+      return CompareIntDouble(v.AsInt(), d) == 0 ? PropertyValue(d) : v;
+    }
+    case PropertyType::kDouble: {
+      if (form == NumberForm::kHigh) return v;
+      double d = v.AsDouble();
+      if (std::isfinite(d) && std::floor(d) == d && d >= -9223372036854775808.0 &&
+          d < 9223372036854775808.0) {
+        return PropertyValue(static_cast<int64_t>(d));
+      }
+      return v;
+    }
+    case PropertyType::kList: {
+      PropertyValue::List out;
+      out.reserve(v.AsList().size());
+      for (const auto& e : v.AsList()) out.push_back(NormalizeNumbers(e, form));
+      return PropertyValue(std::move(out));
+    }
+    case PropertyType::kMap: {
+      PropertyValue::Map out;
+      for (const auto& [k, e] : v.AsMap()) out.emplace(k, NormalizeNumbers(e, form));
+      return PropertyValue(std::move(out));
+    }
+    default: return v;
+  }
+}
+
+}  // namespace tributary::storage

@@ -1,0 +1,199 @@
+#pragma once
+// The in-memory objects of the store and their undo deltas. See
+// docs/storage.md for the layout rationale (memory targets) and the version
+// chain protocol.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <vector>
+
+#include "storage/label_set.hpp"
+#include "storage/property_store.hpp"
+#include "storage/spin_lock.hpp"
+#include "storage/storage.hpp"
+
+namespace tributary::storage {
+
+/// Transaction ids live above every timestamp, so `ts < start_ts` is only
+/// true for committed deltas.
+inline constexpr uint64_t kTxnIdBase = uint64_t{1} << 63;
+/// Edge type ids are packed into the top 16 bits of an adjacency entry.
+inline constexpr uint32_t kMaxEdgeTypes = 1u << 16;
+inline constexpr uint64_t kPointerMask = (uint64_t{1} << 48) - 1;
+
+/// One adjacency entry: the other endpoint with the edge type in the top 16
+/// bits, and the edge reference: an Edge* (low bit 0) once the edge has
+/// properties, else (gid << 1) | 1 so property-less edges need no object.
+struct AdjEntry {
+  uint64_t vt;
+  uint64_t ref;
+
+  Vertex* other() const { return reinterpret_cast<Vertex*>(vt & kPointerMask); }
+  EdgeTypeId type() const { return static_cast<EdgeTypeId>(vt >> 48); }
+};
+
+inline uint64_t PackVertexType(Vertex* v, EdgeTypeId type) {
+  return reinterpret_cast<uint64_t>(v) | (static_cast<uint64_t>(type) << 48);
+}
+inline uint64_t GidRef(Gid gid) { return (gid << 1) | 1; }
+inline bool RefIsObject(uint64_t ref) { return (ref & 1) == 0; }
+inline Edge* RefEdge(uint64_t ref) { return reinterpret_cast<Edge*>(ref); }
+
+struct Delta;
+
+/// A vertex: newest state plus the undo chain (newest first). 64 bytes.
+/// Every field except gid is guarded by `lock`.
+struct Vertex {
+  explicit Vertex(Gid g) : gid(g) {}
+  ~Vertex() { std::free(adj); }  // NOLINT: adjacency block is malloc'd
+  Vertex(const Vertex&) = delete;
+  Vertex& operator=(const Vertex&) = delete;
+
+  Gid gid;
+  Delta* delta = nullptr;
+  LabelSet labels;
+  PropertyStore properties;
+  /// Out entries grow up from adj[0], in entries grow down from adj[adj_cap-1].
+  AdjEntry* adj = nullptr;
+  uint32_t out_size = 0;
+  uint32_t in_size = 0;
+  uint32_t adj_cap = 0;
+  SpinLock lock;
+  bool deleted = false;
+
+  const AdjEntry* OutBegin() const { return adj; }
+  const AdjEntry* OutEnd() const { return adj + out_size; }
+  /// In entries, newest first.
+  const AdjEntry* InBegin() const { return adj + adj_cap - in_size; }
+  const AdjEntry* InEnd() const { return adj + adj_cap; }
+  void AddOut(AdjEntry e);
+  void AddIn(AdjEntry e);
+  /// Removes the entry referring to edge `gid`; returns false if absent.
+  bool RemoveOut(Gid gid);
+  bool RemoveIn(Gid gid);
+  /// Rewrites the reference of edge `gid` (promotion to an Edge object).
+  void ReplaceRef(Gid gid, uint64_t ref);
+};
+static_assert(sizeof(Vertex) == 64);
+
+/// An edge with properties (edges without properties have no object). 48
+/// bytes. Fields except gid and from are guarded by `lock`.
+struct Edge {
+  Edge(Gid g, Vertex* f) : gid(g), from(f) {}
+  Gid gid;
+  Vertex* from;
+  Delta* delta = nullptr;
+  PropertyStore properties;
+  SpinLock lock;
+  bool deleted = false;
+};
+static_assert(sizeof(Edge) == 48);
+
+/// Shared by all deltas of one transaction: the transaction id while it
+/// runs, its commit timestamp once published.
+struct CommitInfo {
+  explicit CommitInfo(uint64_t txn_id) : ts(txn_id) {}
+  std::atomic<uint64_t> ts;
+  /// Set under the commit mutex once the transaction passed validation and
+  /// got a commit timestamp (unique-constraint checks treat it as committed).
+  std::atomic<bool> committing{false};
+};
+
+/// What applying an undo delta does to the object's state.
+enum class DeltaAction : uint8_t {
+  kDeleteObject,    ///< the transaction created the object
+  kRecreateObject,  ///< the transaction deleted the object
+  kAddLabel,        ///< the transaction removed label `id`
+  kRemoveLabel,     ///< the transaction added label `id`
+  kSetProperty,     ///< the transaction changed property `id`; old value
+  kAddOutEdge,      ///< the transaction removed an out edge; entry
+  kAddInEdge,
+  kRemoveOutEdge,  ///< the transaction added an out edge; entry
+  kRemoveInEdge,
+};
+
+/// One undo record. `next` points to the older delta of the same object;
+/// `prev` to the newer one (null: this delta is the object's head).
+struct Delta {
+  Delta(CommitInfo* i, uint64_t o, uint32_t cid, DeltaAction a, uint32_t x)
+      : info(i), owner(o), command_id(cid), id(x), action(a) {}
+  ~Delta() {
+    if (action == DeltaAction::kSetProperty) old_value.~EncodedValue();
+  }
+  Delta(const Delta&) = delete;
+  Delta& operator=(const Delta&) = delete;
+
+  bool OwnerIsEdge() const { return (owner & 1) != 0; }
+  Vertex* OwnerVertex() const { return reinterpret_cast<Vertex*>(owner); }
+  Edge* OwnerEdge() const { return reinterpret_cast<Edge*>(owner & ~uint64_t{1}); }
+
+  CommitInfo* info;
+  uint64_t owner;  ///< Vertex*, or Edge* | 1
+  Delta* prev = nullptr;
+  std::atomic<Delta*> next{nullptr};
+  uint32_t command_id;
+  uint32_t id;
+  DeltaAction action;
+  union {
+    EncodedValue old_value;  ///< kSetProperty
+    AdjEntry entry;          ///< edge actions
+  };
+};
+
+/// Append-only storage of one transaction's deltas, in creation order.
+class DeltaArena {
+ public:
+  DeltaArena() = default;
+  ~DeltaArena();
+  DeltaArena(const DeltaArena&) = delete;
+  DeltaArena& operator=(const DeltaArena&) = delete;
+
+  template <typename... Args>
+  Delta* Emplace(Args&&... args) {
+    if (blocks_.empty() || used_ == kPerBlock) {
+      blocks_.push_back(std::make_unique_for_overwrite<Block>());
+      used_ = 0;
+    }
+    void* slot = blocks_.back()->bytes + used_ * sizeof(Delta);
+    ++used_;
+    ++size_;
+    return ::new (slot) Delta(std::forward<Args>(args)...);
+  }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  template <typename Fn>
+  void ForEach(Fn&& fn) {
+    for (size_t b = 0; b < blocks_.size(); ++b) {
+      size_t n = b + 1 == blocks_.size() ? used_ : kPerBlock;
+      for (size_t i = 0; i < n; ++i) fn(At(b, i));
+    }
+  }
+  template <typename Fn>
+  void ForEachReverse(Fn&& fn) {
+    for (size_t b = blocks_.size(); b-- > 0;) {
+      size_t n = b + 1 == blocks_.size() ? used_ : kPerBlock;
+      for (size_t i = n; i-- > 0;) fn(At(b, i));
+    }
+  }
+
+ private:
+  static constexpr size_t kPerBlock = 128;
+  struct Block {
+    alignas(Delta) std::byte bytes[kPerBlock * sizeof(Delta)];
+  };
+  Delta* At(size_t b, size_t i) {
+    return std::launder(reinterpret_cast<Delta*>(blocks_[b]->bytes + i * sizeof(Delta)));
+  }
+  std::vector<std::unique_ptr<Block>> blocks_;
+  size_t used_ = 0;
+  size_t size_ = 0;
+};
+
+inline DeltaArena::~DeltaArena() {
+  ForEach([](Delta* d) { d->~Delta(); });
+}
+
+}  // namespace tributary::storage
