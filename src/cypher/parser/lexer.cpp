@@ -103,6 +103,24 @@ class Lexer {
                       static_cast<int>(pos.column));
   }
 
+  /// Byte length of the Unicode space character (other than ASCII ones) at
+  /// the cursor, or 0. openCypher counts these as whitespace; they also turn
+  /// up in queries pasted from web pages and editors.
+  size_t UnicodeSpaceLength() const {
+    auto b = [&](size_t k) { return static_cast<unsigned char>(Peek(k)); };
+    if (b(0) < 0xC2) return 0;
+    if (b(0) == 0xC2 && b(1) == 0xA0) return 2;                                 // U+00A0
+    if (b(0) == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;                 // U+1680
+    if (b(0) == 0xE2 && b(1) == 0x80 &&
+        (b(2) <= 0x8A || b(2) == 0xA8 || b(2) == 0xA9 || b(2) == 0xAF) && b(2) >= 0x80) {
+      return 3;                                                                 // U+2000..
+    }
+    if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;                 // U+205F
+    if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;                 // U+3000
+    if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;                 // U+FEFF
+    return 0;
+  }
+
   void SkipSpaceAndComments() {
     while (!AtEnd()) {
       char c = Peek();
@@ -120,9 +138,8 @@ class Lexer {
         }
         Advance();
         Advance();
-      } else if (static_cast<unsigned char>(c) == 0xC2 &&
-                 static_cast<unsigned char>(Peek(1)) == 0xA0) {
-        i_ += 2;  // U+00A0 no-break space, common in text pasted from web pages.
+      } else if (size_t n = UnicodeSpaceLength(); n > 0) {
+        i_ += n;
       } else {
         return;
       }
@@ -132,7 +149,7 @@ class Lexer {
   void LexOne(Token& t) {
     char c = Peek();
     if (IsIdentStart(c)) {
-      while (!AtEnd() && IsIdentPart(Peek())) ++i_;
+      while (!AtEnd() && IsIdentPart(Peek()) && UnicodeSpaceLength() == 0) ++i_;
       t.kind = TokenKind::kIdentifier;
       return;
     }

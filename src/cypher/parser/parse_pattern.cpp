@@ -119,7 +119,8 @@ RelationshipPattern Parser::ParseRelationshipPattern() {
 }
 
 bool Parser::AtRelationshipStart(size_t ahead) const {
-  if (At(TokenKind::kLt, ahead)) return At(TokenKind::kMinus, ahead + 1);
+  // `<-` alone is not enough: `(a) < -1` is a comparison.
+  if (At(TokenKind::kLt, ahead)) ++ahead;
   return At(TokenKind::kMinus, ahead) &&
          (At(TokenKind::kMinus, ahead + 1) || At(TokenKind::kLBracket, ahead + 1));
 }
