@@ -1,0 +1,1 @@
+OPTIONAL MATCH (a)-[r:T|U*1..3 {p: 1}]->(b) WHERE a.x > 1 RETURN a, r, b

@@ -1,0 +1,1 @@
+MATCH p = (a)<-[*]-(b)--(c) RETURN p, length(p)

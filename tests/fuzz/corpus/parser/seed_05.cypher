@@ -1,0 +1,1 @@
+RETURN a < b <= c, NOT a = b AND c OR d XOR e

@@ -1,0 +1,1 @@
+RETURN x IN [1, 2, 3] AND n.name STARTS WITH 'a' AND n.x IS NOT NULL

@@ -1,0 +1,1 @@
+RETURN 'a\n\t\u0041\U0001F600' + "b\"c" AS s

@@ -1,0 +1,1 @@
+MATCH (a) WHERE (a)-[:KNOWS]->() AND NOT (a)<--() RETURN a

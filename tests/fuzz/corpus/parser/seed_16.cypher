@@ -1,0 +1,1 @@
+MATCH (n) RETURN n{.name, .*, age: n.age + 1, m} AS m

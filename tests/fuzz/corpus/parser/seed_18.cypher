@@ -1,0 +1,1 @@
+MATCH (n) RETURN CASE n.x WHEN 1 THEN 'one' ELSE 'other' END

@@ -1,0 +1,1 @@
+MATCH (n) WITH n, count(*) AS c WHERE c > 1 RETURN DISTINCT n.x AS x ORDER BY x DESC SKIP 1 LIMIT $l

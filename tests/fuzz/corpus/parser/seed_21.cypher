@@ -1,0 +1,1 @@
+UNWIND $rows AS row MERGE (n:Person {id: row.id}) ON CREATE SET n.created = timestamp() ON MATCH SET n += row.props

@@ -1,0 +1,1 @@
+MATCH (n) SET n.p = 1, n = {a: 1}, n += $m, n:L:M

@@ -1,0 +1,1 @@
+MATCH (n)-[r]-() DELETE r DETACH DELETE n

@@ -1,0 +1,1 @@
+UNWIND [1, 2] AS x CALL { WITH x RETURN x * 2 AS y } RETURN y

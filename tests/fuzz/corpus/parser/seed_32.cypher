@@ -1,0 +1,1 @@
+DROP INDEX ON :Person(name)

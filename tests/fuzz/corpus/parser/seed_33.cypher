@@ -1,0 +1,1 @@
+CREATE CONSTRAINT ON (n:Person) ASSERT n.email IS UNIQUE

@@ -1,0 +1,1 @@
+PROFILE MATCH (`my node`:`My Label`) RETURN `my node`.`x y` // comment

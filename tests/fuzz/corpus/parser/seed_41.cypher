@@ -1,0 +1,1 @@
+/* block */ MATCH (n) RETURN count(DISTINCT n.x), collect(n)[0], toUpper(n.name), ns.f(1)
