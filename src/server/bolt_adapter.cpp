@@ -1,0 +1,150 @@
+#include "server/bolt_adapter.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+
+#include "server/value_convert.hpp"
+
+namespace tributary::server {
+namespace {
+
+bolt::QueryType TypeOf(const char* t) {
+  std::string_view s(t);
+  if (s == "w") return bolt::QueryType::kWrite;
+  if (s == "rw") return bolt::QueryType::kReadWrite;
+  if (s == "s") return bolt::QueryType::kSchemaWrite;
+  return bolt::QueryType::kRead;
+}
+
+bolt::QueryStats StatsOf(const cypher::QueryStats& s) {
+  bolt::QueryStats out;
+  out.nodes_created = s.nodes_created;
+  out.nodes_deleted = s.nodes_deleted;
+  out.relationships_created = s.relationships_created;
+  out.relationships_deleted = s.relationships_deleted;
+  out.properties_set = s.properties_set;
+  out.labels_added = s.labels_added;
+  out.labels_removed = s.labels_removed;
+  out.indexes_added = s.indexes_added;
+  out.indexes_removed = s.indexes_removed;
+  out.constraints_added = s.constraints_added;
+  out.constraints_removed = s.constraints_removed;
+  return out;
+}
+
+std::atomic<uint64_t> g_bookmark{0};
+
+std::string NextBookmark() { return "tributary:" + std::to_string(++g_bookmark); }
+
+/// Runs `f`, turning engine exceptions into BoltError.
+template <typename T, typename F>
+Result<T, bolt::BoltError> Guard(F&& f) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      f();
+      return {};
+    } else {
+      return f();
+    }
+  } catch (const cypher::CypherError& e) {
+    return MakeError(ToBoltError(e));
+  } catch (const std::bad_alloc&) {
+    return MakeError(bolt::BoltError{"Neo.TransientError.General.OutOfMemoryError",
+                                     "The server ran out of memory for this query"});
+  } catch (const std::exception& e) {
+    spdlog::error("internal error: {}", e.what());
+    return MakeError(bolt::BoltError{bolt::codes::kDatabaseError, e.what()});
+  }
+}
+
+class Stream final : public bolt::ResultStream {
+ public:
+  Stream(std::unique_ptr<query::QueryResult> r, storage::Storage& storage, bool auto_commit)
+      : r_(std::move(r)), storage_(storage), auto_commit_(auto_commit) {}
+  const std::vector<std::string>& Fields() const override { return r_->columns(); }
+
+  Result<bolt::PullOutcome, bolt::BoltError> Pull(int64_t n, const bolt::RowSink& sink) override {
+    return Guard<bolt::PullOutcome>([&] {
+      std::vector<bolt::Value> row;
+      bool more = r_->Pull(n, [&](query::QueryResult::Row&& values) {
+        row.clear();
+        row.reserve(values.size());
+        for (const auto& v : values) row.push_back(ToBolt(v, storage_));
+        sink(row);
+      });
+      return Outcome(more);
+    });
+  }
+
+  Result<bolt::PullOutcome, bolt::BoltError> Discard(int64_t n) override {
+    return Guard<bolt::PullOutcome>([&] {
+      bool more = r_->Pull(n, [](query::QueryResult::Row&&) {});
+      return Outcome(more);
+    });
+  }
+
+ private:
+  bolt::PullOutcome Outcome(bool more) {
+    bolt::PullOutcome out;
+    out.has_more = more;
+    if (!more) {
+      out.summary.type = TypeOf(r_->type());
+      out.summary.stats = StatsOf(r_->stats());
+      if (auto_commit_) out.summary.bookmark = NextBookmark();
+    }
+    return out;
+  }
+
+  std::unique_ptr<query::QueryResult> r_;
+  storage::Storage& storage_;
+  bool auto_commit_;
+};
+
+class Handler final : public bolt::QueryHandler {
+ public:
+  explicit Handler(query::QueryEngine& engine) : engine_(engine), session_(engine) {}
+
+  Result<std::unique_ptr<bolt::ResultStream>, bolt::BoltError> Run(
+      const std::string& query, const bolt::Map& parameters, const bolt::TxOptions&,
+      bool in_transaction) override {
+    return Guard<std::unique_ptr<bolt::ResultStream>>([&]() -> std::unique_ptr<bolt::ResultStream> {
+      query::Params params;
+      for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));
+      auto result = session_.Run(query, params);
+      return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction);
+    });
+  }
+  Result<void, bolt::BoltError> Begin(const bolt::TxOptions&) override {
+    return Guard<void>([&] { session_.Begin(); });
+  }
+  Result<std::string, bolt::BoltError> Commit() override {
+    return Guard<std::string>([&] {
+      session_.Commit();
+      return NextBookmark();
+    });
+  }
+  Result<void, bolt::BoltError> Rollback() override {
+    return Guard<void>([&] { session_.Rollback(); });
+  }
+  void Reset() override { session_.Reset(); }
+
+ private:
+  query::QueryEngine& engine_;
+  query::Session session_;
+};
+
+}  // namespace
+
+bolt::BoltError ToBoltError(const cypher::CypherError& e) {
+  return bolt::BoltError{std::string(e.StatusCode()), e.what()};
+}
+
+bolt::HandlerFactory MakeHandlerFactory(query::QueryEngine& engine) {
+  return [&engine](const bolt::SessionInfo&)
+             -> Result<std::unique_ptr<bolt::QueryHandler>, bolt::BoltError> {
+    return std::unique_ptr<bolt::QueryHandler>(std::make_unique<Handler>(engine));
+  };
+}
+
+}  // namespace tributary::server
