@@ -8,6 +8,7 @@
 #include <map>
 
 #include "storage/durability/snapshot_format.hpp"
+#include "storage/durability/visibility.hpp"
 #include "storage/durability/wal_reader.hpp"
 #include "storage/durability/wal_record.hpp"
 
@@ -49,7 +50,7 @@ class Durability::Observer final : public CommitObserver {
       if (c.kind == ChangeKind::kPutSystemKey && c.key == kSnapshotMarkerKey &&
           c.value.IsString()) {
         std::lock_guard lock(markers_mu_);
-        markers_[c.value.AsString()] = lsn;
+        markers_[c.value.AsString()] = {lsn, record.commit_ts};
       }
     }
     return ticket;
@@ -70,14 +71,15 @@ class Durability::Observer final : public CommitObserver {
     return wal_.SyncUpTo(*ticket);
   }
 
-  /// The LSN of the marker commit with `value`, once its Append ran.
-  std::optional<uint64_t> TakeMarker(const std::string& value) {
+  /// The LSN and commit timestamp of the marker commit with `value`, once
+  /// its Append ran.
+  std::optional<std::pair<uint64_t, uint64_t>> TakeMarker(const std::string& value) {
     std::lock_guard lock(markers_mu_);
     auto it = markers_.find(value);
     if (it == markers_.end()) return std::nullopt;
-    uint64_t lsn = it->second;
+    auto marker = it->second;
     markers_.erase(it);
-    return lsn;
+    return marker;
   }
 
  private:
@@ -87,7 +89,7 @@ class Durability::Observer final : public CommitObserver {
   std::string payload_;
   uint64_t last_commit_ts_ = 0;
   std::mutex markers_mu_;
-  std::map<std::string, uint64_t> markers_;  // guarded by markers_mu_
+  std::map<std::string, std::pair<uint64_t, uint64_t>> markers_;  // guarded by markers_mu_
 };
 
 Durability::Durability(const DurabilityOptions& options, Storage& storage)
@@ -164,10 +166,13 @@ StorageResult<uint64_t> Durability::CommitMarker(uint64_t sequence, std::string_
   auto tx = storage_.Begin();
   tx->PutSystemKey(std::string(kSnapshotMarkerKey), value);
   auto r = tx->Commit();
-  auto lsn = observer_->TakeMarker(value);
+  auto marker = observer_->TakeMarker(value);
   if (!r) return DurabilityError("snapshot marker commit failed: " + r.Error().message);
-  if (!lsn) return DurabilityError("snapshot marker commit did not reach the write-ahead log");
-  return *lsn;
+  if (!marker) return DurabilityError("snapshot marker commit did not reach the write-ahead log");
+  // Commit() may return while an earlier commit is still being published;
+  // transactions begun before that finishes would not see the marker yet.
+  WaitUntilVisible(storage_, marker->second);
+  return marker->first;
 }
 
 StorageResult<SnapshotResult> Durability::CreateSnapshot() {

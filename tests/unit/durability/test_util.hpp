@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -23,6 +24,7 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
+    if (std::getenv("TRIBUTARY_KEEP_TEST_DIRS") != nullptr) return;  // for debugging
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }
