@@ -3,6 +3,16 @@
 // cypher::Parse() (parser.hpp). The tree is a faithful image of the text: no
 // name resolution, no constant folding, no desugaring except where noted.
 //
+// Checks already done by the parser (semantic analysis may rely on them):
+// CREATE relationships are directed, single-typed and fixed-length; MERGE
+// relationships single-typed and fixed-length; MATCH/MERGE patterns take no
+// parameter maps; literal SKIP/LIMIT are non-negative integers; UNION and
+// UNION ALL are not mixed; YIELD * only in a standalone CALL; DELETE has no
+// label expressions; pattern predicates (PatternExpr) appear only in boolean
+// contexts (WHERE, exists(), generic CASE WHEN, through AND/OR/XOR/NOT).
+// Tree height is bounded by ParseOptions::max_depth (times a small constant),
+// so recursive walks are safe.
+//
 // How to walk it: every node family has a `kind` enum (ExprKind, ClauseKind,
 // StatementKind); switch on it and static_cast to the matching struct named in
 // the enumerator's comment, e.g.
@@ -148,7 +158,10 @@ struct UnaryExpr : Expr {
 };
 
 /// Infix operators. Comparison operators appear here for a single comparison
-/// and in ComparisonChainExpr for chains.
+/// and in ComparisonChainExpr for chains. A run of the same associative
+/// boolean operator (`a OR b OR c OR ...`) is built as a balanced tree, so
+/// generated queries with thousands of terms stay shallow; evaluation order
+/// within such a run is unspecified, as in openCypher.
 enum class BinaryOp : uint8_t {
   kOr,          ///< OR
   kXor,         ///< XOR

@@ -62,20 +62,18 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> tokens;
-    tokens.reserve(text_.size() / 3 + 2);
+    tokens.reserve(text_.size() / 2 + 8);
     for (;;) {
       SkipSpaceAndComments();
-      Token token;
+      Token& token = tokens.emplace_back();
       token.pos = Here();
       if (i_ >= text_.size()) {
         token.kind = TokenKind::kEnd;
         token.text = text_.substr(text_.size());
-        tokens.push_back(std::move(token));
         return tokens;
       }
       LexOne(token);
       token.text = text_.substr(token.pos.offset, i_ - token.pos.offset);
-      tokens.push_back(std::move(token));
     }
   }
 
@@ -149,7 +147,10 @@ class Lexer {
   void LexOne(Token& t) {
     char c = Peek();
     if (IsIdentStart(c)) {
-      while (!AtEnd() && IsIdentPart(Peek()) && UnicodeSpaceLength() == 0) ++i_;
+      while (!AtEnd() && IsIdentPart(Peek())) {
+        if (static_cast<unsigned char>(Peek()) >= 0xC2 && UnicodeSpaceLength() > 0) break;
+        ++i_;
+      }
       t.kind = TokenKind::kIdentifier;
       return;
     }

@@ -1,28 +1,47 @@
 #include "cypher/parser/parser.hpp"
 
+#include <initializer_list>
+
 #include "cypher/parser/parser_impl.hpp"
 
 namespace tributary::cypher {
 namespace {
 
 /// Words that cannot be used as unquoted variable names because they would
-/// make the grammar ambiguous (openCypher's reserved words, minus those that
-/// never start or continue an expression).
-constexpr std::string_view kReservedWords[] = {
-    "ALL",      "AND",    "AS",     "ASC",      "ASCENDING", "BY",     "CALL",
-    "CASE",     "CONTAINS", "CREATE", "DELETE", "DESC",      "DESCENDING", "DETACH",
-    "DISTINCT", "ELSE",   "END",    "ENDS",     "EXISTS",    "FALSE",  "IN",
-    "IS",       "LIMIT",  "MATCH",  "MERGE",    "NOT",       "NULL",   "ON",
-    "OPTIONAL", "OR",     "ORDER",  "REMOVE",   "RETURN",    "SET",    "SKIP",
-    "STARTS",   "THEN",   "TRUE",   "UNION",    "UNWIND",    "WHEN",   "WHERE",
-    "WITH",     "XOR",    "YIELD",
-};
-
+/// make the grammar ambiguous: openCypher's reserved words that can start or
+/// continue an expression or clause, plus CALL and YIELD. Grouped by first
+/// letter so the check stays cheap on the hot path.
 bool IsReserved(std::string_view word) {
-  for (std::string_view r : kReservedWords) {
-    if (EqualsKeyword(word, r)) return true;
+  if (word.size() < 2 || word.size() > 10) return false;
+  char first = word[0];
+  if (first >= 'a' && first <= 'z') first = static_cast<char>(first - 'a' + 'A');
+  auto any_of = [&](std::initializer_list<std::string_view> words) {
+    for (std::string_view w : words) {
+      if (EqualsKeyword(word, w)) return true;
+    }
+    return false;
+  };
+  switch (first) {
+    case 'A': return any_of({"ALL", "AND", "AS", "ASC", "ASCENDING"});
+    case 'B': return any_of({"BY"});
+    case 'C': return any_of({"CALL", "CASE", "CONTAINS", "CREATE"});
+    case 'D': return any_of({"DELETE", "DESC", "DESCENDING", "DETACH", "DISTINCT"});
+    case 'E': return any_of({"ELSE", "END", "ENDS", "EXISTS"});
+    case 'F': return any_of({"FALSE"});
+    case 'I': return any_of({"IN", "IS"});
+    case 'L': return any_of({"LIMIT"});
+    case 'M': return any_of({"MATCH", "MERGE"});
+    case 'N': return any_of({"NOT", "NULL"});
+    case 'O': return any_of({"ON", "OPTIONAL", "OR", "ORDER"});
+    case 'R': return any_of({"REMOVE", "RETURN"});
+    case 'S': return any_of({"SET", "SKIP", "STARTS"});
+    case 'T': return any_of({"THEN", "TRUE"});
+    case 'U': return any_of({"UNION", "UNWIND"});
+    case 'W': return any_of({"WHEN", "WHERE", "WITH"});
+    case 'X': return any_of({"XOR"});
+    case 'Y': return any_of({"YIELD"});
+    default: return false;
   }
-  return false;
 }
 
 }  // namespace
