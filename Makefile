@@ -1,8 +1,12 @@
 # Thin wrapper over CMake + Ninja, as DuckDB and Kuzu do.
 # Every target that needs packages runs scripts/install-deps first.
-.PHONY: all release debug tsan test unit-test logic-test fuzz-smoke format format-check tidy bench run deps clean
+.PHONY: all release debug tsan test fuzz-smoke format format-check tidy bench run deps clean
 
 JOBS ?= $(shell nproc)
+# Lets a clone in another folder (CI) reuse this machine's compiler cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+FUZZ_SECONDS ?= 30
 GEN := -G Ninja
 RELEASE_DIR := build/release
 DEBUG_DIR := build/debug
@@ -28,19 +32,24 @@ tsan: deps
 	@cmake --build $(TSAN_DIR) -j $(JOBS)
 	@cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest -L concurrency --output-on-failure
 
-# Every test: unit, concurrency, property-based, logic, fuzz smoke, end-to-end.
+# Every test: unit, concurrency, property-based, logic, end-to-end (driver,
+# console, TCK), then the parser fuzz smoke.
 test: release
 	@cd $(RELEASE_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
+# Builds the libFuzzer target with clang and fuzzes the parser for FUZZ_SECONDS.
 fuzz-smoke: deps
-	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_DIR) -j $(JOBS)
+	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_FUZZ=ON -DTRIBUTARY_BENCH=OFF >/dev/null
+	@cmake --build $(FUZZ_DIR) --target parser_fuzz -j $(JOBS)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-smoke.sh $(FUZZ_DIR)
 
 bench: release
 	@for b in $(RELEASE_DIR)/bench/*/bench_*; do [ -x "$$b" ] && echo "== $$b" && "$$b"; done
 
+# The documented walkthrough (see README): server, dev broker, console.
 run: release
-	@$(RELEASE_DIR)/src/main/tributary serve
+	@scripts/run-walkthrough $(RELEASE_DIR)/src/main/tributary
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
