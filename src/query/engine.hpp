@@ -95,6 +95,9 @@ class Session {
   void Commit();
   void Rollback();
   bool InTransaction() const { return tx_ != nullptr; }
+  /// The open explicit transaction (null when none), so a caller can write
+  /// system metadata atomically with the queries (streams store offsets).
+  storage::Transaction* transaction() { return tx_.get(); }
   /// Aborts any transaction and forgets failure state.
   void Reset();
 
