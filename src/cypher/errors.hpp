@@ -39,21 +39,32 @@ enum class ErrorKind : uint8_t {
 /// This is the only place that mapping is written down.
 constexpr std::string_view StatusCodeOf(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kSyntax: return "Neo.ClientError.Statement.SyntaxError";
-    case ErrorKind::kSemantic: return "Neo.ClientError.Statement.SemanticError";
-    case ErrorKind::kType: return "Neo.ClientError.Statement.TypeError";
-    case ErrorKind::kArgument: return "Neo.ClientError.Statement.ArgumentError";
-    case ErrorKind::kArithmetic: return "Neo.ClientError.Statement.ArithmeticError";
-    case ErrorKind::kEntityNotFound: return "Neo.ClientError.Statement.EntityNotFound";
+    case ErrorKind::kSyntax:
+      return "Neo.ClientError.Statement.SyntaxError";
+    case ErrorKind::kSemantic:
+      return "Neo.ClientError.Statement.SemanticError";
+    case ErrorKind::kType:
+      return "Neo.ClientError.Statement.TypeError";
+    case ErrorKind::kArgument:
+      return "Neo.ClientError.Statement.ArgumentError";
+    case ErrorKind::kArithmetic:
+      return "Neo.ClientError.Statement.ArithmeticError";
+    case ErrorKind::kEntityNotFound:
+      return "Neo.ClientError.Statement.EntityNotFound";
     case ErrorKind::kConstraintViolation:
       return "Neo.ClientError.Schema.ConstraintValidationFailed";
-    case ErrorKind::kTransient: return "Neo.TransientError.Transaction.Outdated";
-    case ErrorKind::kParameterMissing: return "Neo.ClientError.Statement.ParameterMissing";
-    case ErrorKind::kProcedure: return "Neo.ClientError.Procedure.ProcedureNotFound";
-    case ErrorKind::kQueryTimeout: return "Neo.ClientError.Transaction.TransactionTimedOut";
+    case ErrorKind::kTransient:
+      return "Neo.TransientError.Transaction.Outdated";
+    case ErrorKind::kParameterMissing:
+      return "Neo.ClientError.Statement.ParameterMissing";
+    case ErrorKind::kProcedure:
+      return "Neo.ClientError.Procedure.ProcedureNotFound";
+    case ErrorKind::kQueryTimeout:
+      return "Neo.ClientError.Transaction.TransactionTimedOut";
     case ErrorKind::kMemoryLimitExceeded:
       return "Neo.TransientError.General.MemoryPoolOutOfMemoryError";
-    case ErrorKind::kDatabase: return "Neo.DatabaseError.General.UnknownError";
+    case ErrorKind::kDatabase:
+      return "Neo.DatabaseError.General.UnknownError";
   }
   return "Neo.DatabaseError.General.UnknownError";
 }
@@ -96,10 +107,10 @@ class SyntaxError : public CypherError {
  public:
   /// REQUIRES: line, column >= 1.
   SyntaxError(std::string detail, const std::string& message, int line, int column)
-      : CypherError(ErrorKind::kSyntax, std::move(detail),
-                    message + " (line " + std::to_string(line) + ", column " +
-                        std::to_string(column) + ")",
-                    line, column) {}
+      : CypherError(
+            ErrorKind::kSyntax, std::move(detail),
+            message + " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")",
+            line, column) {}
 };
 
 /// A well-formed statement whose meaning is invalid (compile time).

@@ -48,30 +48,30 @@ struct SourcePos {
 
 /// Discriminator of Expr; each enumerator names the struct to static_cast to.
 enum class ExprKind : uint8_t {
-  kLiteral,              ///< LiteralExpr: null, bool, integer, float, string.
-  kParameter,            ///< ParameterExpr: `$name` or `$0`.
-  kVariable,             ///< VariableExpr: `n`.
-  kProperty,             ///< PropertyExpr: `e.key`.
-  kLabelsTest,           ///< LabelsTestExpr: `e:A:B`.
-  kUnary,                ///< UnaryExpr: NOT e, -e, +e.
-  kBinary,               ///< BinaryExpr: arithmetic, boolean, string and list operators,
-                         ///< and single comparisons.
-  kComparisonChain,      ///< ComparisonChainExpr: `a < b <= c` (two or more comparisons).
-  kIsNull,               ///< IsNullExpr: `e IS NULL`, `e IS NOT NULL`.
-  kSubscript,            ///< SubscriptExpr: `e[i]` (list index or dynamic property).
-  kSlice,                ///< SliceExpr: `e[a..b]`, `e[..b]`, `e[a..]`.
-  kFunctionCall,         ///< FunctionCallExpr: `f(x)`, `ns.f(x)`, `count(DISTINCT x)`.
-  kCountStar,            ///< CountStarExpr: `count(*)`.
-  kCase,                 ///< CaseExpr: simple and generic CASE.
-  kList,                 ///< ListExpr: `[a, b]`.
-  kMap,                  ///< MapExpr: `{k: v}`.
-  kMapProjection,        ///< MapProjectionExpr: `n{.a, b: 1, .*}`.
-  kListComprehension,    ///< ListComprehensionExpr: `[x IN l WHERE p | e]`.
-  kPatternComprehension, ///< PatternComprehensionExpr: `[(a)-->(b) WHERE p | e]`.
-  kPattern,              ///< PatternExpr: a relationship pattern used as a predicate.
-  kExistsSubquery,       ///< ExistsSubqueryExpr: `EXISTS { ... }`.
-  kQuantifier,           ///< QuantifierExpr: all/any/none/single(x IN l WHERE p).
-  kReduce,               ///< ReduceExpr: reduce(acc = init, x IN l | e).
+  kLiteral,               ///< LiteralExpr: null, bool, integer, float, string.
+  kParameter,             ///< ParameterExpr: `$name` or `$0`.
+  kVariable,              ///< VariableExpr: `n`.
+  kProperty,              ///< PropertyExpr: `e.key`.
+  kLabelsTest,            ///< LabelsTestExpr: `e:A:B`.
+  kUnary,                 ///< UnaryExpr: NOT e, -e, +e.
+  kBinary,                ///< BinaryExpr: arithmetic, boolean, string and list operators,
+                          ///< and single comparisons.
+  kComparisonChain,       ///< ComparisonChainExpr: `a < b <= c` (two or more comparisons).
+  kIsNull,                ///< IsNullExpr: `e IS NULL`, `e IS NOT NULL`.
+  kSubscript,             ///< SubscriptExpr: `e[i]` (list index or dynamic property).
+  kSlice,                 ///< SliceExpr: `e[a..b]`, `e[..b]`, `e[a..]`.
+  kFunctionCall,          ///< FunctionCallExpr: `f(x)`, `ns.f(x)`, `count(DISTINCT x)`.
+  kCountStar,             ///< CountStarExpr: `count(*)`.
+  kCase,                  ///< CaseExpr: simple and generic CASE.
+  kList,                  ///< ListExpr: `[a, b]`.
+  kMap,                   ///< MapExpr: `{k: v}`.
+  kMapProjection,         ///< MapProjectionExpr: `n{.a, b: 1, .*}`.
+  kListComprehension,     ///< ListComprehensionExpr: `[x IN l WHERE p | e]`.
+  kPatternComprehension,  ///< PatternComprehensionExpr: `[(a)-->(b) WHERE p | e]`.
+  kPattern,               ///< PatternExpr: a relationship pattern used as a predicate.
+  kExistsSubquery,        ///< ExistsSubqueryExpr: `EXISTS { ... }`.
+  kQuantifier,            ///< QuantifierExpr: all/any/none/single(x IN l WHERE p).
+  kReduce,                ///< ReduceExpr: reduce(acc = init, x IN l | e).
 };
 
 /// Base of every expression node. Owned through ExprPtr.

@@ -5,36 +5,60 @@ namespace {
 
 std::string_view BinaryOpName(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kOr: return "OR";
-    case BinaryOp::kXor: return "XOR";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kEq: return "=";
-    case BinaryOp::kNe: return "<>";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kRegexMatch: return "=~";
-    case BinaryOp::kIn: return "IN";
-    case BinaryOp::kStartsWith: return "STARTS WITH";
-    case BinaryOp::kEndsWith: return "ENDS WITH";
-    case BinaryOp::kContains: return "CONTAINS";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kPow: return "^";
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kXor:
+      return "XOR";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNe:
+      return "<>";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kRegexMatch:
+      return "=~";
+    case BinaryOp::kIn:
+      return "IN";
+    case BinaryOp::kStartsWith:
+      return "STARTS WITH";
+    case BinaryOp::kEndsWith:
+      return "ENDS WITH";
+    case BinaryOp::kContains:
+      return "CONTAINS";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kPow:
+      return "^";
   }
   return "?";
 }
 
 std::string_view QuantifierName(Quantifier q) {
   switch (q) {
-    case Quantifier::kAll: return "all";
-    case Quantifier::kAny: return "any";
-    case Quantifier::kNone: return "none";
-    case Quantifier::kSingle: return "single";
+    case Quantifier::kAll:
+      return "all";
+    case Quantifier::kAny:
+      return "any";
+    case Quantifier::kNone:
+      return "none";
+    case Quantifier::kSingle:
+      return "single";
   }
   return "?";
 }
@@ -199,9 +223,15 @@ class Printer {
         for (const auto& item : m.items) {
           out += ' ';
           switch (item.kind) {
-            case MapProjectionItemKind::kProperty: out += '.' + item.key; break;
-            case MapProjectionItemKind::kAllProperties: out += ".*"; break;
-            case MapProjectionItemKind::kVariable: out += item.key; break;
+            case MapProjectionItemKind::kProperty:
+              out += '.' + item.key;
+              break;
+            case MapProjectionItemKind::kAllProperties:
+              out += ".*";
+              break;
+            case MapProjectionItemKind::kVariable:
+              out += item.key;
+              break;
             case MapProjectionItemKind::kLiteral:
               out += item.key + ": ";
               Expr(*item.value);
@@ -503,7 +533,8 @@ void Printer::Statement(const cypher::Statement& s) {
         out += ')';
       }
     }
-    if (st.if_exists_clause) out += s.kind == StatementKind::kCreateIndex ? " IF NOT EXISTS" : " IF EXISTS";
+    if (st.if_exists_clause)
+      out += s.kind == StatementKind::kCreateIndex ? " IF NOT EXISTS" : " IF EXISTS";
   };
   switch (s.kind) {
     case StatementKind::kQuery: {
@@ -532,9 +563,15 @@ void Printer::Statement(const cypher::Statement& s) {
       out += c.type == ConstraintType::kUnique ? " IS UNIQUE" : " IS NOT NULL";
       return;
     }
-    case StatementKind::kShowIndexInfo: out += "SHOW INDEX INFO"; return;
-    case StatementKind::kShowConstraintInfo: out += "SHOW CONSTRAINT INFO"; return;
-    case StatementKind::kCreateSnapshot: out += "CREATE SNAPSHOT"; return;
+    case StatementKind::kShowIndexInfo:
+      out += "SHOW INDEX INFO";
+      return;
+    case StatementKind::kShowConstraintInfo:
+      out += "SHOW CONSTRAINT INFO";
+      return;
+    case StatementKind::kCreateSnapshot:
+      out += "CREATE SNAPSHOT";
+      return;
     case StatementKind::kCreateStream: {
       auto& c = static_cast<const CreateStreamStatement&>(s);
       out += "CREATE STREAM " + c.name + " AS LOAD DATA KAFKA " + ToCypherLiteral(c.kafka_uri) +
@@ -544,14 +581,30 @@ void Printer::Statement(const cypher::Statement& s) {
       if (c.batch_size) out += " BATCH_SIZE " + std::to_string(*c.batch_size);
       return;
     }
-    case StatementKind::kDropStream: stream_command("DROP"); return;
-    case StatementKind::kShowStreams: out += "SHOW STREAMS"; return;
-    case StatementKind::kShowStream: stream_command("SHOW"); return;
-    case StatementKind::kStartStream: stream_command("START"); return;
-    case StatementKind::kStopStream: stream_command("STOP"); return;
-    case StatementKind::kStartAllStreams: out += "START ALL STREAMS"; return;
-    case StatementKind::kStopAllStreams: out += "STOP ALL STREAMS"; return;
-    case StatementKind::kTestStream: stream_command("TEST"); return;
+    case StatementKind::kDropStream:
+      stream_command("DROP");
+      return;
+    case StatementKind::kShowStreams:
+      out += "SHOW STREAMS";
+      return;
+    case StatementKind::kShowStream:
+      stream_command("SHOW");
+      return;
+    case StatementKind::kStartStream:
+      stream_command("START");
+      return;
+    case StatementKind::kStopStream:
+      stream_command("STOP");
+      return;
+    case StatementKind::kStartAllStreams:
+      out += "START ALL STREAMS";
+      return;
+    case StatementKind::kStopAllStreams:
+      out += "STOP ALL STREAMS";
+      return;
+    case StatementKind::kTestStream:
+      stream_command("TEST");
+      return;
   }
 }
 

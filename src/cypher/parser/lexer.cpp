@@ -8,9 +8,7 @@ namespace tributary::cypher {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHexDigit(char c) {
-  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool IsOctDigit(char c) { return c >= '0' && c <= '7'; }
 bool IsIdentStart(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
@@ -82,9 +80,7 @@ class Lexer {
     return SourcePos{line_, static_cast<uint32_t>(i_ - line_start_ + 1), static_cast<uint32_t>(i_)};
   }
 
-  char Peek(size_t ahead = 0) const {
-    return i_ + ahead < text_.size() ? text_[i_ + ahead] : '\0';
-  }
+  char Peek(size_t ahead = 0) const { return i_ + ahead < text_.size() ? text_[i_ + ahead] : '\0'; }
   bool AtEnd(size_t ahead = 0) const { return i_ + ahead >= text_.size(); }
 
   /// Advances one byte, tracking line starts.
@@ -107,15 +103,15 @@ class Lexer {
   size_t UnicodeSpaceLength() const {
     auto b = [&](size_t k) { return static_cast<unsigned char>(Peek(k)); };
     if (b(0) < 0xC2) return 0;
-    if (b(0) == 0xC2 && b(1) == 0xA0) return 2;                                 // U+00A0
-    if (b(0) == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;                 // U+1680
+    if (b(0) == 0xC2 && b(1) == 0xA0) return 2;                  // U+00A0
+    if (b(0) == 0xE1 && b(1) == 0x9A && b(2) == 0x80) return 3;  // U+1680
     if (b(0) == 0xE2 && b(1) == 0x80 &&
         (b(2) <= 0x8A || b(2) == 0xA8 || b(2) == 0xA9 || b(2) == 0xAF) && b(2) >= 0x80) {
-      return 3;                                                                 // U+2000..
+      return 3;  // U+2000..
     }
-    if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;                 // U+205F
-    if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;                 // U+3000
-    if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;                 // U+FEFF
+    if (b(0) == 0xE2 && b(1) == 0x81 && b(2) == 0x9F) return 3;  // U+205F
+    if (b(0) == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return 3;  // U+3000
+    if (b(0) == 0xEF && b(1) == 0xBB && b(2) == 0xBF) return 3;  // U+FEFF
     return 0;
   }
 
@@ -175,21 +171,51 @@ class Lexer {
     }
     ++i_;
     switch (c) {
-      case '(': t.kind = TokenKind::kLParen; return;
-      case ')': t.kind = TokenKind::kRParen; return;
-      case '[': t.kind = TokenKind::kLBracket; return;
-      case ']': t.kind = TokenKind::kRBracket; return;
-      case '{': t.kind = TokenKind::kLBrace; return;
-      case '}': t.kind = TokenKind::kRBrace; return;
-      case ',': t.kind = TokenKind::kComma; return;
-      case ':': t.kind = TokenKind::kColon; return;
-      case ';': t.kind = TokenKind::kSemicolon; return;
-      case '|': t.kind = TokenKind::kPipe; return;
-      case '-': t.kind = TokenKind::kMinus; return;
-      case '*': t.kind = TokenKind::kStar; return;
-      case '/': t.kind = TokenKind::kSlash; return;
-      case '%': t.kind = TokenKind::kPercent; return;
-      case '^': t.kind = TokenKind::kCaret; return;
+      case '(':
+        t.kind = TokenKind::kLParen;
+        return;
+      case ')':
+        t.kind = TokenKind::kRParen;
+        return;
+      case '[':
+        t.kind = TokenKind::kLBracket;
+        return;
+      case ']':
+        t.kind = TokenKind::kRBracket;
+        return;
+      case '{':
+        t.kind = TokenKind::kLBrace;
+        return;
+      case '}':
+        t.kind = TokenKind::kRBrace;
+        return;
+      case ',':
+        t.kind = TokenKind::kComma;
+        return;
+      case ':':
+        t.kind = TokenKind::kColon;
+        return;
+      case ';':
+        t.kind = TokenKind::kSemicolon;
+        return;
+      case '|':
+        t.kind = TokenKind::kPipe;
+        return;
+      case '-':
+        t.kind = TokenKind::kMinus;
+        return;
+      case '*':
+        t.kind = TokenKind::kStar;
+        return;
+      case '/':
+        t.kind = TokenKind::kSlash;
+        return;
+      case '%':
+        t.kind = TokenKind::kPercent;
+        return;
+      case '^':
+        t.kind = TokenKind::kCaret;
+        return;
       case '.':
         if (Peek() == '.') {
           ++i_;
@@ -295,8 +321,8 @@ class Lexer {
     for (int k = 0; k < n; ++k) {
       if (!IsHexDigit(Peek())) {
         Fail(escape_pos, "InvalidUnicodeLiteral",
-             "Invalid unicode escape " + Quote(text_.substr(escape_pos.offset,
-                                                            i_ - escape_pos.offset + 1)) +
+             "Invalid unicode escape " +
+                 Quote(text_.substr(escape_pos.offset, i_ - escape_pos.offset + 1)) +
                  ": expected " + std::to_string(n) + " hexadecimal digits");
       }
       cp = cp * 16 + static_cast<uint32_t>(HexValue(Peek()));
@@ -330,14 +356,35 @@ class Lexer {
       char e = Peek();
       ++i_;
       switch (e) {
-        case '\\': out += '\\'; break;
-        case '\'': out += '\''; break;
-        case '"': out += '"'; break;
-        case 'n': case 'N': out += '\n'; break;
-        case 't': case 'T': out += '\t'; break;
-        case 'r': case 'R': out += '\r'; break;
-        case 'b': case 'B': out += '\b'; break;
-        case 'f': case 'F': out += '\f'; break;
+        case '\\':
+          out += '\\';
+          break;
+        case '\'':
+          out += '\'';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case 'n':
+        case 'N':
+          out += '\n';
+          break;
+        case 't':
+        case 'T':
+          out += '\t';
+          break;
+        case 'r':
+        case 'R':
+          out += '\r';
+          break;
+        case 'b':
+        case 'B':
+          out += '\b';
+          break;
+        case 'f':
+        case 'F':
+          out += '\f';
+          break;
         case 'u':
         case 'U': {
           uint32_t cp = ReadHex(e == 'u' ? 4 : 8, escape_pos);

@@ -34,7 +34,8 @@ StatementPtr Parser::TryParseAdminStatement() {
     const Token& first = Next();
     if (AcceptKeyword("INDEX")) return ParseDropIndex(first);
     if (AcceptKeyword("CONSTRAINT")) return ParseConstraint(first, /*create=*/false);
-    if (AcceptKeyword("STREAM")) return ParseStreamCommand(first, StatementKind::kDropStream, false);
+    if (AcceptKeyword("STREAM"))
+      return ParseStreamCommand(first, StatementKind::kDropStream, false);
     Fail(Peek(), "INDEX, CONSTRAINT or STREAM");
   }
   if (AtKeyword("SHOW")) {
@@ -50,7 +51,8 @@ StatementPtr Parser::TryParseAdminStatement() {
     if (AcceptKeyword("STREAMS")) {
       return std::make_unique<Statement>(StatementKind::kShowStreams, first.pos);
     }
-    if (AcceptKeyword("STREAM")) return ParseStreamCommand(first, StatementKind::kShowStream, false);
+    if (AcceptKeyword("STREAM"))
+      return ParseStreamCommand(first, StatementKind::kShowStream, false);
     Fail(Peek(), "INDEX INFO, CONSTRAINT INFO, STREAMS or STREAM");
   }
   if (AtKeyword("START") || AtKeyword("STOP")) {
@@ -62,8 +64,8 @@ StatementPtr Parser::TryParseAdminStatement() {
           start ? StatementKind::kStartAllStreams : StatementKind::kStopAllStreams, first.pos);
     }
     if (AcceptKeyword("STREAM")) {
-      return ParseStreamCommand(first, start ? StatementKind::kStartStream
-                                             : StatementKind::kStopStream,
+      return ParseStreamCommand(first,
+                                start ? StatementKind::kStartStream : StatementKind::kStopStream,
                                 /*allow_limit=*/start);
     }
     Fail(Peek(), "STREAM or ALL STREAMS");
@@ -114,9 +116,9 @@ StatementPtr Parser::ParseCreateIndex(const Token& first) {
     const Token& at = Peek();
     std::string used = ParseVariable();
     if (used != variable) {
-      FailAt(at.pos, "UndefinedVariable",
-             "Variable '" + used + "' is not defined; the index is declared for '" + variable +
-                 "'");
+      FailAt(
+          at.pos, "UndefinedVariable",
+          "Variable '" + used + "' is not defined; the index is declared for '" + variable + "'");
     }
     Expect(TokenKind::kDot, "'.'");
     statement->properties.push_back(ParseSchemaName("a property key name"));

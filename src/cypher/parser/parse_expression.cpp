@@ -34,13 +34,20 @@ struct OpInfo {
 
 std::optional<BinaryOp> ComparisonOp(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kEq: return BinaryOp::kEq;
-    case TokenKind::kNe: return BinaryOp::kNe;
-    case TokenKind::kLt: return BinaryOp::kLt;
-    case TokenKind::kGt: return BinaryOp::kGt;
-    case TokenKind::kLe: return BinaryOp::kLe;
-    case TokenKind::kGe: return BinaryOp::kGe;
-    default: return std::nullopt;
+    case TokenKind::kEq:
+      return BinaryOp::kEq;
+    case TokenKind::kNe:
+      return BinaryOp::kNe;
+    case TokenKind::kLt:
+      return BinaryOp::kLt;
+    case TokenKind::kGt:
+      return BinaryOp::kGt;
+    case TokenKind::kLe:
+      return BinaryOp::kLe;
+    case TokenKind::kGe:
+      return BinaryOp::kGe;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -107,12 +114,24 @@ ExprPtr Parser::ParseBinary(int min_prec) {
     OpInfo info;
     const Token& t = Peek();
     switch (t.kind) {
-      case TokenKind::kPlus: info = {OpShape::kBinary, kPrecAdd, BinaryOp::kAdd}; break;
-      case TokenKind::kMinus: info = {OpShape::kBinary, kPrecAdd, BinaryOp::kSub}; break;
-      case TokenKind::kStar: info = {OpShape::kBinary, kPrecMul, BinaryOp::kMul}; break;
-      case TokenKind::kSlash: info = {OpShape::kBinary, kPrecMul, BinaryOp::kDiv}; break;
-      case TokenKind::kPercent: info = {OpShape::kBinary, kPrecMul, BinaryOp::kMod}; break;
-      case TokenKind::kCaret: info = {OpShape::kBinary, kPrecPow, BinaryOp::kPow}; break;
+      case TokenKind::kPlus:
+        info = {OpShape::kBinary, kPrecAdd, BinaryOp::kAdd};
+        break;
+      case TokenKind::kMinus:
+        info = {OpShape::kBinary, kPrecAdd, BinaryOp::kSub};
+        break;
+      case TokenKind::kStar:
+        info = {OpShape::kBinary, kPrecMul, BinaryOp::kMul};
+        break;
+      case TokenKind::kSlash:
+        info = {OpShape::kBinary, kPrecMul, BinaryOp::kDiv};
+        break;
+      case TokenKind::kPercent:
+        info = {OpShape::kBinary, kPrecMul, BinaryOp::kMod};
+        break;
+      case TokenKind::kCaret:
+        info = {OpShape::kBinary, kPrecPow, BinaryOp::kPow};
+        break;
       case TokenKind::kRegexMatch:
         info = {OpShape::kBinary, kPrecPredicate, BinaryOp::kRegexMatch};
         break;
@@ -285,8 +304,7 @@ int64_t Parser::IntegerValue(const Token& t, bool negative) const {
       digit = static_cast<unsigned>(c - 'A' + 10);
     }
     if (digit >= base) {
-      FailAt(t.pos, "InvalidNumberLiteral",
-             "Invalid number literal '" + std::string(t.text) + "'");
+      FailAt(t.pos, "InvalidNumberLiteral", "Invalid number literal '" + std::string(t.text) + "'");
     }
     if (magnitude > (limit - digit) / base) {
       FailAt(t.pos, "IntegerOverflow",
@@ -295,7 +313,8 @@ int64_t Parser::IntegerValue(const Token& t, bool negative) const {
     }
     magnitude = magnitude * base + digit;
   }
-  if (negative) return magnitude == (uint64_t{1} << 63) ? INT64_MIN : -static_cast<int64_t>(magnitude);
+  if (negative)
+    return magnitude == (uint64_t{1} << 63) ? INT64_MIN : -static_cast<int64_t>(magnitude);
   return static_cast<int64_t>(magnitude);
 }
 
@@ -512,8 +531,8 @@ ExprPtr Parser::ParseFunctionCall() {
   Expect(TokenKind::kLParen, "'('");
   call->distinct = AcceptKeyword("DISTINCT");
   // exists(<pattern>) is the one function whose argument may be a pattern.
-  bool is_exists = tokens_[start].kind == TokenKind::kIdentifier &&
-                   call->name.size() == 6 && EqualsKeyword(call->name, "EXISTS");
+  bool is_exists = tokens_[start].kind == TokenKind::kIdentifier && call->name.size() == 6 &&
+                   EqualsKeyword(call->name, "EXISTS");
   if (!Accept(TokenKind::kRParen)) {
     do {
       call->args.push_back(is_exists ? ParsePredicate() : ParseExpression());

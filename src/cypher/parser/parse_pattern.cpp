@@ -46,9 +46,10 @@ NodePattern Parser::ParseNodePattern() {
     node.properties = ParsePatternProperties();
   }
   if (!At(TokenKind::kRParen)) {
-    Fail(Peek(), node.properties                                  ? "')'"
-                 : !node.labels.empty() || !node.variable.empty() ? "':', '{', a parameter or ')'"
-                                                                  : "a variable, ':', '{', a parameter or ')'");
+    Fail(Peek(), node.properties ? "')'"
+                 : !node.labels.empty() || !node.variable.empty()
+                     ? "':', '{', a parameter or ')'"
+                     : "a variable, ':', '{', a parameter or ')'");
   }
   Next();
   return node;

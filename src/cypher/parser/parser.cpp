@@ -22,25 +22,44 @@ bool IsReserved(std::string_view word) {
     return false;
   };
   switch (first) {
-    case 'A': return any_of({"ALL", "AND", "AS", "ASC", "ASCENDING"});
-    case 'B': return any_of({"BY"});
-    case 'C': return any_of({"CALL", "CASE", "CONTAINS", "CREATE"});
-    case 'D': return any_of({"DELETE", "DESC", "DESCENDING", "DETACH", "DISTINCT"});
-    case 'E': return any_of({"ELSE", "END", "ENDS", "EXISTS"});
-    case 'F': return any_of({"FALSE"});
-    case 'I': return any_of({"IN", "IS"});
-    case 'L': return any_of({"LIMIT"});
-    case 'M': return any_of({"MATCH", "MERGE"});
-    case 'N': return any_of({"NOT", "NULL"});
-    case 'O': return any_of({"ON", "OPTIONAL", "OR", "ORDER"});
-    case 'R': return any_of({"REMOVE", "RETURN"});
-    case 'S': return any_of({"SET", "SKIP", "STARTS"});
-    case 'T': return any_of({"THEN", "TRUE"});
-    case 'U': return any_of({"UNION", "UNWIND"});
-    case 'W': return any_of({"WHEN", "WHERE", "WITH"});
-    case 'X': return any_of({"XOR"});
-    case 'Y': return any_of({"YIELD"});
-    default: return false;
+    case 'A':
+      return any_of({"ALL", "AND", "AS", "ASC", "ASCENDING"});
+    case 'B':
+      return any_of({"BY"});
+    case 'C':
+      return any_of({"CALL", "CASE", "CONTAINS", "CREATE"});
+    case 'D':
+      return any_of({"DELETE", "DESC", "DESCENDING", "DETACH", "DISTINCT"});
+    case 'E':
+      return any_of({"ELSE", "END", "ENDS", "EXISTS"});
+    case 'F':
+      return any_of({"FALSE"});
+    case 'I':
+      return any_of({"IN", "IS"});
+    case 'L':
+      return any_of({"LIMIT"});
+    case 'M':
+      return any_of({"MATCH", "MERGE"});
+    case 'N':
+      return any_of({"NOT", "NULL"});
+    case 'O':
+      return any_of({"ON", "OPTIONAL", "OR", "ORDER"});
+    case 'R':
+      return any_of({"REMOVE", "RETURN"});
+    case 'S':
+      return any_of({"SET", "SKIP", "STARTS"});
+    case 'T':
+      return any_of({"THEN", "TRUE"});
+    case 'U':
+      return any_of({"UNION", "UNWIND"});
+    case 'W':
+      return any_of({"WHEN", "WHERE", "WITH"});
+    case 'X':
+      return any_of({"XOR"});
+    case 'Y':
+      return any_of({"YIELD"});
+    default:
+      return false;
   }
 }
 
@@ -52,9 +71,9 @@ Parser::DepthGuard::DepthGuard(Parser& parser, int levels) : parser_(parser) {
 
 void Parser::DepthGuard::Deepen() {
   if (parser_.depth_ >= parser_.max_depth_) {
-    parser_.FailAt(parser_.Peek().pos, "NestingTooDeep",
-                   "Statement nests too deeply (more than " +
-                       std::to_string(parser_.max_depth_) + " levels)");
+    parser_.FailAt(
+        parser_.Peek().pos, "NestingTooDeep",
+        "Statement nests too deeply (more than " + std::to_string(parser_.max_depth_) + " levels)");
   }
   ++parser_.depth_;
   ++levels_;
@@ -91,8 +110,8 @@ void Parser::ExpectKeyword(std::string_view kw) {
 }
 
 void Parser::Fail(const Token& t, std::string_view expected) const {
-  std::string message = t.kind == TokenKind::kEnd ? "Unexpected end of input"
-                                                  : "Invalid input " + DescribeToken(t);
+  std::string message =
+      t.kind == TokenKind::kEnd ? "Unexpected end of input" : "Invalid input " + DescribeToken(t);
   message += ": expected ";
   message += expected;
   throw SyntaxError("UnexpectedSyntax", message, static_cast<int>(t.pos.line),
@@ -145,9 +164,8 @@ StatementPtr Parser::ParseStatement() {
   CheckPatternPredicates();
   Accept(TokenKind::kSemicolon);
   if (!At(TokenKind::kEnd)) {
-    Fail(Peek(), statement->kind == StatementKind::kQuery
-                     ? "a clause, UNION, ';' or end of input"
-                     : "';' or end of input");
+    Fail(Peek(), statement->kind == StatementKind::kQuery ? "a clause, UNION, ';' or end of input"
+                                                          : "';' or end of input");
   }
   return statement;
 }
@@ -164,9 +182,9 @@ StatementPtr Parser::ParseQueryStatement() {
 }
 
 bool Parser::AtClauseStart() const {
-  static constexpr std::string_view kClauseKeywords[] = {
-      "MATCH", "OPTIONAL", "UNWIND", "CREATE", "MERGE",  "SET",
-      "REMOVE", "DELETE",  "DETACH", "WITH",   "RETURN", "CALL"};
+  static constexpr std::string_view kClauseKeywords[] = {"MATCH",  "OPTIONAL", "UNWIND", "CREATE",
+                                                         "MERGE",  "SET",      "REMOVE", "DELETE",
+                                                         "DETACH", "WITH",     "RETURN", "CALL"};
   const Token& t = Peek();
   if (t.kind != TokenKind::kIdentifier) return false;
   for (std::string_view kw : kClauseKeywords) {

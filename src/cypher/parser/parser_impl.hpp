@@ -196,7 +196,7 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   int depth_ = 0;
-  mutable std::vector<size_t> brace_match_;  // see MatchingBrace()
+  mutable std::vector<size_t> brace_match_;        // see MatchingBrace()
   std::vector<const PatternExpr*> pattern_exprs_;  // every PatternExpr parsed
   std::vector<const Expr*> predicate_roots_;       // every ParsePredicate() result
   int max_depth_;

@@ -90,10 +90,10 @@ TEST(ParserPatternTest, VariableLengthRanges) {
     const char* rel;
     std::optional<int64_t> min, max;
   };
-  for (const Case& c : {Case{"*", std::nullopt, std::nullopt}, Case{"*2", 2, 2},
-                        Case{"*1..3", 1, 3}, Case{"*..5", std::nullopt, 5},
-                        Case{"*3..", 3, std::nullopt}, Case{"* 1 .. 3", 1, 3},
-                        Case{"*0..", 0, std::nullopt}, Case{"*0x2..0o7", 2, 7}}) {
+  for (const Case& c :
+       {Case{"*", std::nullopt, std::nullopt}, Case{"*2", 2, 2}, Case{"*1..3", 1, 3},
+        Case{"*..5", std::nullopt, 5}, Case{"*3..", 3, std::nullopt}, Case{"* 1 .. 3", 1, 3},
+        Case{"*0..", 0, std::nullopt}, Case{"*0x2..0o7", 2, 7}}) {
     StatementPtr s = Parse(std::string("MATCH (a)-[r:T") + c.rel + "]->(b) RETURN a");
     const RelationshipPattern& rel = ClauseAt<MatchClause>(*s, 0).pattern.parts[0].relationships[0];
     EXPECT_TRUE(rel.variable_length) << c.rel;
@@ -208,8 +208,7 @@ TEST(ParserClauseTest, Merge) {
 }
 
 TEST(ParserClauseTest, SetItems) {
-  StatementPtr s =
-      Parse("MATCH (n) SET n.p = 1, n = {a: 1}, n += $m, n:L:M, n.a.b = 2, (n).q = 3");
+  StatementPtr s = Parse("MATCH (n) SET n.p = 1, n = {a: 1}, n += $m, n:L:M, n.a.b = 2, (n).q = 3");
   const auto& set = ClauseAt<SetClause>(*s, 1);
   ASSERT_EQ(set.items.size(), 6u);
   EXPECT_EQ(set.items[0].kind, SetItemKind::kProperty);
@@ -320,8 +319,7 @@ TEST(ParserClauseTest, TheEdgeInsertQuery) {
   EXPECT_EQ(props.entries[0].key, "id");
   EXPECT_EQ(static_cast<const ParameterExpr&>(*props.entries[0].value).name, "to_id");
   const auto& create = ClauseAt<CreateClause>(*s, 1);
-  EXPECT_EQ(create.pattern.parts[0].relationships[0].types,
-            (std::vector<std::string>{"Edge"}));
+  EXPECT_EQ(create.pattern.parts[0].relationships[0].types, (std::vector<std::string>{"Edge"}));
 }
 
 // ---------------------------------------------------------------------------
@@ -418,8 +416,9 @@ TEST(ParserStreamTest, CreateStream) {
   EXPECT_FALSE(d.batch_size.has_value());
 
   // Two-word spellings, either order.
-  s = Parse("CREATE STREAM s AS LOAD DATA KAFKA 'k' WITH TOPIC 't' WITH TRANSFORM 'x' "
-            "BATCH SIZE 5 BATCH INTERVAL 7");
+  s = Parse(
+      "CREATE STREAM s AS LOAD DATA KAFKA 'k' WITH TOPIC 't' WITH TRANSFORM 'x' "
+      "BATCH SIZE 5 BATCH INTERVAL 7");
   const auto& e = static_cast<const CreateStreamStatement&>(*s);
   EXPECT_EQ(e.batch_interval_ms, 7);
   EXPECT_EQ(e.batch_size, 5);
@@ -438,8 +437,8 @@ TEST(ParserStreamTest, BadStreamOptionsNameTheOption) {
            Case{prefix + "'k' WITH TOPIC $t WITH TRANSFORM 'x'", "TOPIC", "InvalidArgumentType"},
            Case{prefix + "'k' WITH TOPIC 't' WITH TRANSFORM true", "TRANSFORM",
                 "InvalidArgumentType"},
-           Case{prefix + "'k' WITH TOPIC 't' WITH TRANSFORM 'x' BATCH_INTERVAL 0",
-                "BATCH_INTERVAL", "InvalidArgumentValue"},
+           Case{prefix + "'k' WITH TOPIC 't' WITH TRANSFORM 'x' BATCH_INTERVAL 0", "BATCH_INTERVAL",
+                "InvalidArgumentValue"},
            Case{prefix + "'k' WITH TOPIC 't' WITH TRANSFORM 'x' BATCH_INTERVAL -5",
                 "BATCH_INTERVAL", "InvalidArgumentValue"},
            Case{prefix + "'k' WITH TOPIC 't' WITH TRANSFORM 'x' BATCH_INTERVAL 1.5",

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
@@ -196,16 +196,16 @@ TEST(ParserTckTest, ParsesEveryTckQuery) {
           ++syntax_rejected;
           ++rejected;
           if (e.Detail() != scenario.expected_detail) {
-            mismatched_details.push_back(scenario.expected_detail + " expected, got " +
-                                         e.what() + ": " + query.text);
+            mismatched_details.push_back(scenario.expected_detail + " expected, got " + e.what() +
+                                         ": " + query.text);
           }
         }
       }
     }
   }
   std::cout << "[ TCK      ] " << files.size() << " feature files, " << parsed
-            << " queries parsed; compile-time SyntaxError scenarios: " << syntax_rejected
-            << " of " << syntax_scenarios << " rejected by the parser\n";
+            << " queries parsed; compile-time SyntaxError scenarios: " << syntax_rejected << " of "
+            << syntax_scenarios << " rejected by the parser\n";
   for (const auto& [detail, counts] : by_detail) {
     std::cout << "[ TCK      ]   " << detail << ": " << counts.first << "/" << counts.second
               << " rejected\n";

@@ -91,10 +91,9 @@ TEST(ParserLiteralTest, HexAndOctalIntegers) {
 }
 
 TEST(ParserLiteralTest, IntegerOverflowIsASyntaxError) {
-  for (const char* text : {"9223372036854775808", "-9223372036854775809",
-                           "0x8000000000000000", "-0x8000000000000001",
-                           "0o1000000000000000000000", "-0o1000000000000000000001",
-                           "99999999999999999999999999"}) {
+  for (const char* text :
+       {"9223372036854775808", "-9223372036854775809", "0x8000000000000000", "-0x8000000000000001",
+        "0o1000000000000000000000", "-0o1000000000000000000001", "99999999999999999999999999"}) {
     SyntaxError e = SyntaxErrorOf(std::string("RETURN ") + text + " AS literal");
     EXPECT_EQ(e.Detail(), "IntegerOverflow") << text;
     EXPECT_NE(std::string(e.what()).find("IntegerOverflow"), std::string::npos);
@@ -102,8 +101,8 @@ TEST(ParserLiteralTest, IntegerOverflowIsASyntaxError) {
 }
 
 TEST(ParserLiteralTest, InvalidNumberLiterals) {
-  for (const char* text : {"0x", "0x1A2b3j4D5E6f7", "0x1A2b3c4Z5E6f7", "9223372h54775808",
-                           "0o8", "019", "1e", "1ex", "1.5e+", "12abc", "$1a"}) {
+  for (const char* text : {"0x", "0x1A2b3j4D5E6f7", "0x1A2b3c4Z5E6f7", "9223372h54775808", "0o8",
+                           "019", "1e", "1ex", "1.5e+", "12abc", "$1a"}) {
     EXPECT_EQ(DetailOf(std::string("RETURN ") + text + " AS literal"), "InvalidNumberLiteral")
         << text;
   }
@@ -270,8 +269,8 @@ TEST(ParserExpressionTest, LongBooleanChainsAreBalanced) {
   const auto& match =
       static_cast<const MatchClause&>(*static_cast<QueryStatement&>(*s).query.parts[0].clauses[0]);
   int depth = 0;
-  for (const Expr* e = match.where.get(); e->kind == ExprKind::kBinary &&
-                                          static_cast<const BinaryExpr*>(e)->op == BinaryOp::kOr;
+  for (const Expr* e = match.where.get();
+       e->kind == ExprKind::kBinary && static_cast<const BinaryExpr*>(e)->op == BinaryOp::kOr;
        e = static_cast<const BinaryExpr*>(e)->lhs.get()) {
     ++depth;
   }
@@ -373,8 +372,7 @@ TEST(ParserExpressionTest, Comprehensions) {
   EXPECT_EQ(E("[x IN l WHERE x > 1]"), "(listcomp x l (> x 1) _)");
   EXPECT_EQ(E("[x IN l | x.name]"), "(listcomp x l _ (. x name))");
   EXPECT_EQ(E("[x IN range(1, 3)]"), "(listcomp x (call range 1 3) _ _)");
-  EXPECT_EQ(E("[(a)-->(b) WHERE b.x | b.name]"),
-            "(patterncomp (a)-[]->(b) (. b x) (. b name))");
+  EXPECT_EQ(E("[(a)-->(b) WHERE b.x | b.name]"), "(patterncomp (a)-[]->(b) (. b x) (. b name))");
   EXPECT_EQ(E("[p = (a)-[:T*]->() | length(p)]"),
             "(patterncomp p = (a)-[:T*]->() _ (call length p))");
   EXPECT_EQ(E("[(a:L {k: 1})<-[r]-(b) | r]"), "(patterncomp (a:L {k: 1})<-[r]-(b) _ r)");
@@ -454,10 +452,11 @@ TEST(ParserExpressionTest, ReservedWordsAreNotVariables) {
 // ---------------------------------------------------------------------------
 
 TEST(ParserSourceTest, ProjectionTextIsVerbatim) {
-  StatementPtr s = Parse("MATCH (n) RETURN count(*), n.name,  a  +   b AS c, toUpper( n.x ) , "
-                         "n.name   AS  `x y`, -1, [1 , 2]");
-  const auto& ret = static_cast<const ReturnClause&>(
-      *static_cast<QueryStatement&>(*s).query.parts[0].clauses[1]);
+  StatementPtr s = Parse(
+      "MATCH (n) RETURN count(*), n.name,  a  +   b AS c, toUpper( n.x ) , "
+      "n.name   AS  `x y`, -1, [1 , 2]");
+  const auto& ret =
+      static_cast<const ReturnClause&>(*static_cast<QueryStatement&>(*s).query.parts[0].clauses[1]);
   ASSERT_EQ(ret.body.items.size(), 7u);
   EXPECT_EQ(ret.body.items[0].text, "count(*)");
   EXPECT_EQ(ret.body.items[0].Name(), "count(*)");
@@ -510,8 +509,7 @@ TEST(ParserErrorTest, MessagesNameTheInputAndPosition) {
   EXPECT_EQ(e.Column(), 20);
 
   e = SyntaxErrorOf("RETURN (1 + 2");
-  EXPECT_NE(std::string(e.what()).find("Unexpected end of input: expected ')'"),
-            std::string::npos)
+  EXPECT_NE(std::string(e.what()).find("Unexpected end of input: expected ')'"), std::string::npos)
       << e.what();
   EXPECT_EQ(e.Column(), 14);
 }
@@ -556,10 +554,9 @@ TEST(ParserDepthTest, DeepNestingIsACleanSyntaxError) {
         "RETURN " + Repeat("-", kDeep) + "1", "RETURN " + Repeat("NOT ", kDeep) + "true",
         "RETURN " + Repeat("f(", kDeep) + Repeat(")", kDeep),
         "RETURN " + Repeat("[x IN ", kDeep) + "l" + Repeat("]", kDeep),
-        "RETURN " + Repeat("CASE WHEN ", kDeep) + "1",
-        "RETURN 1" + Repeat(" + 1", kDeep), "RETURN 1" + Repeat(" IN l", kDeep),
-        "RETURN n" + Repeat(".a", kDeep), "RETURN l" + Repeat("[0]", kDeep),
-        "RETURN 2" + Repeat("^2", kDeep),
+        "RETURN " + Repeat("CASE WHEN ", kDeep) + "1", "RETURN 1" + Repeat(" + 1", kDeep),
+        "RETURN 1" + Repeat(" IN l", kDeep), "RETURN n" + Repeat(".a", kDeep),
+        "RETURN l" + Repeat("[0]", kDeep), "RETURN 2" + Repeat("^2", kDeep),
         "MATCH (n) SET n" + Repeat(".a", kDeep) + " = 1",
         "MATCH " + Repeat("(", kDeep) + "(a)-->(b)" + Repeat(")", kDeep) + " RETURN a",
         Repeat("CALL { ", kDeep) + "RETURN 1" + Repeat(" }", kDeep),
@@ -580,8 +577,8 @@ TEST(ParserDepthTest, DepthLimitIsConfigurable) {
 TEST(ParserDepthTest, DefaultLimitFitsASmallThreadStack) {
   // Worker threads may have small stacks; the default limit must fit in
   // 1 MiB even with the deepest-nesting expression shape.
-  std::string text = "RETURN " + Repeat("1 OR 1 XOR 1 AND 1 = 1 IN 1 + 1 * 1 ^ -(", 240) + "1" +
-                     Repeat(")", 240);
+  std::string text =
+      "RETURN " + Repeat("1 OR 1 XOR 1 AND 1 = 1 IN 1 + 1 * 1 ^ -(", 240) + "1" + Repeat(")", 240);
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 1 << 20);
@@ -637,8 +634,7 @@ TEST(CypherErrorTest, EachClassMapsToItsStatusCode) {
   EXPECT_EQ(QueryTimeout("m").StatusCode(), "Neo.ClientError.Transaction.TransactionTimedOut");
   EXPECT_EQ(MemoryLimitExceeded("m").StatusCode(),
             "Neo.TransientError.General.MemoryPoolOutOfMemoryError");
-  EXPECT_EQ(DatabaseError("Internal", "m").StatusCode(),
-            "Neo.DatabaseError.General.UnknownError");
+  EXPECT_EQ(DatabaseError("Internal", "m").StatusCode(), "Neo.DatabaseError.General.UnknownError");
 }
 
 TEST(CypherErrorTest, MessageCarriesDetailAndPosition) {
@@ -663,10 +659,9 @@ TEST(ParserSpeedTest, TypicalWriteQueryTakesMicroseconds) {
   const int kRuns = 20000;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kRuns; ++i) Parse(query);
-  double micros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
-                                                            start)
-                      .count() /
-                  kRuns;
+  double micros =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
+      kRuns;
   std::cout << "[ SPEED    ] parse of the edge-insert query: " << micros << " us\n";
   // Generous bound so sanitizer and debug builds pass; release is ~2 us.
   EXPECT_LT(micros, 200.0);
