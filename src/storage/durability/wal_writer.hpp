@@ -13,6 +13,7 @@
 // records that failed are cut off the log and their LSNs are handed out
 // again, so the LSNs in the files stay gap-free.
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -127,6 +128,8 @@ class WalWriter {
   bool closed_ = false;
   bool syncer_done_ = false;
   uint64_t sync_count_ = 0;
+  uint64_t last_batch_ = 0;  // records covered by the last sync
+  std::chrono::steady_clock::duration last_sync_duration_{};
   /// Ticket ranges [first, last] whose records were removed after a failure.
   struct FailedRange {
     uint64_t first;
