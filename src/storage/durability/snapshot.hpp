@@ -7,7 +7,7 @@
 // stable across restarts. The snapshot contains every commit with
 // LSN <= low_lsn and none with LSN >= high_lsn; commits in between may or may
 // not be in it (they raced with the snapshot's start) and are replayed
-// idempotently. See docs/adr/001-group-commit-and-visibility.md.
+// idempotently. See docs/adr/003-group-commit-and-visibility.md.
 
 #include <cstdint>
 #include <functional>

@@ -2,7 +2,7 @@
 // The one place durability looks inside the storage engine: waiting until a
 // commit is visible to transactions that begin afterwards. The public
 // contract does not promise that for a returned Commit() while an older
-// commit is still being published (see docs/adr/001-group-commit-and-visibility.md).
+// commit is still being published (see docs/adr/003-group-commit-and-visibility.md).
 
 #include <cstdint>
 

@@ -2,7 +2,7 @@
 // The write-ahead log writer: appends framed records to the current segment,
 // rotates segments by size, and makes records durable according to the sync
 // policy, sharing one fdatasync among concurrent committers (group commit;
-// see docs/adr/001-group-commit-and-visibility.md).
+// see docs/adr/003-group-commit-and-visibility.md).
 //
 // Threading: all methods are thread-safe. Appends are expected from one
 // thread at a time (the storage serializes commits), which keeps LSN order
