@@ -37,7 +37,7 @@ class FaultInjectionFile final : public WritableFile {
     if (int err = env_.TakeSyncFault(); err != 0) {
       return MakeError(MakeIoError("fdatasync", base_->path(), err));
     }
-    auto r = base_->Sync();
+    auto r = env_.skip_real_syncs() ? IoResult<void>() : base_->Sync();
     if (auto delay = env_.sync_delay(); delay.count() > 0) std::this_thread::sleep_for(delay);
     if (r) {
       std::lock_guard lock(env_.mu());

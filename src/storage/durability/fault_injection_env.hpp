@@ -36,6 +36,10 @@ class FaultInjectionEnv final : public Env {
   std::chrono::microseconds sync_delay() const {
     return std::chrono::microseconds(sync_delay_us_.load());
   }
+  /// While on, Sync and SyncDir succeed without reaching the disk (they
+  /// still count as syncs here); for tests that only simulate crashes.
+  void SetSkipRealSyncs(bool on) { skip_real_syncs_.store(on); }
+  bool skip_real_syncs() const { return skip_real_syncs_.load(); }
   /// Clears every pending fault.
   void ClearFaults();
   /// Simulates a power cut: every file written through this Env loses what
@@ -62,7 +66,9 @@ class FaultInjectionEnv final : public Env {
   IoResult<void> CreateDirIfMissing(const std::string& dir) override {
     return base_.CreateDirIfMissing(dir);
   }
-  IoResult<void> SyncDir(const std::string& dir) override { return base_.SyncDir(dir); }
+  IoResult<void> SyncDir(const std::string& dir) override {
+    return skip_real_syncs() ? IoResult<void>() : base_.SyncDir(dir);
+  }
   IoResult<std::unique_ptr<FileLock>> LockFile(const std::string& path) override {
     return base_.LockFile(path);
   }
@@ -92,6 +98,7 @@ class FaultInjectionEnv final : public Env {
   std::map<std::string, std::shared_ptr<FileState>> files_;
   std::atomic<uint64_t> sync_count_{0};
   std::atomic<int64_t> sync_delay_us_{0};
+  std::atomic<bool> skip_real_syncs_{false};
 };
 
 }  // namespace tributary::storage::durability
