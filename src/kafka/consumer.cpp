@@ -70,6 +70,12 @@ Result<std::unique_ptr<Consumer>, KafkaError> Consumer::Create(ConsumerOptions o
       {"allow.auto.create.topics", "false"},
       // Reconnect at least every second so ingestion resumes soon after an outage.
       {"reconnect.backoff.max.ms", "1000"},
+      // There is no group membership (assign(), not subscribe()); the session
+      // timeout only bounds how long an offset commit may stay in flight, and
+      // so how long destroying the consumer can block while the broker is down
+      // (librdkafka's default is 45 s).
+      {"session.timeout.ms", "3000"},
+      {"heartbeat.interval.ms", "1000"},
       {"statistics.interval.ms", std::to_string(o.status_interval_ms)},
   };
   settings.insert(settings.end(), o.extra_config.begin(), o.extra_config.end());
@@ -91,10 +97,27 @@ Result<std::unique_ptr<Consumer>, KafkaError> Consumer::Create(ConsumerOptions o
 
 Consumer::~Consumer() {
   if (rk_ == nullptr) return;
-  // Not subscribed, so closing only drops the assignment and waits for
-  // outstanding commits; it does not wait for a group rebalance.
-  rd_kafka_consumer_close(rk_.get());
+  // rd_kafka_consumer_close() waits for outstanding commits without a time
+  // limit, forever while the broker is down. Close asynchronously instead, give
+  // up after kCloseTimeout (at once if no broker is reachable) and destroy
+  // without another close; a lost group commit only delays lag tools. Commits
+  // still in flight then hold up rd_kafka_destroy until they time out, which
+  // session.timeout.ms bounds (see Create()).
+  const bool broker_down = Status().broker == BrokerState::kNotAvailable;
+  QueueHandle close_queue(rd_kafka_queue_new(rk_.get()));
+  if (rd_kafka_error_t* error = rd_kafka_consumer_close_queue(rk_.get(), close_queue.get())) {
+    rd_kafka_error_destroy(error);
+  } else if (!broker_down) {
+    const auto deadline = std::chrono::steady_clock::now() + kCloseTimeout;
+    while (!rd_kafka_consumer_closed(rk_.get()) && std::chrono::steady_clock::now() < deadline) {
+      if (rd_kafka_event_t* event = rd_kafka_queue_poll(close_queue.get(), 50)) {
+        rd_kafka_event_destroy(event);
+      }
+    }
+  }
+  close_queue.reset();
   queue_.reset();
+  rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
 Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets) {

@@ -98,7 +98,12 @@ class Consumer {
 
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
-  /// Closes the consumer; blocks until librdkafka's threads stop.
+  /// How long the destructor waits for outstanding group commits.
+  static constexpr std::chrono::milliseconds kCloseTimeout{1000};
+
+  /// Closes the consumer: waits up to kCloseTimeout for outstanding group
+  /// commits (not at all while the broker is known to be down), then stops
+  /// librdkafka's threads. Blocks at most a few seconds, even during an outage.
   ~Consumer();
 
   /// Assigns every partition of the topic, each starting at `next_offsets[p]`

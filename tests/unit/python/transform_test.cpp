@@ -280,7 +280,7 @@ TEST(Transform, InfiniteLoopIsInterruptedInANonMainThread) {
     EXPECT_EQ(result.Error().kind, TransformErrorKind::kTimeout);
     EXPECT_EQ(result.Error().message, "Transform spinner: timed out after 300 ms");
     EXPECT_GE(ms, 280);
-    EXPECT_LT(ms, 2000);
+    EXPECT_LT(ms, 4000);
     // The same transform works afterwards, in the same thread...
     auto ok = transform->Call({"fine"}, std::chrono::milliseconds(1000));
     ASSERT_TRUE(ok) << ok.Error().message;
@@ -302,7 +302,7 @@ TEST(Transform, CatchingTheTimeoutDoesNotKeepTheTransformRunning) {
   auto stubborn = transform->Call({"stubborn"}, std::chrono::milliseconds(200));
   ASSERT_FALSE(stubborn);
   EXPECT_EQ(stubborn.Error().kind, TransformErrorKind::kTimeout);
-  EXPECT_LT(MillisecondsSince(start), 2000);
+  EXPECT_LT(MillisecondsSince(start), 4000);
   // `except Exception` does not catch it: it derives from BaseException.
   auto caught = transform->Call({"catch-exception"}, std::chrono::milliseconds(200));
   ASSERT_FALSE(caught);
@@ -319,7 +319,7 @@ TEST(Transform, BlockingCallIsInterruptedWhenItReturns) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.Error().kind, TransformErrorKind::kTimeout);
   EXPECT_GE(ms, 550);
-  EXPECT_LT(ms, 2000);
+  EXPECT_LT(ms, 4000);
 }
 
 TEST(Transform, SlowModuleCodeIsInterruptedToo) {
@@ -329,7 +329,7 @@ TEST(Transform, SlowModuleCodeIsInterruptedToo) {
   ASSERT_FALSE(transform);
   EXPECT_EQ(transform.Error().kind, TransformErrorKind::kTimeout);
   EXPECT_EQ(transform.Error().message, "Transform slowload: loading timed out after 200 ms");
-  EXPECT_LT(MillisecondsSince(start), 2000);
+  EXPECT_LT(MillisecondsSince(start), 4000);
 }
 
 TEST(Transform, FastCallsAreNotInterruptedLater) {
