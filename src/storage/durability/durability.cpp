@@ -138,6 +138,7 @@ StorageResult<std::unique_ptr<Durability>> Durability::Open(const DurabilityOpti
   d->recovery_ = *recovered;
   const RecoveryResult& r = d->recovery_;
   d->next_snapshot_ = r.highest_snapshot + 1;
+  if (r.snapshot) d->last_snapshot_lsn_ = r.snapshot->high_lsn;
   uint64_t next_segment = std::max<uint64_t>(r.last_segment + 1, r.snapshot ? r.snapshot->wal_segment : 1);
   WalWriterOptions wal_options;
   wal_options.dir = d->wal_dir();
@@ -203,6 +204,7 @@ StorageResult<SnapshotResult> Durability::CreateSnapshot() {
     return MakeError(footer.Error());
   }
   result.footer = *footer;
+  last_snapshot_lsn_ = info.high_lsn;
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("snapshot {} written: {} vertices, {} edges in {:.2f}s", result.path,
@@ -238,13 +240,20 @@ void Durability::RemoveObsoleteFiles() {
   (void)env_.SyncDir(wal_dir());
 }
 
+bool Durability::ChangedSinceLastSnapshot() {
+  std::lock_guard lock(snapshot_mu_);
+  return wal_ && wal_->LastLsn() != last_snapshot_lsn_;
+}
+
 void Durability::TimerLoop() {
   std::unique_lock lock(timer_mu_);
   const auto period = std::chrono::seconds(options_.snapshot_interval_s);
   while (!timer_cv_.wait_for(lock, period, [&] { return stopping_; })) {
     lock.unlock();
-    auto r = CreateSnapshot();
-    if (!r) spdlog::error("periodic snapshot failed: {}", r.Error().message);
+    if (ChangedSinceLastSnapshot()) {
+      auto r = CreateSnapshot();
+      if (!r) spdlog::error("periodic snapshot failed: {}", r.Error().message);
+    }
     lock.lock();
   }
 }
@@ -258,7 +267,7 @@ void Durability::Shutdown() {
   }
   timer_cv_.notify_all();
   if (timer_.joinable()) timer_.join();
-  if (wal_ && options_.snapshot_on_shutdown) {
+  if (wal_ && options_.snapshot_on_shutdown && ChangedSinceLastSnapshot()) {
     if (auto r = CreateSnapshot(); !r) {
       spdlog::error("snapshot at shutdown failed: {}", r.Error().message);
     }

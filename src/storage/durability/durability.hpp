@@ -37,7 +37,8 @@ struct DurabilityOptions {
   uint32_t wal_sync_interval_ms = 100;
   /// --wal-segment-size (bytes): a new segment starts beyond this size.
   uint64_t wal_segment_size = wal::kDefaultSegmentSize;
-  /// --snapshot-interval (seconds); 0 disables periodic snapshots.
+  /// --snapshot-interval (seconds); 0 disables periodic snapshots. A period
+  /// without commits takes no snapshot (nor does a shutdown right after one).
   uint32_t snapshot_interval_s = 0;
   /// --snapshot-retention: snapshots kept (older ones and the WAL segments
   /// only they need are deleted). At least 1.
@@ -97,6 +98,8 @@ class Durability {
   StorageResult<uint64_t> CommitMarker(uint64_t sequence, std::string_view which);
   /// Deletes snapshots beyond the retention and WAL segments they alone needed.
   void RemoveObsoleteFiles();
+  /// True if something was committed since the newest snapshot.
+  bool ChangedSinceLastSnapshot();
   void TimerLoop();
 
   DurabilityOptions options_;
@@ -109,6 +112,7 @@ class Durability {
 
   std::mutex snapshot_mu_;  // serializes CreateSnapshot
   uint64_t next_snapshot_ = 1;  // guarded by snapshot_mu_
+  uint64_t last_snapshot_lsn_ = 0;  // high marker LSN of the newest snapshot; guarded by snapshot_mu_
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;

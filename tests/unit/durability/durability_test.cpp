@@ -320,6 +320,25 @@ TEST(DurabilityTest, OldSnapshotsAndCoveredWalSegmentsAreRemoved) {
   EXPECT_EQ(DumpDiff(before, DumpGraph(s2)), "");
 }
 
+TEST(DurabilityTest, TimerTakesSnapshotsOnlyAfterChanges) {
+  TempDir dir;
+  Storage s(NoGc());
+  auto o = Options(dir.path());
+  o.snapshot_interval_s = 1;
+  o.snapshot_on_shutdown = true;
+  auto d = MustOpen(o, s);
+  RichWorkload(s, 3);
+  auto count = [&] { return Env::Default().ListDir(d->snapshot_dir())->size(); };
+  for (int i = 0; i < 40 && count() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(count(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));  // one idle period
+  EXPECT_EQ(count(), 1u);
+  d->Shutdown();  // nothing changed since: no shutdown snapshot either
+  EXPECT_EQ(count(), 1u);
+}
+
 TEST(DurabilityTest, SecondOpenOfTheSameDirectoryIsRefused) {
   TempDir dir;
   Storage s1(NoGc()), s2(NoGc());
