@@ -1,5 +1,6 @@
 #include "cypher/parser/lexer.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "cypher/errors.hpp"
@@ -60,7 +61,9 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> tokens;
-    tokens.reserve(text_.size() / 2 + 8);
+    // Enough for typical statements without regrowth; capped so that a huge
+    // comment or string does not reserve memory for tokens it never has.
+    tokens.reserve(std::min<size_t>(text_.size() / 2 + 8, 4096));
     for (;;) {
       SkipSpaceAndComments();
       Token& token = tokens.emplace_back();

@@ -89,8 +89,9 @@ void Parser::CheckPatternPredicates() const {
   if (pattern_exprs_.empty()) return;
   std::vector<const Expr*> allowed;
   for (const Expr* root : predicate_roots_) CollectAllowedPatterns(*root, allowed);
+  std::sort(allowed.begin(), allowed.end());
   for (const PatternExpr* pattern : pattern_exprs_) {
-    if (std::find(allowed.begin(), allowed.end(), pattern) == allowed.end()) {
+    if (!std::binary_search(allowed.begin(), allowed.end(), static_cast<const Expr*>(pattern))) {
       FailAt(pattern->pos, "UnexpectedSyntax",
              "A pattern expression can only test for the existence of a pattern: use it in a "
              "WHERE clause or in exists(), or write a pattern comprehension instead");

@@ -566,6 +566,21 @@ TEST(ParserDepthTest, DeepNestingIsACleanSyntaxError) {
   }
 }
 
+TEST(ParserDepthTest, LargeFlatInputsParseInLinearTime) {
+  auto start = std::chrono::steady_clock::now();
+  StatementPtr list = Parse("RETURN [" + Repeat("1, ", 200000) + "1] AS l");
+  EXPECT_EQ(static_cast<const ListExpr&>(*FirstItem(*list).expr).items.size(), 200001u);
+  StatementPtr str = Parse("RETURN '" + std::string(1 << 20, 'x') + "' AS s");
+  EXPECT_EQ(static_cast<const LiteralExpr&>(*FirstItem(*str).expr).value.AsString().size(),
+            size_t{1} << 20);
+  EXPECT_NO_THROW(Parse("/*" + std::string(1 << 20, '*') + "*/ RETURN 1"));
+  // Many sibling node patterns with property maps: brace matching is linear.
+  EXPECT_NO_THROW(
+      Parse("MATCH (n) WHERE " + Repeat("(n {a: {b: 1}})-->() AND ", 20000) + "true RETURN n"));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 10.0);
+}
+
 TEST(ParserDepthTest, DepthLimitIsConfigurable) {
   ParseOptions options;
   options.max_depth = 10;
