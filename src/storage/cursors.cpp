@@ -169,6 +169,59 @@ class PropertyIndexCursor : public VertexCursor {
   bool done_ = false;
 };
 
+// Equality lookups: the entries between the lowest and highest form of the
+// value (1 and 1.0 are neighbours), re-checked against the view. Lean on
+// purpose: point lookups are the hottest index operation.
+class IndexEqualCursor : public VertexCursor {
+ public:
+  IndexEqualCursor(Transaction* t, const Transaction::Impl* tx,
+                   std::shared_ptr<LabelPropertyIndex> index, View view, PropertyValue target)
+      : t_(t),
+        tx_(tx),
+        index_(std::move(index)),
+        view_(view),
+        lo_(NormalizeNumbers(target, NumberForm::kLow)),
+        hi_(NormalizeNumbers(target, NumberForm::kHigh)),
+        target_(std::move(target)) {}
+
+  bool Next(VertexAccessor* out) override {
+    while (true) {
+      if (pos_ == buf_.size()) {
+        if (done_) return false;
+        size_t batch = buf_.empty() ? 8 : 256;
+        buf_.clear();
+        pos_ = 0;
+        index_->Collect(bookmark_ ? &*bookmark_ : nullptr, lo_, batch,
+                        [this](const IndexKey& k) { return k.Compare(hi_) <= 0; }, &buf_);
+        if (buf_.size() < batch) done_ = true;
+        if (buf_.empty()) return false;
+        bookmark_ = buf_.back();
+      }
+      const PropertyEntry& e = buf_[pos_++];
+      PropertyValue value;
+      if (!ReadLabelProperty(*tx_, e.vertex, view_, index_->label(), index_->property(), &value)) {
+        continue;
+      }
+      if (!e.key.Matches(value) || !CypherEquals(value, target_)) continue;
+      *out = VertexAccessor(e.vertex, t_);
+      return true;
+    }
+  }
+
+ private:
+  Transaction* t_;
+  const Transaction::Impl* tx_;
+  std::shared_ptr<LabelPropertyIndex> index_;
+  View view_;
+  IndexKey lo_;
+  IndexKey hi_;
+  PropertyValue target_;
+  std::vector<PropertyEntry> buf_;
+  size_t pos_ = 0;
+  std::optional<PropertyEntry> bookmark_;
+  bool done_ = false;
+};
+
 bool IsNaN(const PropertyValue& v) { return v.IsDouble() && std::isnan(v.AsDouble()); }
 
 // Cypher's `<` order: numbers by value without CompareOrder's
@@ -203,7 +256,7 @@ std::unique_ptr<VertexCursor> Transaction::ScanVertices(View view) {
 }
 
 std::unique_ptr<VertexCursor> Transaction::ScanLabel(LabelId label, View view) {
-  auto index = impl_->s->Registry()->FindLabel(label);
+  auto index = impl_->Indexes().FindLabel(label);
   if (index && index->ready.load()) {
     return std::make_unique<LabelIndexCursor>(this, std::move(index), view);
   }
@@ -227,16 +280,11 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyEqual(LabelId label,
                                                                   const PropertyValue& value,
                                                                   View view) {
   if (!CanEqual(value)) return std::make_unique<EmptyCursor>();
-  auto target = std::make_shared<PropertyValue>(value);
-  auto index = ReadyIndex(*impl_->s->Registry(), label, property);
+  auto index = ReadyIndex(impl_->Indexes(), label, property);
   if (index) {
-    IndexKey lo(NormalizeNumbers(value, NumberForm::kLow));
-    auto hi = std::make_shared<IndexKey>(NormalizeNumbers(value, NumberForm::kHigh));
-    return std::make_unique<PropertyIndexCursor>(
-        this, impl_.get(), std::move(index), view, std::move(lo),
-        [hi](const IndexKey& k) { return k.Compare(*hi) <= 0; },
-        [target](const PropertyValue& v) { return CypherEquals(v, *target); });
+    return std::make_unique<IndexEqualCursor>(this, impl_.get(), std::move(index), view, value);
   }
+  auto target = std::make_shared<PropertyValue>(value);
   const Impl* tx = impl_.get();
   return std::make_unique<AllVerticesCursor>(
       this, impl_->s, [tx, label, property, target, view](const VertexAccessor& v) {
@@ -283,7 +331,7 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyRange(LabelId label,
     }
     return true;
   };
-  auto index = ReadyIndex(*impl_->s->Registry(), label, property);
+  auto index = ReadyIndex(impl_->Indexes(), label, property);
   if (index) {
     IndexKey start(lo ? NormalizeNumbers(lo->value, NumberForm::kLow) : MinOfRank(rank));
     std::shared_ptr<IndexKey> hi_key =

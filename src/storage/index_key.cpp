@@ -51,7 +51,7 @@ IndexKey& IndexKey::operator=(const IndexKey& o) {
   return *this;
 }
 
-int IndexKey::Compare(const IndexKey& o) const {
+int IndexKey::CompareSlow(const IndexKey& o) const {
   auto a = type(), b = o.type();
   if (a == PropertyType::kInt && b == PropertyType::kInt) return Cmp3(i_, o.i_);
   int ra = KindRank(a), rb = KindRank(b);

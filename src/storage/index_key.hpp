@@ -21,13 +21,19 @@ class IndexKey {
   IndexKey& operator=(IndexKey&&) noexcept = default;
 
   /// <0, 0, >0 as CompareOrder on the values.
-  int Compare(const IndexKey& o) const;
+  int Compare(const IndexKey& o) const {
+    if (kind_ == kIntKind && o.kind_ == kIntKind) return i_ < o.i_ ? -1 : (i_ > o.i_ ? 1 : 0);
+    return CompareSlow(o);
+  }
   /// Structural equality with `v` (PropertyValue's operator==).
   bool Matches(const PropertyValue& v) const;
   PropertyValue ToValue() const;
   PropertyType type() const { return static_cast<PropertyType>(kind_); }
 
  private:
+  static constexpr uint8_t kIntKind = static_cast<uint8_t>(PropertyType::kInt);
+  int CompareSlow(const IndexKey& o) const;
+
   uint8_t kind_ = 0;
   union {
     int64_t i_ = 0;

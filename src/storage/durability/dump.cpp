@@ -131,59 +131,71 @@ class Printer final : public SnapshotVisitor {
 }  // namespace
 
 bool DumpWal(const std::string& path, std::ostream& out, Env& env) {
-  std::string dir = path;
-  std::optional<uint64_t> only;
-  if (!env.ListDir(path)) {
-    // A single file: read its directory but print only that segment.
+  // Prints what is readable even in a damaged log, then says where and how
+  // it is damaged: this is the tool an operator uses after recovery refused.
+  std::vector<SegmentFile> segments;
+  if (auto listed = ListSegments(env, path)) {
+    segments = std::move(*listed);
+  } else {
     auto slash = path.rfind('/');
-    dir = slash == std::string::npos ? "." : path.substr(0, slash);
-    only = ParseSegmentFileName(slash == std::string::npos ? path : path.substr(slash + 1));
-    if (!only) {
-      out << path << ": not a WAL segment file name (wal-<16 digits>.log)\n";
-      return false;
-    }
+    auto number = ParseSegmentFileName(slash == std::string::npos ? path : path.substr(slash + 1));
+    segments.push_back({number.value_or(0), path});
   }
-  WalReadOptions options;
-  options.repair_tail = false;
-  options.progress_seconds = 0;
-  std::string current;
-  auto r = ReadWal(env, dir, options, [&](const RecordView& record,
-                                          const std::string& segment) -> StorageResult<void> {
-    if (only && ParseSegmentFileName(segment.substr(segment.rfind('/') + 1)) != only) return {};
-    if (segment != current) {
-      out << "segment " << segment << "\n";
-      current = segment;
+  bool ok = true;
+  uint64_t records = 0;
+  std::string bytes;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const SegmentFile& segment = segments[i];
+    out << "segment " << segment.path << "\n";
+    if (auto r = ReadFileToString(env, segment.path, &bytes); !r) {
+      out << "  error: " << r.Error().message << "\n";
+      ok = false;
+      continue;
     }
-    out << "  @" << record.offset << " ";
-    if (record.type == wal::RecordType::kSchema) {
-      WalSchema s;
-      if (!DecodeSchemaPayload(record.payload, &s)) {
-        out << "undecodable schema record\n";
-        return {};
+    SegmentScan scan = ScanSegment(bytes, /*is_last=*/i + 1 == segments.size());
+    if (scan.header_valid) {
+      out << "  header: version=" << scan.header.version
+          << " segment_number=" << scan.header.segment_number
+          << " first_lsn=" << scan.header.first_lsn << "\n";
+    }
+    for (const RecordView& record : scan.records) {
+      ++records;
+      out << "  @" << record.offset << " ";
+      if (record.type == wal::RecordType::kSchema) {
+        WalSchema schema;
+        if (!DecodeSchemaPayload(record.payload, &schema)) {
+          out << "undecodable schema record\n";
+          ok = false;
+          continue;
+        }
+        out << "lsn=" << schema.lsn << " SCHEMA " << SchemaName(schema.kind) << " :"
+            << schema.label;
+        if (schema.property) out << "(" << *schema.property << ")";
+        out << " after_commit_ts=" << schema.last_commit_ts << "\n";
+        continue;
       }
-      out << "lsn=" << s.lsn << " SCHEMA " << SchemaName(s.kind) << " :" << s.label;
-      if (s.property) out << "(" << *s.property << ")";
-      out << " after_commit_ts=" << s.last_commit_ts << "\n";
-      return {};
+      WalCommit c;
+      if (!DecodeCommitPayload(record.payload, &c)) {
+        out << "undecodable commit record\n";
+        ok = false;
+        continue;
+      }
+      out << "lsn=" << c.lsn << " COMMIT commit_ts=" << c.record.commit_ts
+          << " next_vertex_gid=" << c.next_vertex_gid << " next_edge_gid=" << c.next_edge_gid
+          << " changes=" << c.record.changes.size() << "\n";
+      for (const Change& ch : c.record.changes) PrintChange(c, ch, out);
     }
-    WalCommit c;
-    if (!DecodeCommitPayload(record.payload, &c)) {
-      out << "undecodable commit record\n";
-      return {};
+    if (scan.torn) {
+      out << "  torn tail (recovery discards it): " << *scan.torn << ", "
+          << bytes.size() - scan.valid_end << " bytes\n";
     }
-    out << "lsn=" << c.lsn << " COMMIT commit_ts=" << c.record.commit_ts
-        << " next_vertex_gid=" << c.next_vertex_gid << " next_edge_gid=" << c.next_edge_gid
-        << " changes=" << c.record.changes.size() << "\n";
-    for (const Change& ch : c.record.changes) PrintChange(c, ch, out);
-    return {};
-  });
-  if (!r) {
-    out << "error: " << r.Error().message << "\n";
-    return false;
+    if (scan.corruption) {
+      out << "  DAMAGED: " << *scan.corruption << "\n";
+      ok = false;
+    }
   }
-  out << r->records << " records, last lsn " << r->last_lsn << "\n";
-  if (r->torn_tail) out << "torn tail (would be discarded by recovery): " << *r->torn_tail << "\n";
-  return true;
+  out << records << " records in " << segments.size() << " segment(s)\n";
+  return ok;
 }
 
 bool DumpSnapshot(const std::string& path, std::ostream& out, Env& env) {
