@@ -438,7 +438,9 @@ TEST(DurabilityTest, DamageBeforeTheTailStopsTheStartWithFileAndOffset) {
   const std::string first = segments->front().path;
   std::string bytes;
   ASSERT_TRUE(ReadFileToString(Env::Default(), first, &bytes));
-  bytes[100] ^= 0x10;
+  SegmentScan clean = ScanSegment(bytes, false);
+  ASSERT_GE(clean.records.size(), 3u);
+  bytes[clean.records[1].offset + 20] ^= 0x10;  // inside the second record
   ASSERT_TRUE(WriteFileAtomically(Env::Default(), first, bytes));
   Storage s(NoGc());
   auto d = Durability::Open(Options(dir.path()), s);
@@ -447,6 +449,12 @@ TEST(DurabilityTest, DamageBeforeTheTailStopsTheStartWithFileAndOffset) {
   EXPECT_NE(m.find(first), std::string::npos) << m;
   EXPECT_NE(m.find("offset"), std::string::npos) << m;
   EXPECT_NE(m.find("restore"), std::string::npos) << m;
+  // wal-dump still prints what precedes the damage and says where it is.
+  std::ostringstream dump;
+  EXPECT_FALSE(DumpWal(first, dump));
+  EXPECT_NE(dump.str().find("COMMIT"), std::string::npos) << dump.str();
+  EXPECT_NE(dump.str().find("DAMAGED: record checksum mismatch at offset"), std::string::npos)
+      << dump.str();
 }
 
 TEST(DurabilityTest, DiskFullFailsOnlyThatCommitAndRecoverySeesExactlyTheAcknowledged) {
