@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "kafka/client.hpp"
+#include "kafka/tcp_forwarder.hpp"
 
 namespace tributary::kafka {
 namespace {
@@ -111,14 +112,6 @@ Result<void, KafkaError> DevBroker::SetUp() {
 }
 
 Result<void, KafkaError> RunDevBroker(const DevBrokerOptions& options) {
-  if (options.port != 0) {
-    return MakeError(KafkaError{
-        KafkaErrorKind::kInvalidArgument,
-        fmt::format("cannot listen on port {}: librdkafka's mock cluster always listens on a "
-                    "port chosen by the kernel; omit the port and read the address dev-broker "
-                    "prints",
-                    options.port)});
-  }
   if (options.partitions < 1) {
     return MakeError(KafkaError{KafkaErrorKind::kInvalidArgument,
                                 "the number of partitions must be at least 1"});
@@ -131,7 +124,21 @@ Result<void, KafkaError> RunDevBroker(const DevBrokerOptions& options) {
       return MakeError(created.Error());
     }
   }
-  const std::string& address = (*broker)->Address();
+  // --port (added with the streams walkthrough): librdkafka 2.0.2's mock cannot
+  // listen on a chosen port, so a forwarder there relays bootstrap connections
+  // to it; the mock advertises its own address, which clients then use.
+  std::unique_ptr<TcpForwarder> forwarder;
+  std::string address = (*broker)->Address();
+  const std::string mock_address = address;
+  if (options.port != 0) {
+    const std::string first = mock_address.substr(0, mock_address.find(','));
+    const size_t colon = first.rfind(':');
+    auto started = TcpForwarder::Start(options.port, first.substr(0, colon),
+                                       static_cast<uint16_t>(std::stoi(first.substr(colon + 1))));
+    if (!started) return MakeError(started.Error());
+    forwarder = std::move(*started);
+    address = fmt::format("127.0.0.1:{}", options.port);
+  }
   if (!options.address_file.empty()) {
     if (auto written = WriteFileAtomically(options.address_file, address); !written) {
       return MakeError(written.Error());
@@ -146,8 +153,14 @@ Result<void, KafkaError> RunDevBroker(const DevBrokerOptions& options) {
   std::fprintf(stderr,
                "tributary dev-broker: mock Kafka cluster for development and tests only, at %s; "
                "topics: %s (%d partition%s each). Ctrl-C stops it.\n",
-               address.c_str(), topics.empty() ? "(none)" : topics.c_str(), options.partitions,
-               options.partitions == 1 ? "" : "s");
+               mock_address.c_str(), topics.empty() ? "(none)" : topics.c_str(),
+               options.partitions, options.partitions == 1 ? "" : "s");
+  if (forwarder != nullptr) {
+    std::fprintf(stderr,
+                 "tributary dev-broker: bootstrap also through localhost:%u (forwarded to %s; "
+                 "clients then connect to %s directly)\n",
+                 static_cast<unsigned>(options.port), mock_address.c_str(), mock_address.c_str());
+  }
   std::fflush(stderr);
   signals.Wait();
   if (!options.address_file.empty()) {

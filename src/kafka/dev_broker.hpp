@@ -31,6 +31,7 @@ namespace tributary::kafka {
 inline constexpr const char* kDevBrokerHelp =
     "Run a Kafka broker for development and tests only (librdkafka's in-memory mock "
     "cluster; not for production). Listens on 127.0.0.1 on a port chosen by the kernel "
+    "(with --port N, bootstrap connections to localhost:N are forwarded there) "
     "and prints its bootstrap address (host:port) as the first line of standard output. "
     "Keeps at most 100,000 messages / 5 MiB per partition (older ones are dropped) and "
     "nothing across restarts. Stops on Ctrl-C (SIGINT) or SIGTERM.";
@@ -77,7 +78,10 @@ class DevBroker {
 struct DevBrokerOptions {
   std::vector<std::string> topics = {"test"};  ///< Created at start.
   int partitions = 1;                          ///< Partitions of each topic.
-  /// Must be 0: librdkafka 2.0.2's mock cannot listen on a chosen port.
+  /// 0: clients use the mock's own address (a port the kernel picks). Otherwise
+  /// a TcpForwarder on 127.0.0.1:port (and [::1]:port) relays bootstrap
+  /// connections to the mock (which cannot listen on a chosen port itself), and
+  /// the printed address is 127.0.0.1:port.
   uint16_t port = 0;
   bool print_address = true;  ///< Print the address as stdout's first line.
   std::string address_file;   ///< If set, also write the address there (atomically).
@@ -87,7 +91,8 @@ struct DevBrokerOptions {
 /// the bootstrap address (stdout, first line, flushed) and a short description
 /// to stderr. Blocks SIGINT/SIGTERM in the calling thread while running.
 /// REQUIRES: no other thread of the process handles those signals itself.
-/// Errors: kInvalidArgument for a non-zero port, bad partitions or topic names.
+/// Errors: kInvalidArgument for bad partitions or topic names; kFailed when
+/// the forwarder cannot listen on `port`.
 Result<void, KafkaError> RunDevBroker(const DevBrokerOptions& options);
 
 }  // namespace tributary::kafka

@@ -1,7 +1,11 @@
 #include "kafka/dev_broker.hpp"
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <signal.h>
 
 #include <filesystem>
@@ -65,13 +69,54 @@ TEST(Producer, ReportsFailedDeliveries) {
   EXPECT_TRUE((*producer)->Flush(5000));
 }
 
-TEST(RunDevBroker, RejectsAFixedPort) {
+// A free loopback port (bound once, then released).
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// --port (streams module): bootstrap through a forwarder on the chosen port.
+TEST(RunDevBroker, ForwardsAChosenPort) {
+  const std::string file = (std::filesystem::temp_directory_path() /
+                            ("tributary-dev-broker-port-" + std::to_string(::getpid()) + ".addr"))
+                               .string();
   DevBrokerOptions options;
-  options.port = 9092;
-  auto result = RunDevBroker(options);
-  ASSERT_FALSE(result);
-  EXPECT_EQ(result.Error().kind, KafkaErrorKind::kInvalidArgument);
-  EXPECT_NE(result.Error().message.find("port chosen by the kernel"), std::string::npos);
+  options.port = FreePort();
+  options.print_address = false;
+  options.address_file = file;
+  Result<void, KafkaError> result;
+  std::thread runner([&] { result = RunDevBroker(options); });
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(file); }, 5000));
+  std::string address;
+  std::ifstream(file) >> address;
+  EXPECT_EQ(address, "127.0.0.1:" + std::to_string(options.port));
+  const std::string via_localhost = "localhost:" + std::to_string(options.port);
+  auto partitions = CheckTopic(via_localhost, "test", 3000);
+  EXPECT_TRUE(partitions) << partitions.Error().message;
+  auto producer = Producer::Create(via_localhost);
+  ASSERT_TRUE(producer);
+  ASSERT_TRUE((*producer)->Produce("test", 0, "hello"));
+  EXPECT_TRUE((*producer)->Flush(5000));
+  producer->reset();
+
+  // A second broker cannot take the same port.
+  DevBrokerOptions same = options;
+  same.address_file.clear();
+  auto refused = RunDevBroker(same);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.Error().kind, KafkaErrorKind::kFailed);
+  EXPECT_NE(refused.Error().message.find("cannot listen on 127.0.0.1:"), std::string::npos);
+
+  pthread_kill(runner.native_handle(), SIGTERM);
+  runner.join();
+  EXPECT_TRUE(result);
 }
 
 TEST(RunDevBroker, ServesTopicsUntilSigterm) {
