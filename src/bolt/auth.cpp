@@ -11,6 +11,8 @@
 #include <sstream>
 #include <vector>
 
+#include "bolt/unique_fd.hpp"
+
 namespace tributary::bolt {
 
 namespace {
@@ -21,22 +23,6 @@ void EnsureSodium() {
     if (sodium_init() < 0) std::abort();  // only fails when no entropy source exists
   });
 }
-
-// Owns a POSIX file descriptor.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  int Release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 

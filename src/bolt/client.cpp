@@ -37,7 +37,7 @@ bool WaitFor(int fd, short events, std::chrono::milliseconds timeout) {
 }
 
 // Opens a TCP connection to host:port; the descriptor or an error message.
-Result<int, std::string> OpenSocket(const std::string& host, uint16_t port,
+Result<UniqueFd, std::string> OpenSocket(const std::string& host, uint16_t port,
                                     std::chrono::milliseconds timeout) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
@@ -50,19 +50,19 @@ Result<int, std::string> OpenSocket(const std::string& host, uint16_t port,
   std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> list(found, &::freeaddrinfo);
   std::string last_error = "no addresses";
   for (addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
+    UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
+    if (!fd.valid()) {
       last_error = std::strerror(errno);
       continue;
     }
-    int flags = ::fcntl(fd, F_GETFL, 0);
-    if (timeout.count() > 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    int rc = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+    const int flags = ::fcntl(fd.get(), F_GETFL, 0);
+    if (timeout.count() > 0) ::fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK);
+    int rc = ::connect(fd.get(), ai->ai_addr, ai->ai_addrlen);
     if (rc != 0 && errno == EINPROGRESS) {
-      if (WaitFor(fd, POLLOUT, timeout)) {
+      if (WaitFor(fd.get(), POLLOUT, timeout)) {
         int err = 0;
         socklen_t len = sizeof(err);
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
         rc = err == 0 ? 0 : -1;
         errno = err;
       } else {
@@ -70,13 +70,12 @@ Result<int, std::string> OpenSocket(const std::string& host, uint16_t port,
       }
     }
     if (rc == 0) {
-      ::fcntl(fd, F_SETFL, flags);
+      ::fcntl(fd.get(), F_SETFL, flags);
       int one = 1;
-      ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
       return fd;
     }
     last_error = std::strerror(errno);
-    ::close(fd);
   }
   return MakeError("cannot connect to " + host + ":" + service + ": " + last_error);
 }
@@ -101,8 +100,8 @@ bool Is(const Message& m, Signature s) { return m.signature == static_cast<uint8
 
 }  // namespace
 
-Client::Client(Passkey, int fd, std::chrono::milliseconds timeout, size_t max_message_size)
-    : fd_(fd), timeout_(timeout), max_message_size_(max_message_size) {}
+Client::Client(Passkey, UniqueFd fd, std::chrono::milliseconds timeout, size_t max_message_size)
+    : fd_(std::move(fd)), timeout_(timeout), max_message_size_(max_message_size) {}
 
 Client::~Client() { Close(); }
 
@@ -114,7 +113,8 @@ ClientError Client::Broken(ClientError::Kind kind, std::string message) {
 Result<std::unique_ptr<Client>, ClientError> Client::Connect(const ClientOptions& options) {
   auto fd = OpenSocket(options.host, options.port, options.timeout);
   if (!fd) return MakeError(ConnectionError(fd.Error()));
-  auto client = std::make_unique<Client>(Passkey{}, *fd, options.timeout, options.max_message_size);
+  auto client = std::make_unique<Client>(Passkey{}, std::move(*fd), options.timeout,
+                                         options.max_message_size);
   if (auto r = client->Handshake(options); !r) return MakeError(r.Error());
   if (auto r = client->Authenticate(options); !r) return MakeError(r.Error());
   return client;
@@ -183,20 +183,19 @@ Result<void, ClientError> Client::Authenticate(const ClientOptions& options) {
 }
 
 void Client::Close() {
-  if (fd_ < 0) return;
+  if (!fd_.valid()) return;
   if (!broken_) (void)Send(Signature::kGoodbye, {});
-  ::close(fd_);
-  fd_ = -1;
+  fd_.Reset();
   broken_ = true;
 }
 
 Result<void, ClientError> Client::SendRaw(std::string_view bytes) {
-  if (fd_ < 0) return MakeError(ConnectionError("connection closed"));
+  if (!fd_.valid()) return MakeError(ConnectionError("connection closed"));
   while (!bytes.empty()) {
-    if (!WaitFor(fd_, POLLOUT, timeout_)) {
+    if (!WaitFor(fd_.get(), POLLOUT, timeout_)) {
       return MakeError(Broken(ClientError::Kind::kConnection, "write timed out"));
     }
-    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       return MakeError(Broken(ClientError::Kind::kConnection,
@@ -223,13 +222,13 @@ Result<void, ClientError> Client::ReadExact(char* out, size_t n) {
       n -= take;
       continue;
     }
-    if (fd_ < 0) return MakeError(ConnectionError("connection closed"));
-    if (!WaitFor(fd_, POLLIN, timeout_)) {
+    if (!fd_.valid()) return MakeError(ConnectionError("connection closed"));
+    if (!WaitFor(fd_.get(), POLLIN, timeout_)) {
       return MakeError(Broken(ClientError::Kind::kConnection, "read timed out"));
     }
     read_buffer_.resize(64 * 1024);
     read_pos_ = 0;
-    ssize_t got = ::recv(fd_, read_buffer_.data(), read_buffer_.size(), 0);
+    ssize_t got = ::recv(fd_.get(), read_buffer_.data(), read_buffer_.size(), 0);
     if (got < 0 && errno == EINTR) {
       read_buffer_.clear();
       continue;

@@ -14,6 +14,7 @@
 
 #include "bolt/handshake.hpp"
 #include "bolt/message.hpp"
+#include "bolt/unique_fd.hpp"
 #include "bolt/value.hpp"
 #include "bolt/version.hpp"
 #include "common/result.hpp"
@@ -71,7 +72,7 @@ class Client {
 
  public:
   /// Use Connect(); the passkey keeps construction private.
-  Client(Passkey, int fd, std::chrono::milliseconds timeout, size_t max_message_size);
+  Client(Passkey, UniqueFd fd, std::chrono::milliseconds timeout, size_t max_message_size);
   /// Connects, negotiates a version, sends HELLO (and LOGON on 5.1+).
   static Result<std::unique_ptr<Client>, ClientError> Connect(const ClientOptions& options);
   ~Client();
@@ -121,7 +122,7 @@ class Client {
   Result<Map, ClientError> Request(Signature signature, const std::vector<Value>& fields);
   ClientError Broken(ClientError::Kind kind, std::string message);
 
-  int fd_;
+  UniqueFd fd_;
   std::chrono::milliseconds timeout_;
   size_t max_message_size_;
   ProtocolVersion version_;

@@ -24,4 +24,9 @@ inline constexpr ProtocolVersion kNewestVersion{5, 4};
 /// True on 5.x, where graph structures carry element ids.
 inline bool HasElementIds(ProtocolVersion v) { return v.major >= 5; }
 
+/// True when zoned date-times use the UTC-based structures DateTime (0x49)
+/// and DateTimeZoneId (0x69); otherwise the legacy 0x46 / 0x66 (local
+/// seconds). The server never agrees to the 4.4 "utc" patch, so this is 5.x.
+inline bool UsesUtcDateTime(ProtocolVersion v) { return v.major >= 5; }
+
 }  // namespace tributary::bolt

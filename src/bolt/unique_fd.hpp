@@ -1,0 +1,40 @@
+#pragma once
+// Ownership of a POSIX file descriptor.
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace tributary::bolt {
+
+/// Owns a file descriptor and closes it on destruction. Movable, not
+/// copyable; -1 means "none".
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() { Reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.Release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) Reset(other.Release());
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  /// The descriptor, still owned.
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  /// Gives up ownership without closing.
+  int Release() { return std::exchange(fd_, -1); }
+  /// Closes the current descriptor (if any) and owns `fd` instead.
+  void Reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace tributary::bolt
