@@ -11,28 +11,44 @@ namespace {
 
 std::string_view ChangeName(ChangeKind kind) {
   switch (kind) {
-    case ChangeKind::kCreateVertex: return "CREATE_VERTEX";
-    case ChangeKind::kDeleteVertex: return "DELETE_VERTEX";
-    case ChangeKind::kAddLabel: return "ADD_LABEL";
-    case ChangeKind::kRemoveLabel: return "REMOVE_LABEL";
-    case ChangeKind::kSetVertexProperty: return "SET_VERTEX_PROPERTY";
-    case ChangeKind::kCreateEdge: return "CREATE_EDGE";
-    case ChangeKind::kDeleteEdge: return "DELETE_EDGE";
-    case ChangeKind::kSetEdgeProperty: return "SET_EDGE_PROPERTY";
-    case ChangeKind::kPutSystemKey: return "PUT_SYSTEM_KEY";
-    case ChangeKind::kDeleteSystemKey: return "DELETE_SYSTEM_KEY";
+    case ChangeKind::kCreateVertex:
+      return "CREATE_VERTEX";
+    case ChangeKind::kDeleteVertex:
+      return "DELETE_VERTEX";
+    case ChangeKind::kAddLabel:
+      return "ADD_LABEL";
+    case ChangeKind::kRemoveLabel:
+      return "REMOVE_LABEL";
+    case ChangeKind::kSetVertexProperty:
+      return "SET_VERTEX_PROPERTY";
+    case ChangeKind::kCreateEdge:
+      return "CREATE_EDGE";
+    case ChangeKind::kDeleteEdge:
+      return "DELETE_EDGE";
+    case ChangeKind::kSetEdgeProperty:
+      return "SET_EDGE_PROPERTY";
+    case ChangeKind::kPutSystemKey:
+      return "PUT_SYSTEM_KEY";
+    case ChangeKind::kDeleteSystemKey:
+      return "DELETE_SYSTEM_KEY";
   }
   return "?";
 }
 
 std::string_view SchemaName(SchemaChangeKind kind) {
   switch (kind) {
-    case SchemaChangeKind::kCreateLabelIndex: return "CREATE_LABEL_INDEX";
-    case SchemaChangeKind::kDropLabelIndex: return "DROP_LABEL_INDEX";
-    case SchemaChangeKind::kCreateLabelPropertyIndex: return "CREATE_LABEL_PROPERTY_INDEX";
-    case SchemaChangeKind::kDropLabelPropertyIndex: return "DROP_LABEL_PROPERTY_INDEX";
-    case SchemaChangeKind::kCreateUniqueConstraint: return "CREATE_UNIQUE_CONSTRAINT";
-    case SchemaChangeKind::kDropUniqueConstraint: return "DROP_UNIQUE_CONSTRAINT";
+    case SchemaChangeKind::kCreateLabelIndex:
+      return "CREATE_LABEL_INDEX";
+    case SchemaChangeKind::kDropLabelIndex:
+      return "DROP_LABEL_INDEX";
+    case SchemaChangeKind::kCreateLabelPropertyIndex:
+      return "CREATE_LABEL_PROPERTY_INDEX";
+    case SchemaChangeKind::kDropLabelPropertyIndex:
+      return "DROP_LABEL_PROPERTY_INDEX";
+    case SchemaChangeKind::kCreateUniqueConstraint:
+      return "CREATE_UNIQUE_CONSTRAINT";
+    case SchemaChangeKind::kDropUniqueConstraint:
+      return "DROP_UNIQUE_CONSTRAINT";
   }
   return "?";
 }
@@ -55,8 +71,7 @@ void PrintChange(const WalCommit& c, const Change& ch, std::ostream& out) {
       out << " gid=" << ch.gid << " " << name(ch.id) << "=" << ToCypherLiteral(ch.value);
       break;
     case ChangeKind::kCreateEdge:
-      out << " gid=" << ch.gid << " from=" << ch.from << " to=" << ch.to
-          << " type=" << name(ch.id);
+      out << " gid=" << ch.gid << " from=" << ch.from << " to=" << ch.to << " type=" << name(ch.id);
       break;
     case ChangeKind::kPutSystemKey:
       out << " key=" << ch.key << " value=" << ToCypherLiteral(ch.value);
@@ -89,17 +104,17 @@ class Printer final : public SnapshotVisitor {
          << "\n";
     return {};
   }
-  StorageResult<void> Vertex(Gid gid, const std::vector<std::string_view>& labels,
-                             const std::vector<std::pair<std::string_view, PropertyValue>>& props)
-      override {
+  StorageResult<void> Vertex(
+      Gid gid, const std::vector<std::string_view>& labels,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& props) override {
     out_ << "vertex " << gid << " (";
     for (auto l : labels) out_ << ":" << l;
     out_ << ") " << Properties(props) << "\n";
     return {};
   }
-  StorageResult<void> Edge(Gid gid, Gid from, Gid to, std::string_view type,
-                           const std::vector<std::pair<std::string_view, PropertyValue>>& props)
-      override {
+  StorageResult<void> Edge(
+      Gid gid, Gid from, Gid to, std::string_view type,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& props) override {
     out_ << "edge " << gid << " " << from << " -[:" << type << "]-> " << to << " "
          << Properties(props) << "\n";
     return {};

@@ -139,7 +139,8 @@ StorageResult<std::unique_ptr<Durability>> Durability::Open(const DurabilityOpti
   const RecoveryResult& r = d->recovery_;
   d->next_snapshot_ = r.highest_snapshot + 1;
   if (r.snapshot) d->last_snapshot_lsn_ = r.snapshot->high_lsn;
-  uint64_t next_segment = std::max<uint64_t>(r.last_segment + 1, r.snapshot ? r.snapshot->wal_segment : 1);
+  uint64_t next_segment =
+      std::max<uint64_t>(r.last_segment + 1, r.snapshot ? r.snapshot->wal_segment : 1);
   WalWriterOptions wal_options;
   wal_options.dir = d->wal_dir();
   wal_options.segment_size = d->options_.wal_segment_size;
@@ -205,8 +206,7 @@ StorageResult<SnapshotResult> Durability::CreateSnapshot() {
   }
   result.footer = *footer;
   last_snapshot_lsn_ = info.high_lsn;
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   spdlog::info("snapshot {} written: {} vertices, {} edges in {:.2f}s", result.path,
                footer->vertices, footer->edges, result.seconds);
   RemoveObsoleteFiles();
@@ -218,7 +218,8 @@ void Durability::RemoveObsoleteFiles() {
   if (!names) return;
   std::vector<std::pair<uint64_t, std::string>> snapshots;
   for (const auto& name : *names) {
-    if (auto seq = ParseSnapshotFileName(name)) snapshots.emplace_back(*seq, JoinPath(snapshot_dir(), name));
+    if (auto seq = ParseSnapshotFileName(name))
+      snapshots.emplace_back(*seq, JoinPath(snapshot_dir(), name));
   }
   std::sort(snapshots.begin(), snapshots.end());
   while (snapshots.size() > options_.snapshots_to_keep) {

@@ -110,13 +110,14 @@ class Durability {
   std::unique_ptr<Observer> observer_;
   RecoveryResult recovery_;
 
-  std::mutex snapshot_mu_;  // serializes CreateSnapshot
+  std::mutex snapshot_mu_;      // serializes CreateSnapshot
   uint64_t next_snapshot_ = 1;  // guarded by snapshot_mu_
-  uint64_t last_snapshot_lsn_ = 0;  // high marker LSN of the newest snapshot; guarded by snapshot_mu_
+  uint64_t last_snapshot_lsn_ =
+      0;  // high marker LSN of the newest snapshot; guarded by snapshot_mu_
 
   std::mutex timer_mu_;
   std::condition_variable timer_cv_;
-  bool stopping_ = false;  // guarded by timer_mu_
+  bool stopping_ = false;   // guarded by timer_mu_
   bool shut_down_ = false;  // guarded by timer_mu_
   std::thread timer_;
 };

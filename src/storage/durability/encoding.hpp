@@ -14,9 +14,13 @@ namespace tributary::storage::durability {
 /// Appends encoded values to a string it does not own.
 class Encoder {
  public:
+  /// Appends to *out, which must outlive the Encoder.
   explicit Encoder(std::string* out) : out_(*out) {}
+  /// One byte.
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  /// 4 bytes, little-endian.
   void U32(uint32_t v);
+  /// 8 bytes, little-endian.
   void U64(uint64_t v);
   /// Unsigned LEB128 (1..10 bytes).
   void Varint(uint64_t v);
@@ -34,14 +38,19 @@ class Encoder {
 /// early or is malformed.
 class Decoder {
  public:
+  /// Reads from `in`, which must outlive the Decoder.
   explicit Decoder(std::string_view in) : in_(in) {}
+  /// Counterparts of the Encoder's writers.
   bool U8(uint8_t* v);
   bool U32(uint32_t* v);
   bool U64(uint64_t* v);
   bool Varint(uint64_t* v);
   bool String(std::string* s);
+  /// A value nested at most 64 deep; lengths are checked against the input.
   bool Value(PropertyValue* v);
+  /// Bytes not yet read.
   size_t remaining() const { return in_.size() - pos_; }
+  /// Bytes read so far.
   size_t position() const { return pos_; }
 
  private:

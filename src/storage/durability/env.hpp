@@ -67,8 +67,7 @@ class Env {
   /// Opens `path` for appending, creating it; `truncate` empties it first.
   virtual IoResult<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                                   bool truncate) = 0;
-  virtual IoResult<std::unique_ptr<SequentialFile>> NewSequentialFile(
-      const std::string& path) = 0;
+  virtual IoResult<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
   /// Atomically replaces `to` with `from` (rename(2)); durable after SyncDir.
   virtual IoResult<void> Rename(const std::string& from, const std::string& to) = 0;
   virtual IoResult<void> Remove(const std::string& path) = 0;

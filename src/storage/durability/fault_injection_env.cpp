@@ -112,8 +112,8 @@ int FaultInjectionEnv::TakeSyncFault() {
   return 0;
 }
 
-IoResult<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(
-    const std::string& path, bool truncate) {
+IoResult<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const std::string& path,
+                                                                           bool truncate) {
   {
     std::lock_guard lock(mu_);
     if (no_space_ && !base_.FileExists(path)) {

@@ -34,12 +34,18 @@ struct SchemaSet {
 
   void Apply(const WalSchema& s) {
     switch (s.kind) {
-      case SchemaChangeKind::kCreateLabelIndex: indexes.insert({s.label, std::nullopt}); break;
-      case SchemaChangeKind::kDropLabelIndex: indexes.erase({s.label, std::nullopt}); break;
+      case SchemaChangeKind::kCreateLabelIndex:
+        indexes.insert({s.label, std::nullopt});
+        break;
+      case SchemaChangeKind::kDropLabelIndex:
+        indexes.erase({s.label, std::nullopt});
+        break;
       case SchemaChangeKind::kCreateLabelPropertyIndex:
         indexes.insert({s.label, s.property});
         break;
-      case SchemaChangeKind::kDropLabelPropertyIndex: indexes.erase({s.label, s.property}); break;
+      case SchemaChangeKind::kDropLabelPropertyIndex:
+        indexes.erase({s.label, s.property});
+        break;
       case SchemaChangeKind::kCreateUniqueConstraint:
         constraints.insert({s.label, s.property.value_or("")});
         break;
@@ -79,9 +85,9 @@ class Loader final : public SnapshotVisitor {
 
   StorageResult<void> Info(const SnapshotInfo&) override { return {}; }
 
-  StorageResult<void> Vertex(Gid gid, const std::vector<std::string_view>& labels,
-                             const std::vector<std::pair<std::string_view, PropertyValue>>&
-                                 properties) override {
+  StorageResult<void> Vertex(
+      Gid gid, const std::vector<std::string_view>& labels,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& properties) override {
     Transaction& tx = Tx();
     VertexAccessor v = tx.CreateVertexWithGid(gid);
     for (std::string_view l : labels) {
@@ -96,9 +102,9 @@ class Loader final : public SnapshotVisitor {
     return Done();
   }
 
-  StorageResult<void> Edge(Gid gid, Gid from, Gid to, std::string_view type,
-                           const std::vector<std::pair<std::string_view, PropertyValue>>&
-                               properties) override {
+  StorageResult<void> Edge(
+      Gid gid, Gid from, Gid to, std::string_view type,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& properties) override {
     Transaction& tx = Tx();
     auto a = tx.FindVertex(from, View::kNew);
     auto b = tx.FindVertex(to, View::kNew);
@@ -119,8 +125,8 @@ class Loader final : public SnapshotVisitor {
 
   StorageResult<void> Index(std::string_view label,
                             std::optional<std::string_view> property) override {
-    schema_.indexes.insert({std::string(label),
-                            property ? std::optional<std::string>(*property) : std::nullopt});
+    schema_.indexes.insert(
+        {std::string(label), property ? std::optional<std::string>(*property) : std::nullopt});
     return {};
   }
 
@@ -188,15 +194,19 @@ class Loader final : public SnapshotVisitor {
 class FooterProbe final : public SnapshotVisitor {
  public:
   StorageResult<void> Info(const SnapshotInfo&) override { return {}; }
-  StorageResult<void> Vertex(Gid, const std::vector<std::string_view>&,
-                             const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
+  StorageResult<void> Vertex(
+      Gid, const std::vector<std::string_view>&,
+      const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
     return {};
   }
-  StorageResult<void> Edge(Gid, Gid, Gid, std::string_view,
-                           const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
+  StorageResult<void> Edge(
+      Gid, Gid, Gid, std::string_view,
+      const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
     return {};
   }
-  StorageResult<void> Index(std::string_view, std::optional<std::string_view>) override { return {}; }
+  StorageResult<void> Index(std::string_view, std::optional<std::string_view>) override {
+    return {};
+  }
   StorageResult<void> Constraint(std::string_view, std::string_view) override { return {}; }
   StorageResult<void> SystemKey(std::string_view, std::string_view) override { return {}; }
   StorageResult<void> Footer(const SnapshotFooter& f) override {
@@ -219,9 +229,15 @@ class Replayer {
     for (size_t i = 0; i < c.names.size(); ++i) {
       const WalName& n = c.names[i];
       switch (n.kind) {
-        case wal::NameKind::kLabel: ids[i] = storage_.LabelIdFor(n.name); break;
-        case wal::NameKind::kProperty: ids[i] = storage_.PropertyIdFor(n.name); break;
-        case wal::NameKind::kEdgeType: ids[i] = storage_.EdgeTypeIdFor(n.name); break;
+        case wal::NameKind::kLabel:
+          ids[i] = storage_.LabelIdFor(n.name);
+          break;
+        case wal::NameKind::kProperty:
+          ids[i] = storage_.PropertyIdFor(n.name);
+          break;
+        case wal::NameKind::kEdgeType:
+          ids[i] = storage_.EdgeTypeIdFor(n.name);
+          break;
       }
     }
     auto tx = storage_.Begin();
@@ -310,8 +326,8 @@ class Replayer {
           break;
         }
         case ChangeKind::kPutSystemKey:
-          tx->PutSystemKey(ch.key, ch.value.IsString() ? ch.value.AsString()
-                                                       : ToCypherLiteral(ch.value));
+          tx->PutSystemKey(ch.key,
+                           ch.value.IsString() ? ch.value.AsString() : ToCypherLiteral(ch.value));
           break;
         case ChangeKind::kDeleteSystemKey:
           tx->DeleteSystemKey(ch.key);
@@ -339,7 +355,8 @@ StorageResult<RecoveryResult> Recover(Env& env, const std::string& snapshot_dir,
   if (!names) return DurabilityError("cannot list snapshots: " + names.Error().message);
   std::vector<std::pair<uint64_t, std::string>> snapshots;
   for (const auto& name : *names) {
-    if (auto seq = ParseSnapshotFileName(name)) snapshots.emplace_back(*seq, JoinPath(snapshot_dir, name));
+    if (auto seq = ParseSnapshotFileName(name))
+      snapshots.emplace_back(*seq, JoinPath(snapshot_dir, name));
   }
   std::sort(snapshots.rbegin(), snapshots.rend());
   if (!snapshots.empty()) result.highest_snapshot = snapshots.front().first;
@@ -383,40 +400,45 @@ StorageResult<RecoveryResult> Recover(Env& env, const std::string& snapshot_dir,
                              "from a backup.");
     }
   }
-  if (result.snapshot && !segments->empty() && segments->front().number > result.snapshot->wal_segment &&
+  if (result.snapshot && !segments->empty() &&
+      segments->front().number > result.snapshot->wal_segment &&
       result.snapshot->wal_segment != 0) {
-    return DurabilityError("write-ahead log segment " + std::to_string(result.snapshot->wal_segment) +
+    return DurabilityError("write-ahead log segment " +
+                           std::to_string(result.snapshot->wal_segment) +
                            " needed after snapshot " + result.snapshot_path +
                            " is missing; restore it or the data directory from a backup.");
   }
 
   Replayer replayer(storage);
   WalReadOptions options;
-  auto summary = ReadWal(env, wal_dir, options, [&](const RecordView& record,
-                                                    const std::string& path) -> StorageResult<void> {
-    if (record.type == wal::RecordType::kSchema) {
-      WalSchema s;
-      if (!DecodeSchemaPayload(record.payload, &s)) {
-        return DurabilityError(CorruptionMessage(
-            path, "undecodable schema record at offset " + std::to_string(record.offset), wal_dir));
-      }
-      schema.Apply(s);
-      return {};
-    }
-    WalCommit c;
-    if (!DecodeCommitPayload(record.payload, &c)) {
-      return DurabilityError(CorruptionMessage(
-          path, "undecodable commit record at offset " + std::to_string(record.offset), wal_dir));
-    }
-    next_vertex = std::max(next_vertex, c.next_vertex_gid);
-    next_edge = std::max(next_edge, c.next_edge_gid);
-    if (c.lsn <= low) {
-      ++result.wal_commits_skipped;
-      return {};
-    }
-    ++result.wal_commits_applied;
-    return replayer.Apply(c, /*tolerant=*/c.lsn < high, path);
-  });
+  auto summary = ReadWal(
+      env, wal_dir, options,
+      [&](const RecordView& record, const std::string& path) -> StorageResult<void> {
+        if (record.type == wal::RecordType::kSchema) {
+          WalSchema s;
+          if (!DecodeSchemaPayload(record.payload, &s)) {
+            return DurabilityError(CorruptionMessage(
+                path, "undecodable schema record at offset " + std::to_string(record.offset),
+                wal_dir));
+          }
+          schema.Apply(s);
+          return {};
+        }
+        WalCommit c;
+        if (!DecodeCommitPayload(record.payload, &c)) {
+          return DurabilityError(CorruptionMessage(
+              path, "undecodable commit record at offset " + std::to_string(record.offset),
+              wal_dir));
+        }
+        next_vertex = std::max(next_vertex, c.next_vertex_gid);
+        next_edge = std::max(next_edge, c.next_edge_gid);
+        if (c.lsn <= low) {
+          ++result.wal_commits_skipped;
+          return {};
+        }
+        ++result.wal_commits_applied;
+        return replayer.Apply(c, /*tolerant=*/c.lsn < high, path);
+      });
   if (!summary) return MakeError(summary.Error());
   result.wal_records = summary->records;
   result.last_lsn = std::max(summary->last_lsn, high);

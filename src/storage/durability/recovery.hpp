@@ -19,12 +19,12 @@ struct RecoveryResult {
   std::string snapshot_path;
   uint64_t snapshot_vertices = 0;
   uint64_t snapshot_edges = 0;
-  uint64_t wal_records = 0;         ///< records read
+  uint64_t wal_records = 0;  ///< records read
   uint64_t wal_commits_applied = 0;
-  uint64_t wal_commits_skipped = 0;  ///< already contained in the snapshot
-  uint64_t last_lsn = 0;             ///< highest LSN seen in the WAL or the snapshot
-  uint64_t last_segment = 0;         ///< highest WAL segment number (0: none)
-  uint64_t highest_snapshot = 0;     ///< highest snapshot sequence present (0: none)
+  uint64_t wal_commits_skipped = 0;      ///< already contained in the snapshot
+  uint64_t last_lsn = 0;                 ///< highest LSN seen in the WAL or the snapshot
+  uint64_t last_segment = 0;             ///< highest WAL segment number (0: none)
+  uint64_t highest_snapshot = 0;         ///< highest snapshot sequence present (0: none)
   std::optional<std::string> torn_tail;  ///< what was cut off the WAL's end
   double seconds = 0;
 };

@@ -32,9 +32,15 @@ class BlockWriter {
       Encoder names(&names_);
       names.U8(static_cast<uint8_t>(kind));
       switch (kind) {
-        case NameKind::kLabel: names.String(storage_.LabelName(id)); break;
-        case NameKind::kProperty: names.String(storage_.PropertyName(id)); break;
-        case NameKind::kEdgeType: names.String(storage_.EdgeTypeName(id)); break;
+        case NameKind::kLabel:
+          names.String(storage_.LabelName(id));
+          break;
+        case NameKind::kProperty:
+          names.String(storage_.PropertyName(id));
+          break;
+        case NameKind::kEdgeType:
+          names.String(storage_.EdgeTypeName(id));
+          break;
       }
       ++pending_names_;
     }
@@ -254,8 +260,8 @@ class BlockReader {
   }
 
   Unexpected<Error> Damaged(uint64_t offset, const std::string& what) const {
-    return DurabilityError("snapshot " + path_ + " is damaged at offset " +
-                           std::to_string(offset) + ": " + what);
+    return DurabilityError("snapshot " + path_ + " is damaged at offset " + std::to_string(offset) +
+                           ": " + what);
   }
 
   /// Next block; nullopt at a clean EOF.
@@ -305,8 +311,8 @@ std::string SnapshotFileName(uint64_t sequence) {
 }
 
 std::optional<uint64_t> ParseSnapshotFileName(std::string_view name) {
-  if (name.size() != snapshot::kFilePrefix.size() + snapshot::kSequenceDigits +
-                         snapshot::kFileSuffix.size() ||
+  if (name.size() !=
+          snapshot::kFilePrefix.size() + snapshot::kSequenceDigits + snapshot::kFileSuffix.size() ||
       !name.starts_with(snapshot::kFilePrefix) || !name.ends_with(snapshot::kFileSuffix)) {
     return std::nullopt;
   }
@@ -323,10 +329,10 @@ StorageResult<SnapshotFooter> WriteSnapshot(Env& env, const std::string& path, S
   const std::string tmp = path + std::string(snapshot::kTempSuffix);
   info.next_vertex_gid = storage.NextVertexGid();
   info.next_edge_gid = storage.NextEdgeGid();
-  info.created_unix_ms = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  info.created_unix_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
   StorageResult<SnapshotFooter> footer = SnapshotFooter{};
   {
     auto file = env.NewWritableFile(tmp, /*truncate=*/true);
@@ -364,15 +370,19 @@ class InfoOnly final : public SnapshotVisitor {
     this->info = info;
     return MakeError(Error{ErrorCode::kDurability, ""});
   }
-  StorageResult<void> Vertex(Gid, const std::vector<std::string_view>&,
-                             const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
+  StorageResult<void> Vertex(
+      Gid, const std::vector<std::string_view>&,
+      const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
     return {};
   }
-  StorageResult<void> Edge(Gid, Gid, Gid, std::string_view,
-                           const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
+  StorageResult<void> Edge(
+      Gid, Gid, Gid, std::string_view,
+      const std::vector<std::pair<std::string_view, PropertyValue>>&) override {
     return {};
   }
-  StorageResult<void> Index(std::string_view, std::optional<std::string_view>) override { return {}; }
+  StorageResult<void> Index(std::string_view, std::optional<std::string_view>) override {
+    return {};
+  }
   StorageResult<void> Constraint(std::string_view, std::string_view) override { return {}; }
   StorageResult<void> SystemKey(std::string_view, std::string_view) override { return {}; }
   StorageResult<void> Footer(const SnapshotFooter&) override { return {}; }
@@ -539,9 +549,8 @@ StorageResult<SnapshotInfo> ReadSnapshot(Env& env, const std::string& path,
           std::string_view label_name, property_name;
           if (!dec.Varint(&label) || !name_of(label, NameKind::kLabel, &label_name) ||
               !dec.U8(&has_property) || has_property > 1 ||
-              (has_property &&
-               (!dec.Varint(&property) ||
-                !name_of(property, NameKind::kProperty, &property_name)))) {
+              (has_property && (!dec.Varint(&property) ||
+                                !name_of(property, NameKind::kProperty, &property_name)))) {
             return bad("malformed index");
           }
           if (visitor) {

@@ -24,10 +24,10 @@ namespace tributary::storage::durability {
 
 /// The kInfo block.
 struct SnapshotInfo {
-  uint64_t sequence = 0;         ///< from the file header
-  uint64_t low_lsn = 0;          ///< every commit with LSN <= this is included
-  uint64_t high_lsn = 0;         ///< no commit with LSN >= this is included
-  uint64_t wal_segment = 0;      ///< first WAL segment recovery needs with this snapshot
+  uint64_t sequence = 0;     ///< from the file header
+  uint64_t low_lsn = 0;      ///< every commit with LSN <= this is included
+  uint64_t high_lsn = 0;     ///< no commit with LSN >= this is included
+  uint64_t wal_segment = 0;  ///< first WAL segment recovery needs with this snapshot
   uint64_t next_vertex_gid = 0;
   uint64_t next_edge_gid = 0;
   uint64_t created_unix_ms = 0;
@@ -51,17 +51,19 @@ std::optional<uint64_t> ParseSnapshotFileName(std::string_view name);
 StorageResult<SnapshotFooter> WriteSnapshot(Env& env, const std::string& path, Storage& storage,
                                             Transaction& tx, SnapshotInfo info);
 
-/// Receives a snapshot's contents in file order. Names are resolved.
+/// Receives a snapshot's contents in file order: Info, every Vertex, every
+/// Edge, Index, Constraint, SystemKey, Footer. Names are resolved; views and
+/// vectors are valid during the call only. An error stops the read.
 class SnapshotVisitor {
  public:
   virtual ~SnapshotVisitor() = default;
   virtual StorageResult<void> Info(const SnapshotInfo& info) = 0;
-  virtual StorageResult<void> Vertex(Gid gid, const std::vector<std::string_view>& labels,
-                                     const std::vector<std::pair<std::string_view, PropertyValue>>&
-                                         properties) = 0;
-  virtual StorageResult<void> Edge(Gid gid, Gid from, Gid to, std::string_view type,
-                                   const std::vector<std::pair<std::string_view, PropertyValue>>&
-                                       properties) = 0;
+  virtual StorageResult<void> Vertex(
+      Gid gid, const std::vector<std::string_view>& labels,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& properties) = 0;
+  virtual StorageResult<void> Edge(
+      Gid gid, Gid from, Gid to, std::string_view type,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& properties) = 0;
   virtual StorageResult<void> Index(std::string_view label,
                                     std::optional<std::string_view> property) = 0;
   virtual StorageResult<void> Constraint(std::string_view label, std::string_view property) = 0;

@@ -33,10 +33,11 @@ std::string CorruptionMessage(const std::string& path, const std::string& what,
   return "write-ahead log segment " + path + " is damaged: " + what +
          ". Tributary will not start, because continuing would silently drop committed "
          "transactions. To recover: restore the data directory from a backup; or inspect the "
-         "segment with `tributary wal-dump " + path +
+         "segment with `tributary wal-dump " +
+         path +
          "` and, accepting the loss of every transaction from that offset on, truncate the "
-         "segment at that offset and move all later wal-*.log files out of " + dir +
-         " before starting again.";
+         "segment at that offset and move all later wal-*.log files out of " +
+         dir + " before starting again.";
 }
 
 StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
@@ -64,7 +65,8 @@ StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
       return DurabilityError("cannot read WAL segment: " + r.Error().message);
     }
     SegmentScan scan = ScanSegment(bytes, is_last);
-    if (scan.corruption) return DurabilityError(CorruptionMessage(segment.path, *scan.corruption, dir));
+    if (scan.corruption)
+      return DurabilityError(CorruptionMessage(segment.path, *scan.corruption, dir));
     if (scan.header_valid) {
       if (scan.header.segment_number != segment.number) {
         return DurabilityError(CorruptionMessage(
@@ -73,8 +75,8 @@ StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
       }
       if (expected_lsn && scan.header.first_lsn != *expected_lsn) {
         return DurabilityError("write-ahead log records are missing between " + previous_path +
-                               " and " + segment.path + " (LSN " +
-                               std::to_string(*expected_lsn) + " expected, segment starts at " +
+                               " and " + segment.path + " (LSN " + std::to_string(*expected_lsn) +
+                               " expected, segment starts at " +
                                std::to_string(scan.header.first_lsn) +
                                "). Restore the missing segment or the data directory from a "
                                "backup.");
@@ -99,10 +101,12 @@ StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
         if (std::chrono::duration<double>(now - last_report).count() >= options.progress_seconds) {
           double elapsed = std::chrono::duration<double>(now - start).count();
           uint64_t at = done_bytes + record.offset;
-          spdlog::info("recovering write-ahead log: {:.1f}% ({} of {} MiB, {} records, {:.0f} records/s)",
-                       total_bytes ? 100.0 * static_cast<double>(at) / static_cast<double>(total_bytes) : 100.0,
-                       at >> 20, total_bytes >> 20, summary.records,
-                       static_cast<double>(summary.records) / elapsed);
+          spdlog::info(
+              "recovering write-ahead log: {:.1f}% ({} of {} MiB, {} records, {:.0f} records/s)",
+              total_bytes ? 100.0 * static_cast<double>(at) / static_cast<double>(total_bytes)
+                          : 100.0,
+              at >> 20, total_bytes >> 20, summary.records,
+              static_cast<double>(summary.records) / elapsed);
           last_report = now;
         }
       }
@@ -110,12 +114,13 @@ StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
     summary.last_segment = segment.number;
     if (scan.torn) {
       uint64_t dropped = bytes.size() - scan.valid_end;
-      summary.torn_tail = segment.path + ": " + *scan.torn + " (" + std::to_string(dropped) +
-                          " bytes discarded)";
+      summary.torn_tail =
+          segment.path + ": " + *scan.torn + " (" + std::to_string(dropped) + " bytes discarded)";
       if (options.repair_tail) {
-        spdlog::warn("discarding a torn write at the end of the write-ahead log, {}; it was "
-                     "never acknowledged as committed",
-                     *summary.torn_tail);
+        spdlog::warn(
+            "discarding a torn write at the end of the write-ahead log, {}; it was "
+            "never acknowledged as committed",
+            *summary.torn_tail);
         IoResult<void> r = scan.header_valid ? env.TruncateFile(segment.path, scan.valid_end)
                                              : env.Remove(segment.path);
         if (r) r = env.SyncDir(dir);

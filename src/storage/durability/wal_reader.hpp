@@ -34,8 +34,8 @@ struct WalReadOptions {
 
 struct WalReadSummary {
   uint64_t records = 0;
-  uint64_t last_lsn = 0;         ///< 0 if the log holds no record
-  uint64_t last_segment = 0;     ///< 0 if there is no segment
+  uint64_t last_lsn = 0;                 ///< 0 if the log holds no record
+  uint64_t last_segment = 0;             ///< 0 if there is no segment
   std::optional<std::string> torn_tail;  ///< what was discarded, if anything
 };
 

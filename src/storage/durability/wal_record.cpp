@@ -15,32 +15,52 @@ using wal::NameKind;
 
 ChangeTag TagOf(ChangeKind kind) {
   switch (kind) {
-    case ChangeKind::kCreateVertex: return ChangeTag::kCreateVertex;
-    case ChangeKind::kDeleteVertex: return ChangeTag::kDeleteVertex;
-    case ChangeKind::kAddLabel: return ChangeTag::kAddLabel;
-    case ChangeKind::kRemoveLabel: return ChangeTag::kRemoveLabel;
-    case ChangeKind::kSetVertexProperty: return ChangeTag::kSetVertexProperty;
-    case ChangeKind::kCreateEdge: return ChangeTag::kCreateEdge;
-    case ChangeKind::kDeleteEdge: return ChangeTag::kDeleteEdge;
-    case ChangeKind::kSetEdgeProperty: return ChangeTag::kSetEdgeProperty;
-    case ChangeKind::kPutSystemKey: return ChangeTag::kPutSystemKey;
-    case ChangeKind::kDeleteSystemKey: return ChangeTag::kDeleteSystemKey;
+    case ChangeKind::kCreateVertex:
+      return ChangeTag::kCreateVertex;
+    case ChangeKind::kDeleteVertex:
+      return ChangeTag::kDeleteVertex;
+    case ChangeKind::kAddLabel:
+      return ChangeTag::kAddLabel;
+    case ChangeKind::kRemoveLabel:
+      return ChangeTag::kRemoveLabel;
+    case ChangeKind::kSetVertexProperty:
+      return ChangeTag::kSetVertexProperty;
+    case ChangeKind::kCreateEdge:
+      return ChangeTag::kCreateEdge;
+    case ChangeKind::kDeleteEdge:
+      return ChangeTag::kDeleteEdge;
+    case ChangeKind::kSetEdgeProperty:
+      return ChangeTag::kSetEdgeProperty;
+    case ChangeKind::kPutSystemKey:
+      return ChangeTag::kPutSystemKey;
+    case ChangeKind::kDeleteSystemKey:
+      return ChangeTag::kDeleteSystemKey;
   }
   return ChangeTag::kCreateVertex;
 }
 
 std::optional<ChangeKind> KindOf(uint8_t tag) {
   switch (static_cast<ChangeTag>(tag)) {
-    case ChangeTag::kCreateVertex: return ChangeKind::kCreateVertex;
-    case ChangeTag::kDeleteVertex: return ChangeKind::kDeleteVertex;
-    case ChangeTag::kAddLabel: return ChangeKind::kAddLabel;
-    case ChangeTag::kRemoveLabel: return ChangeKind::kRemoveLabel;
-    case ChangeTag::kSetVertexProperty: return ChangeKind::kSetVertexProperty;
-    case ChangeTag::kCreateEdge: return ChangeKind::kCreateEdge;
-    case ChangeTag::kDeleteEdge: return ChangeKind::kDeleteEdge;
-    case ChangeTag::kSetEdgeProperty: return ChangeKind::kSetEdgeProperty;
-    case ChangeTag::kPutSystemKey: return ChangeKind::kPutSystemKey;
-    case ChangeTag::kDeleteSystemKey: return ChangeKind::kDeleteSystemKey;
+    case ChangeTag::kCreateVertex:
+      return ChangeKind::kCreateVertex;
+    case ChangeTag::kDeleteVertex:
+      return ChangeKind::kDeleteVertex;
+    case ChangeTag::kAddLabel:
+      return ChangeKind::kAddLabel;
+    case ChangeTag::kRemoveLabel:
+      return ChangeKind::kRemoveLabel;
+    case ChangeTag::kSetVertexProperty:
+      return ChangeKind::kSetVertexProperty;
+    case ChangeTag::kCreateEdge:
+      return ChangeKind::kCreateEdge;
+    case ChangeTag::kDeleteEdge:
+      return ChangeKind::kDeleteEdge;
+    case ChangeTag::kSetEdgeProperty:
+      return ChangeKind::kSetEdgeProperty;
+    case ChangeTag::kPutSystemKey:
+      return ChangeKind::kPutSystemKey;
+    case ChangeTag::kDeleteSystemKey:
+      return ChangeKind::kDeleteSystemKey;
   }
   return std::nullopt;
 }
@@ -49,11 +69,15 @@ std::optional<ChangeKind> KindOf(uint8_t tag) {
 std::optional<NameKind> NameKindOf(ChangeKind kind) {
   switch (kind) {
     case ChangeKind::kAddLabel:
-    case ChangeKind::kRemoveLabel: return NameKind::kLabel;
+    case ChangeKind::kRemoveLabel:
+      return NameKind::kLabel;
     case ChangeKind::kSetVertexProperty:
-    case ChangeKind::kSetEdgeProperty: return NameKind::kProperty;
-    case ChangeKind::kCreateEdge: return NameKind::kEdgeType;
-    default: return std::nullopt;
+    case ChangeKind::kSetEdgeProperty:
+      return NameKind::kProperty;
+    case ChangeKind::kCreateEdge:
+      return NameKind::kEdgeType;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -74,9 +98,15 @@ class NameTable {
     for (const auto& [kind, id] : entries_) {
       enc.U8(static_cast<uint8_t>(kind));
       switch (kind) {
-        case NameKind::kLabel: enc.String(source_.label(id)); break;
-        case NameKind::kProperty: enc.String(source_.property(id)); break;
-        case NameKind::kEdgeType: enc.String(source_.edge_type(id)); break;
+        case NameKind::kLabel:
+          enc.String(source_.label(id));
+          break;
+        case NameKind::kProperty:
+          enc.String(source_.property(id));
+          break;
+        case NameKind::kEdgeType:
+          enc.String(source_.edge_type(id));
+          break;
       }
     }
   }
@@ -148,8 +178,8 @@ void EncodeCommitPayload(uint64_t lsn, const CommitRecord& record, uint64_t next
 
 bool DecodeCommitPayload(std::string_view payload, WalCommit* out) {
   Decoder dec(payload);
-  if (!dec.U64(&out->lsn) || !dec.U64(&out->record.commit_ts) ||
-      !dec.U64(&out->next_vertex_gid) || !dec.U64(&out->next_edge_gid)) {
+  if (!dec.U64(&out->lsn) || !dec.U64(&out->record.commit_ts) || !dec.U64(&out->next_vertex_gid) ||
+      !dec.U64(&out->next_edge_gid)) {
     return false;
   }
   uint64_t name_count;
@@ -192,8 +222,7 @@ bool DecodeCommitPayload(std::string_view payload, WalCommit* out) {
         ok = dec.Varint(&c.gid) && dec.Varint(&index) && dec.Value(&c.value);
         break;
       case ChangeKind::kCreateEdge:
-        ok = dec.Varint(&c.gid) && dec.Varint(&c.from) && dec.Varint(&c.to) &&
-             dec.Varint(&index);
+        ok = dec.Varint(&c.gid) && dec.Varint(&c.from) && dec.Varint(&c.to) && dec.Varint(&index);
         break;
       case ChangeKind::kPutSystemKey:
         ok = dec.String(&c.key) && dec.Value(&c.value);
@@ -278,8 +307,8 @@ std::string SegmentFileName(uint64_t segment_number) {
 }
 
 std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
-  if (name.size() != wal::kSegmentPrefix.size() + wal::kSegmentNumberDigits +
-                         wal::kSegmentSuffix.size() ||
+  if (name.size() !=
+          wal::kSegmentPrefix.size() + wal::kSegmentNumberDigits + wal::kSegmentSuffix.size() ||
       !name.starts_with(wal::kSegmentPrefix) || !name.ends_with(wal::kSegmentSuffix)) {
     return std::nullopt;
   }
@@ -302,8 +331,8 @@ SegmentScan ScanSegment(std::string_view bytes, bool is_last) {
   };
 
   if (bytes.size() < wal::kSegmentHeaderSize || AllZero(bytes.substr(0, wal::kSegmentHeaderSize))) {
-    damaged(0, "incomplete segment header", /*tail_like=*/bytes.size() < wal::kSegmentHeaderSize ||
-                                                AllZero(bytes));
+    damaged(0, "incomplete segment header",
+            /*tail_like=*/bytes.size() < wal::kSegmentHeaderSize || AllZero(bytes));
     return scan;
   }
   const char* h = bytes.data();

@@ -38,14 +38,18 @@ std::optional<SyncPolicy> ParseSyncPolicy(std::string_view text) {
 
 std::string_view SyncPolicyName(SyncPolicy policy) {
   switch (policy) {
-    case SyncPolicy::kCommit: return "commit";
-    case SyncPolicy::kInterval: return "interval";
-    case SyncPolicy::kNone: return "none";
+    case SyncPolicy::kCommit:
+      return "commit";
+    case SyncPolicy::kInterval:
+      return "interval";
+    case SyncPolicy::kNone:
+      return "none";
   }
   return "?";
 }
 
-WalWriter::WalWriter(Env& env, WalWriterOptions options) : env_(env), options_(std::move(options)) {}
+WalWriter::WalWriter(Env& env, WalWriterOptions options)
+    : env_(env), options_(std::move(options)) {}
 
 IoResult<std::unique_ptr<WalWriter>> WalWriter::Open(Env& env, WalWriterOptions options,
                                                      uint64_t first_segment_number,
@@ -87,7 +91,9 @@ uint64_t WalWriter::sync_count() const {
 StorageResult<void> WalWriter::StartSegmentLocked(uint64_t number, uint64_t first_lsn) {
   std::string path = JoinPath(options_.dir, SegmentFileName(number));
   auto file = env_.NewWritableFile(path, /*truncate=*/true);
-  if (!file) return DurabilityError("write-ahead log segment creation failed: " + Reason(file.Error(), path));
+  if (!file)
+    return DurabilityError("write-ahead log segment creation failed: " +
+                           Reason(file.Error(), path));
   std::string header = EncodeSegmentHeader({wal::kVersion, number, first_lsn});
   IoResult<void> r = (*file)->Append(header);
   if (r) r = (*file)->Sync();
@@ -161,8 +167,7 @@ StorageResult<void> WalWriter::RepairLocked(std::unique_lock<std::mutex>& lock) 
     return DurabilityError("write-ahead log unavailable: cleanup after an earlier failure (" +
                            repair_error_ + ") failed: " + Reason(r.Error(), file_->path()));
   }
-  spdlog::info("write-ahead log repaired: {} cut back to offset {}", file_->path(),
-               repair_offset_);
+  spdlog::info("write-ahead log repaired: {} cut back to offset {}", file_->path(), repair_offset_);
   needs_repair_ = false;
   written_offset_ = durable_offset_ = repair_offset_;
   return {};
@@ -290,7 +295,8 @@ void WalWriter::SyncLoop() {
       if (file == file_) durable_offset_ = std::max(durable_offset_, target_offset);
       durable_ticket_ = std::max(durable_ticket_, target_ticket);
     } else if (options_.sync_policy == SyncPolicy::kCommit) {
-      FailPendingLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()), durable_offset_);
+      FailPendingLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()),
+                        durable_offset_);
     } else {
       // Under kInterval/kNone these commits were already acknowledged, so
       // they stay in the log; the next round retries the sync.

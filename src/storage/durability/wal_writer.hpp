@@ -116,10 +116,10 @@ class WalWriter {
   uint64_t segment_number_ = 0;
   uint64_t next_lsn_ = 1;
   uint64_t next_ticket_ = 1;
-  uint64_t written_ticket_ = 0;  // last ticket whose record is completely written
-  uint64_t durable_ticket_ = 0;  // last ticket covered by a successful sync
-  uint64_t written_offset_ = 0;  // end of the last written record in file_
-  uint64_t durable_offset_ = 0;  // end of the last synced record in file_
+  uint64_t written_ticket_ = 0;    // last ticket whose record is completely written
+  uint64_t durable_ticket_ = 0;    // last ticket covered by a successful sync
+  uint64_t written_offset_ = 0;    // end of the last written record in file_
+  uint64_t durable_offset_ = 0;    // end of the last synced record in file_
   uint64_t requested_ticket_ = 0;  // highest ticket a waiter needs synced
   bool syncing_ = false;
   bool needs_repair_ = false;

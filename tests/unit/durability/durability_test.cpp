@@ -8,10 +8,10 @@
 #include <sstream>
 #include <thread>
 
+#include "graph_dump.hpp"
 #include "storage/durability/fault_injection_env.hpp"
 #include "storage/durability/wal_reader.hpp"
 #include "storage/durability/wal_record.hpp"
-#include "graph_dump.hpp"
 #include "test_util.hpp"
 
 namespace tributary::storage::durability {
@@ -406,14 +406,16 @@ TEST(DurabilityTest, RecoveryCutsATornLastRecordAtEveryByteOffset) {
   // through full recovery (about 40 ms of Storage setup each) every offset of
   // the record header and every 8th of the payload.
   std::vector<uint64_t> cuts;
-  for (uint64_t cut = last; cut < bytes.size(); cut += cut < last + wal::kRecordHeaderSize ? 1 : 8) {
+  for (uint64_t cut = last; cut < bytes.size();
+       cut += cut < last + wal::kRecordHeaderSize ? 1 : 8) {
     cuts.push_back(cut);
   }
   cuts.push_back(bytes.size() - 1);
   for (uint64_t cut : cuts) {
     TempDir copy;
-    std::filesystem::copy(dir.path(), copy.path(), std::filesystem::copy_options::recursive |
-                                                       std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy(dir.path(), copy.path(),
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
     const std::string target = copy.path() + "/wal/" + name;
     ASSERT_TRUE(Env::Default().TruncateFile(target, cut));
     Storage s(NoGc());
@@ -519,9 +521,9 @@ TEST(DurabilityTest, PowerCutKeepsEveryAcknowledgedCommit) {
   // Power cut while the server runs: unsynced bytes vanish; then "reboot"
   // from a copy of what is left on disk.
   ASSERT_TRUE(env.DropUnsyncedData());
-  std::filesystem::copy(dir.path(), copy.path(),
-                        std::filesystem::copy_options::recursive |
-                            std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy(
+      dir.path(), copy.path(),
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
   Storage s2(NoGc());
   auto d2 = MustOpen(Options(copy.path()), s2);
   EXPECT_EQ(DumpDiff(before, DumpGraph(s2)), "");
@@ -542,8 +544,7 @@ TEST(DurabilityTest, DumpsPrintRecordsReadably) {
   std::ostringstream wal;
   EXPECT_TRUE(DumpWal(d->wal_dir(), wal));
   EXPECT_NE(wal.str().find("ADD_LABEL gid=0 label=Person"), std::string::npos) << wal.str();
-  EXPECT_NE(wal.str().find("SET_VERTEX_PROPERTY gid=0 name='Ada'"), std::string::npos)
-      << wal.str();
+  EXPECT_NE(wal.str().find("SET_VERTEX_PROPERTY gid=0 name='Ada'"), std::string::npos) << wal.str();
   EXPECT_NE(wal.str().find("SCHEMA CREATE_LABEL_INDEX :Person"), std::string::npos) << wal.str();
   std::ostringstream one;
   EXPECT_TRUE(DumpWal(ListSegments(Env::Default(), d->wal_dir())->front().path, one));

@@ -52,7 +52,8 @@ TEST(EncodingTest, VarintBoundaries) {
 
 TEST(EncodingTest, TruncatedInputIsRejectedAtEveryLength) {
   std::string buf;
-  Encoder(&buf).Value(PropertyValue(PropertyValue::Map{{"key", PropertyValue::List{1, "two", 3.0}}}));
+  Encoder(&buf).Value(
+      PropertyValue(PropertyValue::Map{{"key", PropertyValue::List{1, "two", 3.0}}}));
   for (size_t n = 0; n < buf.size(); ++n) {
     Decoder dec(std::string_view(buf).substr(0, n));
     PropertyValue out;

@@ -85,9 +85,9 @@ TEST(PosixEnvTest, LockIsExclusiveAcrossProcessesAndNamesThePid) {
   pid_t child = ::fork();
   if (child == 0) {
     auto second = Env::Default().LockFile(lock_path);
-    bool ok = !second && second.Error().errnum == EWOULDBLOCK &&
-              second.Error().message.find("pid " + std::to_string(::getppid())) !=
-                  std::string::npos;
+    bool ok =
+        !second && second.Error().errnum == EWOULDBLOCK &&
+        second.Error().message.find("pid " + std::to_string(::getppid())) != std::string::npos;
     ::_exit(ok ? 0 : 1);
   }
   int status = 0;

@@ -15,7 +15,8 @@ namespace tributary::storage::durability::testing {
 inline std::string PropsText(Storage& s,
                              const std::vector<std::pair<PropertyId, PropertyValue>>& props) {
   std::vector<std::string> parts;
-  for (const auto& [k, v] : props) parts.push_back(std::string(s.PropertyName(k)) + ":" + ToCypherLiteral(v));
+  for (const auto& [k, v] : props)
+    parts.push_back(std::string(s.PropertyName(k)) + ":" + ToCypherLiteral(v));
   std::sort(parts.begin(), parts.end());
   std::string out = "{";
   for (const auto& p : parts) out += p + ",";
@@ -40,10 +41,9 @@ inline std::vector<std::string> DumpGraph(Storage& s) {
     edges.clear();
     (void)v.OutEdges(View::kOld, {}, &edges);
     for (const auto& e : edges) {
-      lines.push_back("e " + std::to_string(e.gid()) + " " + std::to_string(e.From().gid()) +
-                      "->" + std::to_string(e.To().gid()) + " :" +
-                      std::string(s.EdgeTypeName(e.type())) + " " +
-                      PropsText(s, *e.Properties(View::kOld)));
+      lines.push_back("e " + std::to_string(e.gid()) + " " + std::to_string(e.From().gid()) + "->" +
+                      std::to_string(e.To().gid()) + " :" + std::string(s.EdgeTypeName(e.type())) +
+                      " " + PropsText(s, *e.Properties(View::kOld)));
     }
   }
   for (const auto& [k, val] : s.SystemKeys("")) lines.push_back("k " + k + "=" + val);

@@ -73,8 +73,9 @@ RunResult Run(int writers, double seconds, const std::string& base) {
 int main(int argc, char** argv) {
   double seconds = argc > 1 ? std::stod(argv[1]) : 2.0;
   std::string dir = argc > 2 ? argv[2] : "/tmp";
-  std::printf("group commit, --wal-sync=commit, single-vertex transactions, %.1fs per run, dir %s\n",
-              seconds, dir.c_str());
+  std::printf(
+      "group commit, --wal-sync=commit, single-vertex transactions, %.1fs per run, dir %s\n",
+      seconds, dir.c_str());
   RunResult one = Run(1, seconds, dir);
   std::printf("1 writer : %10.0f commits/s  (%.2f fdatasync per commit)\n", one.commits_per_second,
               one.syncs_per_commit);

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
-#include "storage/durability/snapshot_format.hpp"
 #include "graph_dump.hpp"
+#include "storage/durability/snapshot_format.hpp"
 #include "test_util.hpp"
 
 namespace tributary::storage::durability {
@@ -41,18 +41,18 @@ class Collector final : public SnapshotVisitor {
     info = i;
     return {};
   }
-  StorageResult<void> Vertex(Gid gid, const std::vector<std::string_view>& labels,
-                             const std::vector<std::pair<std::string_view, PropertyValue>>& props)
-      override {
+  StorageResult<void> Vertex(
+      Gid gid, const std::vector<std::string_view>& labels,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& props) override {
     std::string line = "v" + std::to_string(gid);
     for (auto l : labels) line += ":" + std::string(l);
     for (const auto& [k, v] : props) line += " " + std::string(k) + "=" + ToCypherLiteral(v);
     lines.push_back(line);
     return {};
   }
-  StorageResult<void> Edge(Gid gid, Gid from, Gid to, std::string_view type,
-                           const std::vector<std::pair<std::string_view, PropertyValue>>& props)
-      override {
+  StorageResult<void> Edge(
+      Gid gid, Gid from, Gid to, std::string_view type,
+      const std::vector<std::pair<std::string_view, PropertyValue>>& props) override {
     std::string line = "e" + std::to_string(gid) + " " + std::to_string(from) + "-" +
                        std::string(type) + "->" + std::to_string(to);
     for (const auto& [k, v] : props) line += " " + std::string(k) + "=" + ToCypherLiteral(v);
@@ -110,9 +110,9 @@ TEST(SnapshotTest, RoundTripsEveryKindOfContent) {
   EXPECT_EQ(c.info.next_edge_gid, 1u);
   EXPECT_EQ(c.footer.vertices, 2u);
   EXPECT_EQ(c.footer.edges, 1u);
-  std::vector<std::string> expected = {
-      "v0:Person name='Ada'", "v1 m={k: 1.5}", "e0 0-KNOWS->1 since=1999",
-      "i:Person(name)",       "c:Person(name)", "k:stream/x=42"};
+  std::vector<std::string> expected = {"v0:Person name='Ada'",     "v1 m={k: 1.5}",
+                                       "e0 0-KNOWS->1 since=1999", "i:Person(name)",
+                                       "c:Person(name)",           "k:stream/x=42"};
   EXPECT_EQ(c.lines, expected);
   auto only_info = ReadSnapshotInfo(Env::Default(), path);
   ASSERT_TRUE(only_info);

@@ -16,10 +16,10 @@ class TempDir {
  public:
   TempDir() {
     static std::atomic<int> counter{0};
-    path_ = (std::filesystem::temp_directory_path() /
-             ("tributary-durability-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++)))
-                .string();
+    path_ =
+        (std::filesystem::temp_directory_path() /
+         ("tributary-durability-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+            .string();
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

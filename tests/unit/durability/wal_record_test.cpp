@@ -85,11 +85,18 @@ TEST(WalRecordTest, CommitRoundTripResolvesNames) {
     std::string expected_name;
     switch (a.kind) {
       case ChangeKind::kAddLabel:
-      case ChangeKind::kRemoveLabel: expected_name = names.label(a.id); break;
+      case ChangeKind::kRemoveLabel:
+        expected_name = names.label(a.id);
+        break;
       case ChangeKind::kSetVertexProperty:
-      case ChangeKind::kSetEdgeProperty: expected_name = names.property(a.id); break;
-      case ChangeKind::kCreateEdge: expected_name = names.edge_type(a.id); break;
-      default: continue;
+      case ChangeKind::kSetEdgeProperty:
+        expected_name = names.property(a.id);
+        break;
+      case ChangeKind::kCreateEdge:
+        expected_name = names.edge_type(a.id);
+        break;
+      default:
+        continue;
     }
     EXPECT_EQ(out.names.at(b.id).name, expected_name) << i;
   }
