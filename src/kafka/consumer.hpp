@@ -153,6 +153,7 @@ class Consumer {
   ConsumerOptions options_;
   KafkaHandle rk_;
   QueueHandle queue_;  // The consumer queue; destroyed before rk_.
+  TopicHandle topic_;  // Keeps the topic known to librdkafka; destroyed before rk_.
   int partition_count_ = 0;
   std::vector<rd_kafka_message_t*> scratch_;  // Reused by PollBatch.
   std::optional<KafkaError> pending_error_;    // Returned by the next PollBatch.

@@ -4,7 +4,8 @@
 //
 // Limits of librdkafka 2.0.2's mock, which users of `tributary dev-broker` see:
 //  - it listens on 127.0.0.1 on a port the kernel picks; there is no way to ask
-//    for a fixed port, so the address must be read from dev-broker's output;
+//    for a fixed port, so the address is read from dev-broker's output (or,
+//    with --port, bootstrap connections go through a TcpForwarder);
 //  - it keeps at most 100,000 messages / 5 MiB per partition and drops older
 //    ones, so large tests and benchmarks spread messages over many partitions;
 //  - it creates a topic whenever a client asks for that topic's metadata by

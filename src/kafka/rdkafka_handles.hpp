@@ -27,6 +27,9 @@ struct MessageDeleter {
 struct QueueDeleter {
   void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
 };
+struct TopicDeleter {
+  void operator()(rd_kafka_topic_t* p) const { rd_kafka_topic_destroy(p); }
+};
 struct MetadataDeleter {
   void operator()(const rd_kafka_metadata_t* p) const { rd_kafka_metadata_destroy(p); }
 };
@@ -44,6 +47,8 @@ using PartitionListHandle =
 using MessageHandle = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 /// Owns a queue reference obtained from rd_kafka_queue_get_*.
 using QueueHandle = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
+/// Owns a local topic handle (rd_kafka_topic_new).
+using TopicHandle = std::unique_ptr<rd_kafka_topic_t, TopicDeleter>;
 /// Owns a metadata result from rd_kafka_metadata.
 using MetadataHandle = std::unique_ptr<const rd_kafka_metadata_t, MetadataDeleter>;
 
