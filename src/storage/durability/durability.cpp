@@ -194,6 +194,9 @@ StorageResult<SnapshotResult> Durability::CreateSnapshot() {
   auto reader = storage_.Begin();
   auto high = CommitMarker(info.sequence, "high");
   if (!high) return MakeError(high.Error());
+  // Under --wal-sync=interval|none the markers may not be on disk yet; the
+  // snapshot must never be durable ahead of the log it points into.
+  if (auto r = wal_->SyncAll(); !r) return MakeError(r.Error());
   info.low_lsn = *low;
   info.high_lsn = *high;
   result.path = JoinPath(snapshot_dir(), SnapshotFileName(info.sequence));

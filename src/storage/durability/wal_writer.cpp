@@ -248,6 +248,15 @@ StorageResult<void> WalWriter::WaitDurable(uint64_t ticket) {
 
 StorageResult<void> WalWriter::SyncUpTo(uint64_t ticket) { return WaitSynced(ticket); }
 
+StorageResult<void> WalWriter::SyncAll() {
+  uint64_t ticket;
+  {
+    std::lock_guard lock(mu_);
+    ticket = written_ticket_;
+  }
+  return WaitSynced(ticket);
+}
+
 void WalWriter::SyncLoop() {
   std::unique_lock lock(mu_);
   auto interval = std::chrono::milliseconds(options_.sync_interval_ms);

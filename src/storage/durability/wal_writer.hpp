@@ -76,6 +76,8 @@ class WalWriter {
   StorageResult<void> WaitDurable(uint64_t ticket);
   /// Like WaitDurable but always waits for an fdatasync, whatever the policy.
   StorageResult<void> SyncUpTo(uint64_t ticket);
+  /// fdatasyncs everything written so far, whatever the policy.
+  StorageResult<void> SyncAll();
   /// Finishes the current segment (synced) and starts the next one; returns
   /// the number of the new segment. Old segments are then complete files.
   StorageResult<uint64_t> Rotate();

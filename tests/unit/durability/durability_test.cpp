@@ -529,6 +529,39 @@ TEST(DurabilityTest, PowerCutKeepsEveryAcknowledgedCommit) {
   EXPECT_EQ(DumpDiff(before, DumpGraph(s2)), "");
 }
 
+TEST(DurabilityTest, PowerCutUnderSyncNoneLosesTheTailButRestartsCleanly) {
+  TempDir dir;
+  TempDir copy;
+  FaultInjectionEnv env(Env::Default());
+  std::vector<std::string> at_snapshot;
+  {
+    Storage s(NoGc());
+    auto o = Options(dir.path(), &env);
+    o.wal_sync = SyncPolicy::kNone;
+    auto d = MustOpen(o, s);
+    RichWorkload(s, 5);
+    ASSERT_TRUE(d->CreateSnapshot());
+    at_snapshot = DumpGraph(s);
+    RichWorkload(s, 5);  // never synced: lost in the power cut
+    ASSERT_TRUE(env.DropUnsyncedData());
+    std::filesystem::copy(dir.path(), copy.path(),
+                          std::filesystem::copy_options::recursive |
+                              std::filesystem::copy_options::overwrite_existing);
+  }
+  std::vector<std::string> before;
+  {
+    Storage s(NoGc());
+    auto d = MustOpen(Options(copy.path()), s);
+    EXPECT_EQ(DumpDiff(at_snapshot, DumpGraph(s)), "");
+    RichWorkload(s, 3);
+    before = DumpGraph(s);
+  }
+  // The log written after the first restart continues the old one.
+  Storage s(NoGc());
+  auto d = MustOpen(Options(copy.path()), s);
+  EXPECT_EQ(DumpDiff(before, DumpGraph(s)), "");
+}
+
 TEST(DurabilityTest, DumpsPrintRecordsReadably) {
   TempDir dir;
   Storage s(NoGc());
