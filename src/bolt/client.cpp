@@ -100,6 +100,8 @@ bool Is(const Message& m, Signature s) { return m.signature == static_cast<uint8
 
 }  // namespace
 
+std::vector<VersionProposal> DefaultProposals() { return {{5, 4, 4}, {4, 4, 0}, {4, 1, 0}}; }
+
 Client::Client(Passkey, UniqueFd fd, std::chrono::milliseconds timeout, size_t max_message_size)
     : fd_(std::move(fd)), timeout_(timeout), max_message_size_(max_message_size) {}
 

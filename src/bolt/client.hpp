@@ -21,6 +21,9 @@
 
 namespace tributary::bolt {
 
+/// The default handshake proposals: 5.4..5.0, 4.4, 4.1.
+std::vector<VersionProposal> DefaultProposals();
+
 /// Connection settings.
 struct ClientOptions {
   std::string host = "127.0.0.1";
@@ -30,7 +33,7 @@ struct ClientOptions {
   std::string password;
   std::string user_agent = "tributary-client/0.1";
   /// Handshake proposals, in order of preference: 5.4..5.0, 4.4, 4.1.
-  std::vector<VersionProposal> proposals = {{5, 4, 4}, {4, 4, 0}, {4, 1, 0}};
+  std::vector<VersionProposal> proposals = DefaultProposals();
   /// Connect/read/write timeout; zero waits forever.
   std::chrono::milliseconds timeout{0};
   /// Largest response message accepted.

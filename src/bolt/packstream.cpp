@@ -337,6 +337,9 @@ Result<Value, DecodeError> Decoder::ReadMap(uint64_t size, uint32_t depth) {
     } else {
       return Fail("map key is not a String");
     }
+    if (++values_ > limits_.max_values) {
+      return Fail("more than " + std::to_string(limits_.max_values) + " PackStream values");
+    }
     auto key = ReadStringBody(key_size);
     if (!key) return MakeError(key.Error());
     auto value = ReadValue(depth + 1);
@@ -382,6 +385,9 @@ Result<Value, DecodeError> Decoder::ReadStructure(uint8_t fields, uint32_t depth
 Result<Value, DecodeError> Decoder::ReadValue(uint32_t depth) {
   if (depth > limits_.max_depth) {
     return Fail("PackStream nesting deeper than " + std::to_string(limits_.max_depth));
+  }
+  if (++values_ > limits_.max_values) {
+    return Fail("more than " + std::to_string(limits_.max_values) + " PackStream values");
   }
   if (Remaining() == 0) return Truncated();
   const uint8_t m = static_cast<uint8_t>(data_[pos_++]);

@@ -64,6 +64,9 @@ struct DecodeError {
 struct DecodeLimits {
   /// Maximum nesting of lists, maps and structures (the top level is depth 1).
   uint32_t max_depth = 128;
+  /// Maximum number of values (every list item, map value, structure field
+  /// and map key counts) in one decode; bounds memory at ~40 bytes a value.
+  uint64_t max_values = 4u << 20;
 };
 
 /// Appends PackStream encodings to a caller-owned buffer. Graph structures
@@ -132,6 +135,7 @@ class Decoder {
 
   std::string_view data_;
   size_t pos_ = 0;
+  uint64_t values_ = 0;
   DecodeLimits limits_;
 };
 

@@ -6,6 +6,7 @@
 // has its own values and a thin adapter converts between the two.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -112,6 +113,34 @@ struct Structure {
   friend bool operator==(const Structure& a, const Structure& b);
 };
 
+/// A heap-allocated T with value semantics (copies are deep). Keeps Value
+/// at 40 bytes although graph structures are much larger, which bounds the
+/// memory a hostile message can make the decoder allocate.
+template <typename T>
+class Box {
+ public:
+  Box(T v) : p_(std::make_unique<T>(std::move(v))) {}  // NOLINT
+  Box(const Box& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Box(Box&&) noexcept = default;
+  Box& operator=(const Box& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Box& operator=(Box&&) noexcept = default;
+  ~Box() = default;
+
+  /// REQUIRES: not moved from.
+  T& get() { return *p_; }
+  const T& get() const { return *p_; }
+
+  friend bool operator==(const Box& a, const Box& b) {
+    return a.p_ == nullptr || b.p_ == nullptr ? a.p_ == b.p_ : *a.p_ == *b.p_;
+  }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 /// Kinds of values; the order matches Value's variant.
 enum class ValueType : uint8_t {
   kNull,
@@ -145,10 +174,10 @@ class Value {
   Value(const char* v) : v_(std::string(v)) {}                      // NOLINT
   Value(List v) : v_(std::move(v)) {}                               // NOLINT
   Value(Map v) : v_(std::move(v)) {}                                // NOLINT
-  Value(Node v) : v_(std::move(v)) {}                               // NOLINT
-  Value(Relationship v) : v_(std::move(v)) {}                       // NOLINT
-  Value(UnboundRelationship v) : v_(std::move(v)) {}                // NOLINT
-  Value(Path v) : v_(std::move(v)) {}                               // NOLINT
+  Value(Node v) : v_(Box<Node>(std::move(v))) {}                   // NOLINT
+  Value(Relationship v) : v_(Box<Relationship>(std::move(v))) {}   // NOLINT
+  Value(UnboundRelationship v) : v_(Box<UnboundRelationship>(std::move(v))) {}  // NOLINT
+  Value(Path v) : v_(Box<Path>(std::move(v))) {}                   // NOLINT
   Value(Structure v) : v_(std::move(v)) {}                          // NOLINT
 
   ValueType type() const { return static_cast<ValueType>(v_.index()); }
@@ -177,22 +206,24 @@ class Value {
   List& AsList() { return std::get<List>(v_); }
   const Map& AsMap() const { return std::get<Map>(v_); }
   Map& AsMap() { return std::get<Map>(v_); }
-  const Node& AsNode() const { return std::get<Node>(v_); }
-  Node& AsNode() { return std::get<Node>(v_); }
-  const Relationship& AsRelationship() const { return std::get<Relationship>(v_); }
+  const Node& AsNode() const { return std::get<Box<Node>>(v_).get(); }
+  Node& AsNode() { return std::get<Box<Node>>(v_).get(); }
+  const Relationship& AsRelationship() const { return std::get<Box<Relationship>>(v_).get(); }
   const UnboundRelationship& AsUnboundRelationship() const {
-    return std::get<UnboundRelationship>(v_);
+    return std::get<Box<UnboundRelationship>>(v_).get();
   }
-  UnboundRelationship& AsUnboundRelationship() { return std::get<UnboundRelationship>(v_); }
-  const Path& AsPath() const { return std::get<Path>(v_); }
+  UnboundRelationship& AsUnboundRelationship() {
+    return std::get<Box<UnboundRelationship>>(v_).get();
+  }
+  const Path& AsPath() const { return std::get<Box<Path>>(v_).get(); }
   const Structure& AsStructure() const { return std::get<Structure>(v_); }
 
   /// Structural equality (same kind, same contents; NaN != NaN as doubles do).
   friend bool operator==(const Value& a, const Value& b) { return a.v_ == b.v_; }
 
  private:
-  std::variant<std::monostate, bool, int64_t, double, Bytes, std::string, List, Map, Node,
-               Relationship, UnboundRelationship, Path, Structure>
+  std::variant<std::monostate, bool, int64_t, double, Bytes, std::string, List, Map, Box<Node>,
+               Box<Relationship>, Box<UnboundRelationship>, Box<Path>, Structure>
       v_;
 };
 

@@ -281,6 +281,21 @@ TEST(PackStreamTest, DeepNestingIsRejected) {
   EXPECT_FALSE(Decode(structs));
 }
 
+TEST(PackStreamTest, ValueCountIsBounded) {
+  // 1000 tiny ints are 1000 values (plus the list itself).
+  const std::string bytes = Encode(Value(List(1000, Value(1))));
+  EXPECT_TRUE(Decode(bytes, DecodeLimits{128, 1001}));
+  auto d = Decode(bytes, DecodeLimits{128, 1000});
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.Error().message.find("more than 1000"), std::string::npos);
+  // Map keys count too.
+  const std::string map = Encode(Value(MapOfSize(10)));
+  EXPECT_TRUE(Decode(map, DecodeLimits{128, 21}));
+  EXPECT_FALSE(Decode(map, DecodeLimits{128, 20}));
+  // Values stay small, so the bound is also a memory bound.
+  EXPECT_LE(sizeof(Value), 48u);
+}
+
 TEST(PackStreamTest, MalformedInputsAreErrors) {
   const std::string cases[] = {
       std::string("\xC4", 1),  std::string("\xC7", 1), std::string("\xCF", 1),
