@@ -30,9 +30,9 @@ std::string EndpointString(const asio::ip::tcp::endpoint& e) {
 
 }  // namespace
 
-class Connection;
-
 namespace detail {
+
+class Connection;
 
 class ServerImpl {
  public:
@@ -106,10 +106,6 @@ class ServerImpl {
   std::vector<std::thread> workers_;
   uint16_t port_ = 0;
 };
-
-}  // namespace detail
-
-using detail::ServerImpl;
 
 // One client connection. Every socket, timer and session operation runs on
 // the connection's strand, so the session is used by one thread at a time;
@@ -223,6 +219,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::mutex fd_mutex_;  // guards closed_ and the descriptor against Shutdown()
   bool closed_ = false;
 };
+
+}  // namespace detail
+
+using detail::Connection;
+using detail::ServerImpl;
 
 Result<void, std::string> ServerImpl::Start() {
   asio::error_code ec;
