@@ -1,5 +1,7 @@
 // Traversal operators: Expand (one hop) and VarExpand (variable length, with
 // relationship uniqueness along each path).
+#include <algorithm>
+
 #include "cypher/errors.hpp"
 #include "cypher/exec/operator_base.hpp"
 
@@ -150,6 +152,7 @@ class VarExpandOp final : public UnaryOperator {
       Value::List edges;
       edges.reserve(path_.size());
       for (const auto& e : path_) edges.emplace_back(e);
+      if (op_.s_.reversed) std::reverse(edges.begin(), edges.end());
       f[h.edge_slot] = Value(std::move(edges));
       return true;
     }
@@ -160,8 +163,61 @@ class VarExpandOp final : public UnaryOperator {
                    &levels_.back().steps);
     }
 
+    // The relationship list is already bound (`WITH [r1, r2] AS rs MATCH
+    // (a)-[rs*]->(b)`): the path must follow exactly those relationships.
+    bool FollowBound(Frame& f, ExecContext& ctx) {
+      const auto& s = op_.s_;
+      const Value& bound = f[s.hop.edge_slot];
+      if (bound.IsNull()) return false;
+      if (!bound.IsList()) {
+        throw CypherTypeError("InvalidArgumentType",
+                              std::string("Expected a List of Relationships, got ") +
+                                  TypeName(bound));
+      }
+      const auto& rels = bound.AsList();
+      auto n = static_cast<int64_t>(rels.size());
+      if (n < s.min_hops || (s.max_hops >= 0 && n > s.max_hops)) return false;
+      VertexAccessor cur = start_;
+      path_.clear();
+      for (size_t k = 0; k < rels.size(); ++k) {
+        const Value& v = rels[s.reversed ? rels.size() - 1 - k : k];
+        if (!v.IsRelationship()) {
+          throw CypherTypeError("InvalidArgumentType",
+                                std::string("Expected a List of Relationships, got an element "
+                                            "of type ") + TypeName(v));
+        }
+        const EdgeAccessor& e = v.AsRelationship();
+        if (!s.hop.types.empty() &&
+            std::find(s.hop.types.begin(), s.hop.types.end(), e.type()) == s.hop.types.end()) {
+          return false;
+        }
+        bool out_ok = s.hop.direction != Direction::kIn && e.From() == cur;
+        bool in_ok = s.hop.direction != Direction::kOut && e.To() == cur;
+        if (!out_ok && !in_ok) return false;
+        if (!EdgeOk(e, f, ctx)) return false;
+        path_.push_back(e);
+        cur = out_ok ? e.To() : e.From();
+      }
+      const ExpandSpec& h = s.hop;
+      if (h.to_bound) {
+        const Value& to = f[h.to_slot];
+        return to.IsNode() && to.AsNode() == cur;
+      }
+      f[h.to_slot] = Value(cur);
+      return true;
+    }
+
     bool NextImpl(Frame& f, ExecContext& ctx) override {
       const auto& s = op_.s_;
+      if (s.hop.edge_bound) {
+        for (;;) {
+          if (!in_->Next(f, ctx)) return false;
+          const Value& from = f[s.hop.from_slot];
+          if (!from.IsNode()) continue;
+          start_ = from.AsNode();
+          if (FollowBound(f, ctx)) return true;
+        }
+      }
       for (;;) {
         if (pending_start_) {
           pending_start_ = false;

@@ -319,6 +319,31 @@ class AccumulateOp final : public UnaryOperator {
   bool advance_;
 };
 
+// ---- EmptyResult ----------------------------------------------------------
+
+/// Runs the input to the end and yields nothing: the root of a query that
+/// ends in an update clause instead of RETURN.
+class EmptyResultOp final : public UnaryOperator {
+ public:
+  using UnaryOperator::UnaryOperator;
+  std::string Name() const override { return "EmptyResult"; }
+
+  class C final : public Cursor {
+   public:
+    C(const EmptyResultOp&, CursorPtr in, ExecContext&) : in_(std::move(in)) {}
+    void Reset() override { in_->Reset(); }
+
+   private:
+    bool NextImpl(Frame& f, ExecContext& ctx) override {
+      while (in_->Next(f, ctx)) {
+      }
+      return false;
+    }
+    CursorPtr in_;
+  };
+  TRIBUTARY_UNARY_CURSOR(EmptyResultOp, C)
+};
+
 // ---- Union ----------------------------------------------------------------
 
 class UnionOp final : public Operator {
@@ -614,6 +639,9 @@ OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots) {
 }
 OperatorPtr MakeAccumulate(OperatorPtr input, bool advance_command) {
   return std::make_shared<AccumulateOp>(std::move(input), advance_command);
+}
+OperatorPtr MakeEmptyResult(OperatorPtr input) {
+  return std::make_shared<EmptyResultOp>(std::move(input));
 }
 OperatorPtr MakeUnion(OperatorPtr left, std::vector<size_t> left_slots, OperatorPtr right,
                       std::vector<size_t> right_slots, std::vector<size_t> out_slots,

@@ -114,6 +114,9 @@ struct VarExpandSpec {
   int64_t max_hops = -1;  ///< -1: unbounded
   /// Property equality each traversed relationship must satisfy.
   std::vector<std::pair<storage::PropertyId, ExprPtr>> edge_filters;
+  /// The expansion runs against the pattern's direction (from its right
+  /// end): the relationship list is kept in pattern order regardless.
+  bool reversed = false;
 };
 /// Variable-length expansion; edge_slot receives the list of relationships.
 OperatorPtr MakeVarExpand(OperatorPtr input, VarExpandSpec spec);
@@ -165,6 +168,8 @@ OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots);
 /// Materialises every input row first; then (optionally) advances the
 /// transaction's command so later reads see the writes.
 OperatorPtr MakeAccumulate(OperatorPtr input, bool advance_command);
+/// Runs the input to exhaustion and yields no rows (queries without RETURN).
+OperatorPtr MakeEmptyResult(OperatorPtr input);
 /// Rows of `left`, then rows of `right`, each copied into `out_slots`.
 OperatorPtr MakeUnion(OperatorPtr left, std::vector<size_t> left_slots, OperatorPtr right,
                       std::vector<size_t> right_slots, std::vector<size_t> out_slots,
@@ -188,6 +193,8 @@ struct NodeSpec {
   std::vector<storage::LabelId> labels;
   std::vector<PropertyAssignment> properties;
   ExprPtr properties_map;  ///< `{...}` given as a parameter; may be null
+  /// Created by MERGE: a null property value is an error (MergeReadOwnWrites).
+  bool merge = false;
 };
 OperatorPtr MakeCreateNode(OperatorPtr input, NodeSpec node);
 struct EdgeSpec {
@@ -197,6 +204,8 @@ struct EdgeSpec {
   storage::EdgeTypeId type;
   std::vector<PropertyAssignment> properties;
   ExprPtr properties_map;
+  /// Created by MERGE: a null property value is an error (MergeReadOwnWrites).
+  bool merge = false;
 };
 OperatorPtr MakeCreateEdge(OperatorPtr input, EdgeSpec edge);
 /// MERGE: per input row, rows of `match` if any, else one row of `create`.

@@ -108,7 +108,15 @@ PropertyValue ToPropertyValue(const Value& v) {
     case ValueType::kList: {
       PropertyValue::List out;
       out.reserve(v.AsList().size());
-      for (const auto& e : v.AsList()) out.push_back(ToPropertyValue(e));
+      for (const auto& e : v.AsList()) {
+        // openCypher: list properties hold simple values (a map property
+        // is a Memgraph extension, a list of maps is not allowed).
+        if (e.IsMap()) {
+          throw CypherTypeError("InvalidPropertyType",
+                                "Property values cannot be lists containing maps");
+        }
+        out.push_back(ToPropertyValue(e));
+      }
       return PropertyValue(std::move(out));
     }
     case ValueType::kMap: {

@@ -38,12 +38,21 @@ void SetProp(Accessor& a, storage::PropertyId key, const Value& v, ExecContext& 
   if (!v.IsNull() || !old.IsNull()) ++ctx.stats.properties_set;
 }
 
+[[noreturn]] void ThrowMergeNull(std::string_view key) {
+  throw SemanticError("MergeReadOwnWrites",
+                      "Cannot merge an entity with a null value for property `" +
+                          std::string(key) + "`");
+}
+
 template <typename Accessor>
 void ApplyProperties(Accessor& a, const std::vector<PropertyAssignment>& props,
-                     const ExprPtr& map_expr, Frame& f, ExecContext& ctx) {
+                     const ExprPtr& map_expr, bool merge, Frame& f, ExecContext& ctx) {
   for (const auto& p : props) {
     Value v = p.value->Eval(f, ctx);
-    if (v.IsNull()) continue;
+    if (v.IsNull()) {
+      if (merge) ThrowMergeNull(ctx.storage->PropertyName(p.key));
+      continue;
+    }
     SetProp(a, p.key, v, ctx);
   }
   if (map_expr) {
@@ -54,7 +63,10 @@ void ApplyProperties(Accessor& a, const std::vector<PropertyAssignment>& props,
                             std::string("Expected a Map of properties, got ") + TypeName(m));
     }
     for (const auto& [k, v] : m.AsMap()) {
-      if (v.IsNull()) continue;
+      if (v.IsNull()) {
+        if (merge) ThrowMergeNull(k);
+        continue;
+      }
       SetProp(a, ctx.storage->PropertyIdFor(k), v, ctx);
     }
   }
@@ -70,7 +82,7 @@ class CreateNodeOp final : public EffectOperator {
     for (auto l : n_.labels) {
       if (Unwrap(v.AddLabel(l))) ++ctx.stats.labels_added;
     }
-    ApplyProperties(v, n_.properties, n_.properties_map, f, ctx);
+    ApplyProperties(v, n_.properties, n_.properties_map, n_.merge, f, ctx);
     f[n_.slot] = Value(v);
   }
 
@@ -96,7 +108,7 @@ class CreateEdgeOp final : public EffectOperator {
     storage::EdgeAccessor e =
         Unwrap(ctx.tx->CreateEdge(NodeIn(f, e_.from_slot), NodeIn(f, e_.to_slot), e_.type));
     ++ctx.stats.relationships_created;
-    ApplyProperties(e, e_.properties, e_.properties_map, f, ctx);
+    ApplyProperties(e, e_.properties, e_.properties_map, e_.merge, f, ctx);
     f[e_.slot] = Value(e);
   }
 
@@ -276,10 +288,21 @@ class DeleteOp final : public UnaryOperator {
     bool NextImpl(Frame& f, ExecContext& ctx) override {
       if (!done_) {
         done_ = true;
+        // Read every row before deleting anything: later input rows may
+        // still read the entities (an undirected match yields each
+        // relationship twice, filters read properties).
+        std::vector<Value> targets;
         while (in_->Next(f, ctx)) {
-          for (const auto& t : op_.targets_) Collect(t->Eval(f, ctx), ctx);
+          for (const auto& t : op_.targets_) {
+            targets.push_back(t->Eval(f, ctx));
+            ctx.ChargeMemory(sizeof(Value));
+          }
+          uint64_t bytes = 0;
+          for (const auto& v : f) bytes += ApproxSize(v);
+          ctx.ChargeMemory(bytes);
           rows_.push_back(f);
         }
+        for (const auto& v : targets) Collect(v, ctx);
         for (const auto& n : nodes_) {
           if (!n.IsVisible(View::kNew)) continue;
           if (op_.detach_) {

@@ -44,6 +44,41 @@ ex::BinaryOp MapBinary(BinaryOp op) {
 
 bool IsAggregateName(const std::string& name) { return LookupAggregate(name).has_value(); }
 
+/// False when the expression calls rand(), randomUUID() or timestamp().
+bool IsDeterministic(const Expr& e) {
+  if (e.kind == ExprKind::kFunctionCall) {
+    const auto& f = static_cast<const FunctionCallExpr&>(e);
+    const FunctionInfo* fn = LookupFunction(f.name);
+    if (fn != nullptr && !fn->deterministic) return false;
+    for (const auto& a : f.args) {
+      if (!IsDeterministic(*a)) return false;
+    }
+  }
+  return true;
+}
+
+/// True for an expression that can never be a Boolean (or null): literals of
+/// other types and list/map constructors. Boolean operators reject these at
+/// compile time (SyntaxError InvalidArgumentType), as the TCK requires.
+bool IsNonBooleanConstant(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kLiteral: {
+      const auto& v = static_cast<const LiteralExpr&>(e).value;
+      return !v.IsNull() && !v.IsBool();
+    }
+    case ExprKind::kList:
+    case ExprKind::kMap: return true;
+    default: return false;
+  }
+}
+
+void CheckBooleanOperand(const Expr& e, const char* op) {
+  if (IsNonBooleanConstant(e)) {
+    Fail("InvalidArgumentType", std::string("Type mismatch: ") + op + " expects Boolean operands",
+         e.pos);
+  }
+}
+
 }  // namespace
 
 bool AstEqual(const Expr& a, const Expr& b) {
@@ -146,6 +181,93 @@ bool Planner::ContainsAggregate(const Expr& e) const {
   }
 }
 
+void Planner::CheckAmbiguousAggregation(const Expr& e, const std::vector<const Expr*>& keys,
+                                        const std::set<std::string>& key_vars) const {
+  for (const Expr* k : keys) {
+    if ((k->kind == ExprKind::kVariable || k->kind == ExprKind::kProperty) && AstEqual(*k, e)) {
+      return;
+    }
+  }
+  auto check = [&](const Expr& child) { CheckAmbiguousAggregation(child, keys, key_vars); };
+  switch (e.kind) {
+    case ExprKind::kVariable: {
+      const auto& name = static_cast<const VariableExpr&>(e).name;
+      if (key_vars.count(name) == 0) {
+        Fail("AmbiguousAggregationExpression",
+             "Aggregation expression uses `" + name + "`, which is not a grouping key", e.pos);
+      }
+      return;
+    }
+    case ExprKind::kFunctionCall: {
+      const auto& f = static_cast<const FunctionCallExpr&>(e);
+      if (IsAggregateName(f.name)) return;
+      for (const auto& a : f.args) check(*a);
+      return;
+    }
+    case ExprKind::kProperty: check(*static_cast<const PropertyExpr&>(e).object); return;
+    case ExprKind::kUnary: check(*static_cast<const UnaryExpr&>(e).operand); return;
+    case ExprKind::kBinary:
+      check(*static_cast<const BinaryExpr&>(e).lhs);
+      check(*static_cast<const BinaryExpr&>(e).rhs);
+      return;
+    case ExprKind::kComparisonChain:
+      for (const auto& o : static_cast<const ComparisonChainExpr&>(e).operands) check(*o);
+      return;
+    case ExprKind::kIsNull: check(*static_cast<const IsNullExpr&>(e).operand); return;
+    case ExprKind::kSubscript:
+      check(*static_cast<const SubscriptExpr&>(e).object);
+      check(*static_cast<const SubscriptExpr&>(e).index);
+      return;
+    case ExprKind::kList:
+      for (const auto& i : static_cast<const ListExpr&>(e).items) check(*i);
+      return;
+    case ExprKind::kMap:
+      for (const auto& i : static_cast<const MapExpr&>(e).entries) check(*i.value);
+      return;
+    case ExprKind::kCase: {
+      const auto& c = static_cast<const CaseExpr&>(e);
+      if (c.subject) check(*c.subject);
+      for (const auto& alt : c.alternatives) {
+        check(*alt.when);
+        check(*alt.then);
+      }
+      if (c.otherwise) check(*c.otherwise);
+      return;
+    }
+    default: return;
+  }
+}
+
+SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
+  switch (e.kind) {
+    case ExprKind::kVariable: {
+      const Symbol* s = scope.Find(static_cast<const VariableExpr&>(e).name);
+      return s == nullptr ? SymbolType::kAny : s->type;
+    }
+    case ExprKind::kLiteral:
+      return static_cast<const LiteralExpr&>(e).value.IsNull() ? SymbolType::kAny
+                                                                : SymbolType::kValue;
+    case ExprKind::kList:
+    case ExprKind::kListComprehension:
+    case ExprKind::kPatternComprehension: return SymbolType::kList;
+    case ExprKind::kMap:
+    case ExprKind::kMapProjection:
+    case ExprKind::kComparisonChain:
+    case ExprKind::kIsNull:
+    case ExprKind::kLabelsTest:
+    case ExprKind::kPattern:
+    case ExprKind::kExistsSubquery:
+    case ExprKind::kQuantifier:
+    case ExprKind::kCountStar: return SymbolType::kValue;
+    case ExprKind::kBinary: {
+      // Every operator yields a non-graph value, except list concatenation.
+      const auto& b = static_cast<const BinaryExpr&>(e);
+      return b.op == BinaryOp::kAdd ? SymbolType::kAny : SymbolType::kValue;
+    }
+    default: return SymbolType::kAny;
+  }
+}
+
 void Planner::CollectVariables(const Expr& e, std::set<std::string>* out) const {
   switch (e.kind) {
     case ExprKind::kVariable: out->insert(static_cast<const VariableExpr&>(e).name); return;
@@ -204,6 +326,10 @@ ex::ExprPtr Planner::CompileAggregate(const Expr& e, const Scope& scope,
     for (const auto& a : f.args) {
       if (ContainsAggregate(*a)) {
         Fail("NestedAggregation", "Aggregations cannot be nested", a->pos);
+      }
+      if (!IsDeterministic(*a)) {
+        Fail("NonConstantExpression",
+             "Aggregation arguments must not call non-deterministic functions", a->pos);
       }
     }
     spec.arg = Compile(*f.args[0], in);
@@ -274,6 +400,12 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
     }
     case ExprKind::kProperty: {
       const auto& p = static_cast<const PropertyExpr&>(e);
+      if (p.object->kind == ExprKind::kVariable) {
+        const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*p.object).name);
+        if (s != nullptr && s->type == SymbolType::kPath) {
+          Fail("InvalidArgumentType", "Type mismatch: a Path has no properties", e.pos);
+        }
+      }
       return ex::MakeProperty(Compile(*p.object, scope, agg, projected),
                               storage_.PropertyIdFor(p.key), p.key);
     }
@@ -285,6 +417,7 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
     }
     case ExprKind::kUnary: {
       const auto& u = static_cast<const UnaryExpr&>(e);
+      if (u.op == UnaryOp::kNot) CheckBooleanOperand(*u.operand, "NOT");
       ex::UnaryOp op = u.op == UnaryOp::kNot     ? ex::UnaryOp::kNot
                        : u.op == UnaryOp::kMinus ? ex::UnaryOp::kNegate
                                                  : ex::UnaryOp::kPlus;
@@ -292,6 +425,11 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
     }
     case ExprKind::kBinary: {
       const auto& b = static_cast<const BinaryExpr&>(e);
+      if (b.op == BinaryOp::kAnd || b.op == BinaryOp::kOr || b.op == BinaryOp::kXor) {
+        const char* name = b.op == BinaryOp::kAnd ? "AND" : b.op == BinaryOp::kOr ? "OR" : "XOR";
+        CheckBooleanOperand(*b.lhs, name);
+        CheckBooleanOperand(*b.rhs, name);
+      }
       return ex::MakeBinary(MapBinary(b.op), Compile(*b.lhs, scope, agg, projected),
                             Compile(*b.rhs, scope, agg, projected));
     }

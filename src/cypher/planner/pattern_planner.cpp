@@ -63,15 +63,11 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
   auto bind = [&](const std::string& name, SymbolType type, SourcePos pos) -> size_t {
     if (name.empty()) return NewSlot();
     if (const Symbol* s = scope.Find(name)) {
-      bool ok = s->type == type || s->type == SymbolType::kAny;
-      if (!ok) {
+      if (!Compatible(s->type, type)) {
         Fail("VariableTypeConflict", "Variable `" + name + "` already declared with another type",
              pos);
       }
       if (type != SymbolType::kNode && before.Find(name) == nullptr) {
-        Fail("VariableAlreadyBound", "Variable `" + name + "` already declared", pos);
-      }
-      if (type == SymbolType::kRelationshipList && before.Find(name) != nullptr) {
         Fail("VariableAlreadyBound", "Variable `" + name + "` already declared", pos);
       }
       return s->slot;
@@ -308,6 +304,7 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
       if (r.variable_length) {
         ex::VarExpandSpec v;
         v.hop = std::move(spec);
+        v.reversed = reversed;
         v.min_hops = r.min_hops.value_or(1);
         v.max_hops = r.max_hops.value_or(-1);
         if (r.properties) {
@@ -331,10 +328,11 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
           }
         }
       }
-      bool to_was_bound = bound_slots.count(node_slots[p][to_node]) > 0;
       bound_slots.insert(node_slots[p][to_node]);
       bound_slots.insert(rel_slots[p][rel]);
-      if (!to_was_bound) cur = node_filters(std::move(cur), tn, node_slots[p][to_node], nullptr);
+      // Labels and properties are checked even when the node was bound
+      // before (`WHERE (a)-->(b:L)` with b from the outer query).
+      cur = node_filters(std::move(cur), tn, node_slots[p][to_node], nullptr);
     };
     for (size_t rel = start.node; rel < part.relationships.size(); ++rel) expand(rel, false);
     for (size_t rel = start.node; rel-- > 0;) expand(rel, true);
@@ -386,16 +384,17 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
     for (const auto& n : part->nodes) {
       const Symbol* s = n.variable.empty() ? nullptr : scope.Find(n.variable);
       if (s != nullptr) {
-        if (!n.labels.empty() || n.properties) {
+        if (!n.labels.empty() || n.properties || part->relationships.empty()) {
           Fail("VariableAlreadyBound", "Variable `" + n.variable + "` already declared", n.pos);
         }
-        if (s->type != SymbolType::kNode && s->type != SymbolType::kAny) {
+        if (!Compatible(s->type, SymbolType::kNode)) {
           Fail("VariableTypeConflict", "Variable `" + n.variable + "` is not a node", n.pos);
         }
         node_slots.push_back(s->slot);
         continue;
       }
       ex::NodeSpec spec;
+      spec.merge = preassigned != nullptr;
       spec.slot = new_slot(n.variable);
       for (const auto& l : n.labels) spec.labels.push_back(storage_.LabelIdFor(l));
       assignments(n.properties, &spec.properties, &spec.properties_map);
@@ -406,6 +405,9 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
     std::vector<size_t> rel_slots;
     for (size_t i = 0; i < part->relationships.size(); ++i) {
       const RelationshipPattern& r = part->relationships[i];
+      if (!r.variable.empty() && scope.Find(r.variable)) {
+        Fail("VariableAlreadyBound", "Variable `" + r.variable + "` already declared", r.pos);
+      }
       if (r.variable_length) {
         Fail("CreatingVarLength", "Variable length relationships cannot be created", r.pos);
       }
@@ -413,15 +415,15 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
         Fail("NoSingleRelationshipType",
              "A relationship must have exactly one type to be created", r.pos);
       }
-      if (r.direction == RelDirection::kBoth) {
+      // MERGE may use an undirected relationship: it matches either
+      // direction and creates it left to right.
+      if (r.direction == RelDirection::kBoth && preassigned == nullptr) {
         Fail("RequiresDirectedRelationship", "Only directed relationships can be created", r.pos);
       }
-      if (!r.variable.empty() && scope.Find(r.variable)) {
-        Fail("VariableAlreadyBound", "Variable `" + r.variable + "` already declared", r.pos);
-      }
       ex::EdgeSpec spec;
+      spec.merge = preassigned != nullptr;
       spec.slot = new_slot(r.variable);
-      bool right = r.direction == RelDirection::kRight;
+      bool right = r.direction != RelDirection::kLeft;
       spec.from_slot = right ? node_slots[i] : node_slots[i + 1];
       spec.to_slot = right ? node_slots[i + 1] : node_slots[i];
       spec.type = storage_.EdgeTypeIdFor(r.types[0]);
@@ -450,6 +452,9 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
 
 ex::OperatorPtr Planner::PlanMerge(ex::OperatorPtr cur, const MergeClause& merge, Scope& scope) {
   for (const auto& r : merge.pattern.relationships) {
+    if (!r.variable.empty() && scope.Find(r.variable)) {
+      Fail("VariableAlreadyBound", "Variable `" + r.variable + "` already declared", r.pos);
+    }
     if (r.types.size() != 1) {
       Fail("NoSingleRelationshipType", "MERGE needs exactly one relationship type", r.pos);
     }

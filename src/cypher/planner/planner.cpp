@@ -136,8 +136,15 @@ ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope&
       for (const auto& p : cr.pattern.parts) parts.push_back(&p);
       return PlanCreate(std::move(cur), parts, scope);
     }
-    case ClauseKind::kMerge:
-      return PlanMerge(std::move(cur), static_cast<const MergeClause&>(c), scope);
+    case ClauseKind::kMerge: {
+      // MERGE reads what earlier clauses wrote (View::kNew) and its own
+      // creations for earlier rows; later clauses must not feed back into its
+      // match, so it is eager when anything follows.
+      cur = PlanMerge(std::move(cur), static_cast<const MergeClause&>(c), scope);
+      if (is_last) return cur;
+      writes_pending_ = false;
+      return ex::MakeAccumulate(std::move(cur), true);
+    }
     case ClauseKind::kSet:
       return PlanSetItems(std::move(cur), static_cast<const SetClause&>(c).items, scope);
     case ClauseKind::kRemove: {
@@ -199,6 +206,8 @@ std::shared_ptr<const Plan> PlanQuery(const Query& query, storage::Storage& stor
   planning::Planner planner(storage, *plan);
   Scope scope;
   plan->root = planner.PlanQuery(query, ex::MakeOnce(), scope, &plan->columns, &plan->column_slots);
+  // A query ending in an update clause returns no rows (but runs to the end).
+  if (plan->columns.empty()) plan->root = ex::MakeEmptyResult(std::move(plan->root));
   if (planner.wrote()) {
     plan->type = planner.read() ? QueryType::kReadWrite : QueryType::kWrite;
   } else {

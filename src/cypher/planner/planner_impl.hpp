@@ -17,7 +17,22 @@
 namespace tributary::cypher::planning {
 
 /// What a variable is known to hold, for VariableTypeConflict checks.
-enum class SymbolType : uint8_t { kAny, kNode, kRelationship, kRelationshipList, kPath };
+enum class SymbolType : uint8_t {
+  kAny,               ///< unknown at compile time
+  kNode,
+  kRelationship,
+  kRelationshipList,  ///< bound by a variable-length pattern
+  kPath,
+  kList,              ///< a list expression (may hold relationships)
+  kValue,             ///< a non-graph, non-list value (number, string, map, ...)
+};
+
+/// True when a variable known to hold `have` may be used where `want` is
+/// required (a pattern position); false means VariableTypeConflict.
+constexpr bool Compatible(SymbolType have, SymbolType want) {
+  if (have == want || have == SymbolType::kAny) return true;
+  return have == SymbolType::kList && want == SymbolType::kRelationshipList;
+}
 
 struct Symbol {
   size_t slot;
@@ -65,6 +80,14 @@ class Planner {
                         const ProjectedExprs* projected = nullptr);
   /// True if the expression contains an aggregate function call.
   bool ContainsAggregate(const Expr& e) const;
+  /// Fails with AmbiguousAggregationExpression when `e`, an expression
+  /// holding aggregates, reads a variable outside its aggregates that is not
+  /// a grouping key. `keys` are the grouping-key expressions (only variables
+  /// and property lookups count), `key_vars` the variable names allowed.
+  void CheckAmbiguousAggregation(const Expr& e, const std::vector<const Expr*>& keys,
+                                 const std::set<std::string>& key_vars) const;
+  /// What an expression is known to produce, for VariableTypeConflict checks.
+  SymbolType StaticType(const Expr& e, const Scope& scope) const;
   /// Free variables used by the expression (for index applicability).
   void CollectVariables(const Expr& e, std::set<std::string>* out) const;
 

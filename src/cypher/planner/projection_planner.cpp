@@ -39,7 +39,7 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
       items.push_back(it);
       names.insert(name);
     }
-    if (items.empty() && body.items.empty()) {
+    if (is_return && items.empty() && body.items.empty()) {
       Fail("NoVariablesInScope", "RETURN * / WITH * is not allowed when there are no variables",
            pos);
     }
@@ -52,11 +52,7 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     if (!is_return && pi.alias.empty() && pi.expr->kind != ExprKind::kVariable) {
       Fail("NoExpressionAlias", "Expression in WITH must be aliased (use AS)", pi.pos);
     }
-    if (pi.expr->kind == ExprKind::kVariable) {
-      if (const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*pi.expr).name)) {
-        it.type = s->type;
-      }
-    }
+    it.type = StaticType(*pi.expr, scope);
     it.aggregate = ContainsAggregate(*pi.expr);
     if (!names.insert(it.name).second) {
       Fail("ColumnNameConflict", "Multiple result columns with the same name `" + it.name + "`",
@@ -66,6 +62,27 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
   }
   bool aggregating = false;
   for (const auto& it : items) aggregating |= it.aggregate;
+  // Grouping keys an aggregating expression may mention outside its
+  // aggregates (`RETURN n.a, n.a + count(*)` is fine, `RETURN n.a + count(*)`
+  // is ambiguous).
+  std::vector<const Expr*> grouping_keys;
+  std::set<std::string> grouping_vars;
+  if (aggregating) {
+    for (const auto& it : items) {
+      if (it.aggregate) continue;
+      if (it.expr == nullptr) {
+        grouping_vars.insert(it.name);
+        continue;
+      }
+      grouping_keys.push_back(it.expr);
+      if (it.expr->kind == ExprKind::kVariable) {
+        grouping_vars.insert(static_cast<const VariableExpr&>(*it.expr).name);
+      }
+    }
+    for (const auto& it : items) {
+      if (it.aggregate) CheckAmbiguousAggregation(*it.expr, grouping_keys, grouping_vars);
+    }
+  }
 
   ProjectedExprs projected;
   if (aggregating) {
@@ -112,15 +129,15 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
       for (const auto& [name, sym] : out.vars) order_scope.vars[name] = sym;
     }
     std::vector<ex::SortKey> keys;
+    std::set<std::string> order_vars = grouping_vars;
+    for (const auto& it : items) order_vars.insert(it.name);
     for (const auto& si : body.order_by) {
-      if (aggregating && ContainsAggregate(*si.expr)) {
-        bool found = false;
-        for (const auto& [pe, slot] : projected.items) found |= AstEqual(*pe, *si.expr);
-        if (!found) {
-          Fail("InvalidAggregation", "ORDER BY cannot introduce a new aggregation", si.expr->pos);
-        }
-      }
+      // Aggregates in ORDER BY must repeat projected ones; they compile to
+      // the projected slots (a new aggregate fails as InvalidAggregation).
       keys.push_back({Compile(*si.expr, order_scope, nullptr, &projected), !si.descending});
+      if (aggregating && ContainsAggregate(*si.expr)) {
+        CheckAmbiguousAggregation(*si.expr, grouping_keys, order_vars);
+      }
     }
     cur = ex::MakeOrderBy(std::move(cur), std::move(keys));
   }
