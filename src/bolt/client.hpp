@@ -82,6 +82,7 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  /// The negotiated Bolt version.
   ProtocolVersion version() const { return version_; }
   /// Metadata of HELLO's SUCCESS (server, connection_id, hints).
   const Map& server_info() const { return server_info_; }

@@ -108,6 +108,7 @@ class Session {
   /// Interrupts a blocking handler call from another thread (shutdown).
   void Interrupt();
 
+  /// The current protocol state.
   SessionState state() const { return state_; }
   /// The negotiated version; nullopt before the handshake completes.
   std::optional<ProtocolVersion> version() const { return version_; }

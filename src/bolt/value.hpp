@@ -47,6 +47,7 @@ class Map {
   /// Removes `key` if present; returns whether it was.
   bool Erase(std::string_view key);
 
+  /// Entry count, and read access to the entries in insertion order.
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
   void reserve(size_t n) { entries_.reserve(n); }
@@ -162,6 +163,7 @@ enum class ValueType : uint8_t {
 /// (1 != 1.0). Not thread-safe for concurrent mutation.
 class Value {
  public:
+  /// Null by default; implicit conversions from every alternative.
   Value() = default;
   Value(std::nullptr_t) {}                                          // NOLINT
   Value(bool v) : v_(v) {}                                          // NOLINT
@@ -180,6 +182,7 @@ class Value {
   Value(Path v) : v_(Box<Path>(std::move(v))) {}                   // NOLINT
   Value(Structure v) : v_(std::move(v)) {}                          // NOLINT
 
+  /// The kind held, and one predicate per kind.
   ValueType type() const { return static_cast<ValueType>(v_.index()); }
   bool IsNull() const { return type() == ValueType::kNull; }
   bool IsBool() const { return type() == ValueType::kBool; }
