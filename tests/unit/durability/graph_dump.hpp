@@ -32,7 +32,8 @@ inline std::vector<std::string> DumpGraph(Storage& s) {
   std::vector<EdgeAccessor> edges;
   while (cursor->Next(&v)) {
     std::vector<std::string> labels;
-    for (LabelId l : *v.Labels(View::kOld)) labels.emplace_back(s.LabelName(l));
+    auto label_ids = v.Labels(View::kOld);  // named: a range-for over *temporary dangles
+    for (LabelId l : *label_ids) labels.emplace_back(s.LabelName(l));
     std::sort(labels.begin(), labels.end());
     std::string line = "v " + std::to_string(v.gid()) + " ";
     for (const auto& l : labels) line += ":" + l;
