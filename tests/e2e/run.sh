@@ -35,10 +35,16 @@ fi
 
 tap="$(mktemp "${TMPDIR:-/tmp}/tributary-e2e.XXXXXX.tap")"
 trap 'rm -f "$tap"' EXIT
+# node runs in its own process group so that whatever it leaves behind (a
+# server of a test file that crashed) is ended with it.
 status=0
-TRIBUTARY_BIN="$bin" node --test \
+TRIBUTARY_BIN="$bin" setsid node --test \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
-  "${files[@]}" || status=$?
+  "${files[@]}" &
+group=$!
+trap 'kill -KILL -- -"$group" 2>/dev/null; rm -f "$tap"' EXIT
+wait "$group" || status=$?
+kill -KILL -- -"$group" 2>/dev/null || true
 node tools/summarize_tap.js "$tap" || status=1
 exit "$status"
