@@ -52,8 +52,7 @@ Result<std::vector<AuthLine>, std::string> ReadAuthFile(const std::filesystem::p
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.front() == '#') continue;
     const size_t colon = line.find(':');
-    if (colon == std::string::npos || colon == 0 ||
-        line.compare(colon + 1, 8, "$argon2i") != 0) {
+    if (colon == std::string::npos || colon == 0 || line.compare(colon + 1, 8, "$argon2i") != 0) {
       return MakeError(file.string() + ":" + std::to_string(number) +
                        ": expected `user:$argon2id$...`");
     }
@@ -163,8 +162,8 @@ Result<std::string, BoltError> FileAuthenticator::Authenticate(const AuthToken& 
 Result<std::string, BoltError> NoAuthAuthenticator::Authenticate(const AuthToken& token) {
   if (token.scheme.empty() || token.scheme == "none") return std::string();
   if (token.scheme == "basic") return token.principal;
-  return MakeError(BoltError{codes::kUnauthorized,
-                             "Unsupported authentication scheme '" + token.scheme + "'."});
+  return MakeError(
+      BoltError{codes::kUnauthorized, "Unsupported authentication scheme '" + token.scheme + "'."});
 }
 
 }  // namespace tributary::bolt

@@ -49,7 +49,7 @@ class Dechunker {
   uint8_t header_[2] = {0, 0};
   size_t header_bytes_ = 0;
   size_t chunk_remaining_ = 0;
-  size_t size_ = 0;       // bytes of the current message seen so far
+  size_t size_ = 0;        // bytes of the current message seen so far
   bool skipping_ = false;  // current message exceeded the maximum
   std::string current_;
 };

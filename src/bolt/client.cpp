@@ -38,7 +38,7 @@ bool WaitFor(int fd, short events, std::chrono::milliseconds timeout) {
 
 // Opens a TCP connection to host:port; the descriptor or an error message.
 Result<UniqueFd, std::string> OpenSocket(const std::string& host, uint16_t port,
-                                    std::chrono::milliseconds timeout) {
+                                         std::chrono::milliseconds timeout) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -164,10 +164,10 @@ Result<void, ClientError> Client::Authenticate(const ClientOptions& options) {
   if (!hello_reply) return MakeError(hello_reply.Error());
   if (!Is(*hello_reply, Signature::kSuccess)) {
     broken_ = true;
-    return MakeError(Is(*hello_reply, Signature::kFailure)
-                         ? ServerError(*hello_reply)
-                         : ProtocolError("unexpected " + SignatureName(hello_reply->signature) +
-                                         " for HELLO"));
+    return MakeError(
+        Is(*hello_reply, Signature::kFailure)
+            ? ServerError(*hello_reply)
+            : ProtocolError("unexpected " + SignatureName(hello_reply->signature) + " for HELLO"));
   }
   server_info_ = MetadataOf(*hello_reply);
   if (logon) {
@@ -177,8 +177,8 @@ Result<void, ClientError> Client::Authenticate(const ClientOptions& options) {
       broken_ = true;
       return MakeError(Is(*logon_reply, Signature::kFailure)
                            ? ServerError(*logon_reply)
-                           : ProtocolError("unexpected " +
-                                           SignatureName(logon_reply->signature) + " for LOGON"));
+                           : ProtocolError("unexpected " + SignatureName(logon_reply->signature) +
+                                           " for LOGON"));
     }
   }
   return {};
@@ -265,8 +265,8 @@ Result<Message, ClientError> Client::Receive() {
   }
   auto decoded = DecodeMessage(message);
   if (!decoded) {
-    return MakeError(Broken(ClientError::Kind::kProtocol,
-                            "undecodable response: " + decoded.Error().message));
+    return MakeError(
+        Broken(ClientError::Kind::kProtocol, "undecodable response: " + decoded.Error().message));
   }
   return std::move(*decoded);
 }
@@ -276,8 +276,8 @@ Result<Map, ClientError> Client::ExpectSuccess(size_t pipelined_after) {
   if (!reply) return MakeError(reply.Error());
   if (Is(*reply, Signature::kSuccess)) return MetadataOf(*reply);
   if (!Is(*reply, Signature::kFailure)) {
-    return MakeError(Broken(ClientError::Kind::kProtocol,
-                            "unexpected " + SignatureName(reply->signature)));
+    return MakeError(
+        Broken(ClientError::Kind::kProtocol, "unexpected " + SignatureName(reply->signature)));
   }
   return Recover(ServerError(*reply), pipelined_after);
 }
@@ -337,9 +337,9 @@ Result<QueryResult, ClientError> Client::Execute(const std::string& query, const
                                                  const Map& extra) {
   // Pipelined like the drivers: RUN and PULL leave in one write.
   std::string out;
-  AppendChunked(EncodeMessage(Signature::kRun, {Value(query), Value(parameters), Value(extra)},
-                              version_),
-                &out);
+  AppendChunked(
+      EncodeMessage(Signature::kRun, {Value(query), Value(parameters), Value(extra)}, version_),
+      &out);
   AppendChunked(EncodeMessage(Signature::kPull, {Value(Map{{"n", Value(int64_t{-1})}})}, version_),
                 &out);
   if (auto r = SendRaw(out); !r) return MakeError(r.Error());

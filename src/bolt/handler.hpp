@@ -41,7 +41,8 @@ struct BoltError {
 namespace codes {
 inline constexpr const char* kUnauthorized = "Neo.ClientError.Security.Unauthorized";
 inline constexpr const char* kRequestInvalid = "Neo.ClientError.Request.Invalid";
-inline constexpr const char* kTransactionNotFound = "Neo.ClientError.Transaction.TransactionNotFound";
+inline constexpr const char* kTransactionNotFound =
+    "Neo.ClientError.Transaction.TransactionNotFound";
 inline constexpr const char* kResourceExhaustion = "Neo.TransientError.Request.ResourceExhaustion";
 inline constexpr const char* kDatabaseError = "Neo.DatabaseError.General.UnknownError";
 }  // namespace codes
@@ -77,13 +78,13 @@ enum class AccessMode { kWrite, kRead };
 
 /// Options of an auto-commit RUN or of BEGIN (from the `extra` dictionary).
 struct TxOptions {
-  std::string db;                      // requested database; empty = default
+  std::string db;  // requested database; empty = default
   AccessMode mode = AccessMode::kWrite;
   std::vector<std::string> bookmarks;  // causal-consistency bookmarks
   std::optional<int64_t> tx_timeout_ms;
   Map tx_metadata;
-  std::string impersonated_user;       // `imp_user`; empty when absent
-  Map extra;                           // the raw `extra` dictionary
+  std::string impersonated_user;  // `imp_user`; empty when absent
+  Map extra;                      // the raw `extra` dictionary
 };
 
 /// Kind of query as Bolt reports it in the final summary (`type`).

@@ -203,17 +203,22 @@ std::string Encode(const Value& v, ProtocolVersion version) {
 
 namespace {
 
-Unexpected<DecodeError> Fail(std::string message) { return MakeError(DecodeError{std::move(message)}); }
+Unexpected<DecodeError> Fail(std::string message) {
+  return MakeError(DecodeError{std::move(message)});
+}
 
 Unexpected<DecodeError> Truncated() { return Fail("truncated PackStream data"); }
 
 // Helpers for typed structures: each checks one field's kind.
 bool IsStringOrNull(const Value& v) { return v.IsString() || v.IsNull(); }
-std::string StringOrEmpty(Value& v) { return v.IsString() ? std::move(v.AsString()) : std::string(); }
+std::string StringOrEmpty(Value& v) {
+  return v.IsString() ? std::move(v.AsString()) : std::string();
+}
 
 Result<Value, DecodeError> MakeNode(std::vector<Value>& f) {
   if (f.size() != 3 && f.size() != 4) return Fail("Node structure needs 3 or 4 fields");
-  if (!f[0].IsInt() || !f[1].IsList() || !f[2].IsMap() || (f.size() == 4 && !IsStringOrNull(f[3]))) {
+  if (!f[0].IsInt() || !f[1].IsList() || !f[2].IsMap() ||
+      (f.size() == 4 && !IsStringOrNull(f[3]))) {
     return Fail("malformed Node structure");
   }
   Node n;
@@ -254,7 +259,8 @@ Result<UnboundRelationship, DecodeError> MakeUnbound(std::vector<Value>& f) {
   if (f.size() != 3 && f.size() != 4) {
     return Fail("UnboundRelationship structure needs 3 or 4 fields");
   }
-  if (!f[0].IsInt() || !f[1].IsString() || !f[2].IsMap() || (f.size() == 4 && !IsStringOrNull(f[3]))) {
+  if (!f[0].IsInt() || !f[1].IsString() || !f[2].IsMap() ||
+      (f.size() == 4 && !IsStringOrNull(f[3]))) {
     return Fail("malformed UnboundRelationship structure");
   }
   UnboundRelationship r;

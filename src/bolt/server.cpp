@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <spdlog/spdlog.h>
 #include <array>
 #include <asio.hpp>
 #include <atomic>
@@ -11,7 +12,6 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -144,10 +144,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void DoRead() {
     ArmTimer();
-    socket_.async_read_some(asio::buffer(buffer_),
-                            [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-                              self->OnRead(ec, n);
-                            });
+    socket_.async_read_some(
+        asio::buffer(buffer_),
+        [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
   }
 
   void ArmTimer() {
@@ -273,7 +272,8 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
     spdlog::warn("Bolt accept failed: {}", ec.message());
     if (ec == asio::error::no_descriptors) {
       // Out of file descriptors: back off instead of spinning.
-      auto timer = std::make_shared<asio::steady_timer>(accept_strand_, std::chrono::milliseconds(100));
+      auto timer =
+          std::make_shared<asio::steady_timer>(accept_strand_, std::chrono::milliseconds(100));
       timer->async_wait([this, timer](const asio::error_code&) { DoAccept(); });
       return;
     }
@@ -303,12 +303,13 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   if (!counted) {
     spdlog::warn("[{}] {}: connection limit of {} reached; refusing after the handshake",
                  so.connection_id, so.peer, options_.max_connections);
-    so.refuse = BoltError{codes::kResourceExhaustion,
-                          "The server's connection limit of " +
-                              std::to_string(options_.max_connections) + " has been reached."};
+    so.refuse = BoltError{codes::kResourceExhaustion, "The server's connection limit of " +
+                                                          std::to_string(options_.max_connections) +
+                                                          " has been reached."};
   }
   spdlog::debug("[{}] accepted {}", so.connection_id, so.peer);
-  auto connection = std::make_shared<Connection>(*this, std::move(socket), id, counted, std::move(so));
+  auto connection =
+      std::make_shared<Connection>(*this, std::move(socket), id, counted, std::move(so));
   {
     std::lock_guard lock(connections_mutex_);
     connections_[id] = connection;
@@ -394,7 +395,7 @@ void ServerImpl::Stop() {
 Server::Server(ServerOptions options, HandlerFactory factory,
                std::shared_ptr<Authenticator> authenticator)
     : impl_(std::make_unique<detail::ServerImpl>(std::move(options), std::move(factory),
-                                   std::move(authenticator))) {}
+                                                 std::move(authenticator))) {}
 
 Server::~Server() = default;
 

@@ -17,7 +17,9 @@ int64_t MillisSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
-BoltError Invalid(std::string message) { return BoltError{codes::kRequestInvalid, std::move(message)}; }
+BoltError Invalid(std::string message) {
+  return BoltError{codes::kRequestInvalid, std::move(message)};
+}
 
 std::string_view QueryTypeCode(QueryType t) {
   switch (t) {
@@ -54,7 +56,9 @@ Map StatsMap(const QueryStats& s) {
   return m;
 }
 
-const Value* Field(const Message& m, size_t i) { return i < m.fields.size() ? &m.fields[i] : nullptr; }
+const Value* Field(const Message& m, size_t i) {
+  return i < m.fields.size() ? &m.fields[i] : nullptr;
+}
 
 // The map at field i, or an empty map when the field is absent or null.
 Result<Map, BoltError> MapField(const Message& m, size_t i, const char* what) {
@@ -223,8 +227,7 @@ void Session::FeedHandshake(std::string_view* bytes) {
   auto reply = EncodeVersionReply(version_);
   output_.append(reinterpret_cast<const char*>(reply.data()), reply.size());
   if (!version_) {
-    spdlog::info("[{}] {}: no common Bolt version, closing", options_.connection_id,
-                 options_.peer);
+    spdlog::info("[{}] {}: no common Bolt version, closing", options_.connection_id, options_.peer);
     state_ = SessionState::kClosed;
     return;
   }
@@ -258,20 +261,18 @@ void Session::RejectInState(const Message& m) {
 void Session::Dispatch(Message& m) {
   const auto sig = static_cast<Signature>(m.signature);
   const ProtocolVersion v = *version_;
-  const bool known = sig == Signature::kHello || sig == Signature::kGoodbye ||
-                     sig == Signature::kReset || sig == Signature::kRun ||
-                     sig == Signature::kBegin || sig == Signature::kCommit ||
-                     sig == Signature::kRollback || sig == Signature::kDiscard ||
-                     sig == Signature::kPull ||
-                     (sig == Signature::kRoute && v >= ProtocolVersion{4, 3}) ||
-                     (sig == Signature::kTelemetry && v >= ProtocolVersion{5, 4}) ||
-                     ((sig == Signature::kLogon || sig == Signature::kLogoff) &&
-                      v >= ProtocolVersion{5, 1});
+  const bool known =
+      sig == Signature::kHello || sig == Signature::kGoodbye || sig == Signature::kReset ||
+      sig == Signature::kRun || sig == Signature::kBegin || sig == Signature::kCommit ||
+      sig == Signature::kRollback || sig == Signature::kDiscard || sig == Signature::kPull ||
+      (sig == Signature::kRoute && v >= ProtocolVersion{4, 3}) ||
+      (sig == Signature::kTelemetry && v >= ProtocolVersion{5, 4}) ||
+      ((sig == Signature::kLogon || sig == Signature::kLogoff) && v >= ProtocolVersion{5, 1});
   if (!known) {
     spdlog::warn("[{}] unknown message {} for Bolt {}, closing", options_.connection_id,
                  SignatureName(m.signature), v.ToString());
-    FailAndClose(Invalid("unknown message " + SignatureName(m.signature) + " for Bolt " +
-                         v.ToString()));
+    FailAndClose(
+        Invalid("unknown message " + SignatureName(m.signature) + " for Bolt " + v.ToString()));
     return;
   }
   if (sig == Signature::kGoodbye) {
@@ -569,8 +570,8 @@ void Session::OnRoute(Message& m) {
   }
   if (db.empty()) db = handler_->DefaultDatabase();
   auto server = [&](const char* role) {
-    return Value(Map{{"addresses", Value(List{Value(options_.advertised_address)})},
-                     {"role", Value(role)}});
+    return Value(
+        Map{{"addresses", Value(List{Value(options_.advertised_address)})}, {"role", Value(role)}});
   };
   Map rt;
   rt.AppendUnchecked("ttl", Value(options_.routing_ttl_seconds));

@@ -140,9 +140,9 @@ class Session {
   void SendFailure(const BoltError& error);
   void SendIgnored();
   void SendRecord(std::span<const Value> row);
-  void Fail(const BoltError& error);              // FAILURE, then FAILED
-  void FailQuery(const BoltError& error);         // drop results, then Fail
-  void FailAndClose(const BoltError& error);      // FAILURE, then CLOSED
+  void Fail(const BoltError& error);          // FAILURE, then FAILED
+  void FailQuery(const BoltError& error);     // drop results, then Fail
+  void FailAndClose(const BoltError& error);  // FAILURE, then CLOSED
   void RejectInState(const Message& m);
   void MaybeFlush();
 

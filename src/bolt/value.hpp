@@ -165,22 +165,22 @@ class Value {
  public:
   /// Null by default; implicit conversions from every alternative.
   Value() = default;
-  Value(std::nullptr_t) {}                                          // NOLINT
-  Value(bool v) : v_(v) {}                                          // NOLINT
-  Value(int v) : v_(static_cast<int64_t>(v)) {}                     // NOLINT
-  Value(int64_t v) : v_(v) {}                                       // NOLINT
-  Value(double v) : v_(v) {}                                        // NOLINT
-  Value(Bytes v) : v_(std::move(v)) {}                              // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}                        // NOLINT
-  Value(std::string_view v) : v_(std::string(v)) {}                 // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}                      // NOLINT
-  Value(List v) : v_(std::move(v)) {}                               // NOLINT
-  Value(Map v) : v_(std::move(v)) {}                                // NOLINT
-  Value(Node v) : v_(Box<Node>(std::move(v))) {}                   // NOLINT
-  Value(Relationship v) : v_(Box<Relationship>(std::move(v))) {}   // NOLINT
+  Value(std::nullptr_t) {}                                                      // NOLINT
+  Value(bool v) : v_(v) {}                                                      // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}                                 // NOLINT
+  Value(int64_t v) : v_(v) {}                                                   // NOLINT
+  Value(double v) : v_(v) {}                                                    // NOLINT
+  Value(Bytes v) : v_(std::move(v)) {}                                          // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}                                    // NOLINT
+  Value(std::string_view v) : v_(std::string(v)) {}                             // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}                                  // NOLINT
+  Value(List v) : v_(std::move(v)) {}                                           // NOLINT
+  Value(Map v) : v_(std::move(v)) {}                                            // NOLINT
+  Value(Node v) : v_(Box<Node>(std::move(v))) {}                                // NOLINT
+  Value(Relationship v) : v_(Box<Relationship>(std::move(v))) {}                // NOLINT
   Value(UnboundRelationship v) : v_(Box<UnboundRelationship>(std::move(v))) {}  // NOLINT
-  Value(Path v) : v_(Box<Path>(std::move(v))) {}                   // NOLINT
-  Value(Structure v) : v_(std::move(v)) {}                          // NOLINT
+  Value(Path v) : v_(Box<Path>(std::move(v))) {}                                // NOLINT
+  Value(Structure v) : v_(std::move(v)) {}                                      // NOLINT
 
   /// The kind held, and one predicate per kind.
   ValueType type() const { return static_cast<ValueType>(v_.index()); }

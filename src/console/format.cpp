@@ -235,8 +235,8 @@ bool AllInts(const std::vector<Value>& f, size_t n) {
 // Range checks keep the arithmetic below free of overflow on hostile input;
 // out-of-range values fall back to the generic structure rendering.
 bool Within(const Value& v, int64_t limit) { return v.AsInt() >= -limit && v.AsInt() <= limit; }
-constexpr int64_t kMaxDays = 1000000000;               // ~2.7 million years
-constexpr int64_t kMaxSeconds = kMaxDays * 86400;      // same span in seconds
+constexpr int64_t kMaxDays = 1000000000;                // ~2.7 million years
+constexpr int64_t kMaxSeconds = kMaxDays * 86400;       // same span in seconds
 constexpr int64_t kMaxNanos = 86400 * kNanosPerSecond;  // one day
 constexpr int64_t kMaxOffset = 86400;
 
@@ -353,8 +353,7 @@ void AppendNested(const Value& v, std::string* out) {
       AppendRelationship(v.AsRelationship().type, v.AsRelationship().properties, out);
       return;
     case ValueType::kUnboundRelationship:
-      AppendRelationship(v.AsUnboundRelationship().type, v.AsUnboundRelationship().properties,
-                         out);
+      AppendRelationship(v.AsUnboundRelationship().type, v.AsUnboundRelationship().properties, out);
       return;
     case ValueType::kPath:
       AppendPath(v.AsPath(), out);
@@ -378,8 +377,8 @@ void AppendNested(const Value& v, std::string* out) {
 }
 
 size_t DisplayWidth(const std::string& s) {
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<uint8_t>(c) & 0xC0) != 0x80; }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<uint8_t>(c) & 0xC0) != 0x80; }));
 }
 
 std::string CsvQuote(const std::string& s) {
@@ -517,8 +516,8 @@ std::string FormatCell(const Value& v) {
   return FormatNested(v);
 }
 
-void PrintTable(const std::vector<std::string>& fields,
-                const std::vector<std::vector<Value>>& rows, std::ostream& out) {
+void PrintTable(const std::vector<std::string>& fields, const std::vector<std::vector<Value>>& rows,
+                std::ostream& out) {
   if (rows.empty() || fields.empty()) return;
   std::vector<std::vector<std::string>> cells;
   cells.reserve(rows.size());
@@ -551,8 +550,8 @@ void PrintTable(const std::vector<std::string>& fields,
   out << border << '\n';
 }
 
-void PrintCsv(const std::vector<std::string>& fields,
-              const std::vector<std::vector<Value>>& rows, std::ostream& out) {
+void PrintCsv(const std::vector<std::string>& fields, const std::vector<std::vector<Value>>& rows,
+              std::ostream& out) {
   if (rows.empty()) return;
   auto print = [&](const std::vector<std::string>& line) {
     for (size_t i = 0; i < line.size(); ++i) {
@@ -571,8 +570,8 @@ void PrintCsv(const std::vector<std::string>& fields,
   }
 }
 
-void PrintJson(const std::vector<std::string>& fields,
-               const std::vector<std::vector<Value>>& rows, std::ostream& out) {
+void PrintJson(const std::vector<std::string>& fields, const std::vector<std::vector<Value>>& rows,
+               std::ostream& out) {
   for (const auto& row : rows) {
     Json j = Json::object();
     for (size_t c = 0; c < fields.size(); ++c) {

@@ -78,9 +78,9 @@ TEST_F(AuthFileTest, AuthenticatesAgainstTheFile) {
   auto ok = (*auth)->Authenticate(Basic("ann", "right"));
   ASSERT_TRUE(ok);
   EXPECT_EQ(*ok, "ann");
-  for (const auto& token : {Basic("ann", "wrong"), Basic("ann", ""), Basic("carl", "right"),
-                            Basic("", ""), AuthToken{"none", "", ""},
-                            AuthToken{"kerberos", "ann", "right"}}) {
+  for (const auto& token :
+       {Basic("ann", "wrong"), Basic("ann", ""), Basic("carl", "right"), Basic("", ""),
+        AuthToken{"none", "", ""}, AuthToken{"kerberos", "ann", "right"}}) {
     auto denied = (*auth)->Authenticate(token);
     ASSERT_FALSE(denied) << token.scheme << " " << token.principal;
     EXPECT_EQ(denied.Error().code, "Neo.ClientError.Security.Unauthorized");

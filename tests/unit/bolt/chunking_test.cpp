@@ -65,7 +65,7 @@ TEST(ChunkingTest, ReassemblesAcrossArbitrarySplits) {
     std::string m(1 + rng() % 3000, '\0');
     for (auto& c : m) c = static_cast<char>(rng());
     messages.push_back(m);
-    AppendChunked(m, &stream, 1 + rng() % 700);  // senders may use small chunks
+    AppendChunked(m, &stream, 1 + rng() % 700);    // senders may use small chunks
     if (i % 7 == 0) stream.append("\x00\x00", 2);  // NOOP keep-alive
   }
   for (size_t piece : {1, 2, 3, 17, 1000, 1 << 20}) {
@@ -99,7 +99,10 @@ TEST(ChunkingTest, PartialInputIsNotIdle) {
   std::vector<Dechunker::Event> events;
   d.Feed(std::string("\x00", 1), &events);
   EXPECT_FALSE(d.Idle());
-  d.Feed(std::string("\x02" "ab", 3), &events);
+  d.Feed(std::string("\x02"
+                     "ab",
+                     3),
+         &events);
   EXPECT_FALSE(d.Idle());
   EXPECT_TRUE(events.empty());
   d.Feed(std::string("\x00\x00", 2), &events);

@@ -61,7 +61,8 @@ class FakeStream : public ResultStream {
   const std::vector<std::string>& Fields() const override { return fields_; }
 
   Result<PullOutcome, BoltError> Pull(int64_t n, const RowSink& sink) override {
-    if (fail_pull_) return MakeError(BoltError{"Neo.ClientError.Statement.ArithmeticError", "/ by zero"});
+    if (fail_pull_)
+      return MakeError(BoltError{"Neo.ClientError.Statement.ArithmeticError", "/ by zero"});
     if (block_) {
       ++state_->blocked;
       while (!interrupted_->load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -173,9 +174,9 @@ class FakeHandler : public QueryHandler {
     } else {
       return MakeError(BoltError{"Neo.ClientError.Statement.SyntaxError", "unknown fake query"});
     }
-    return std::unique_ptr<ResultStream>(std::make_unique<FakeStream>(
-        state_, std::move(fields), std::move(rows), std::move(summary), !in_transaction,
-        fail_pull, &interrupted_, block));
+    return std::unique_ptr<ResultStream>(
+        std::make_unique<FakeStream>(state_, std::move(fields), std::move(rows), std::move(summary),
+                                     !in_transaction, fail_pull, &interrupted_, block));
   }
 
   Result<void, BoltError> Begin(const TxOptions& options) override {

@@ -126,7 +126,8 @@ TEST(PackStreamTest, ListSizeBoundaries) {
   EXPECT_EQ(Prefix(Value(List(256, Value(1))), 3), "D5 01 00");
   EXPECT_EQ(Prefix(Value(List(65535, Value(1))), 3), "D5 FF FF");
   EXPECT_EQ(Prefix(Value(List(65536, Value(1))), 5), "D6 00 01 00 00");
-  for (size_t n : {0, 15, 16, 255, 256, 65535, 65536}) ExpectRoundTrip(Value(List(n, Value(static_cast<int64_t>(n)))));
+  for (size_t n : {0, 15, 16, 255, 256, 65535, 65536})
+    ExpectRoundTrip(Value(List(n, Value(static_cast<int64_t>(n)))));
   ExpectRoundTrip(Value(List{Value(), Value(true), Value(1.5), Value("s"), Value(List{Value(1)}),
                              Value(Map{{"k", Value(2)}})}));
 }
@@ -159,7 +160,12 @@ TEST(PackStreamTest, MapSizeBoundariesAndOrder) {
 
 TEST(PackStreamTest, DuplicateMapKeysKeepTheLastValue) {
   // {a: 1, b: 2, a: 3}
-  auto d = Decode(std::string("\xA3\x81" "a\x01\x81" "b\x02\x81" "a\x03", 10));
+  auto d =
+      Decode(std::string("\xA3\x81"
+                         "a\x01\x81"
+                         "b\x02\x81"
+                         "a\x03",
+                         10));
   ASSERT_TRUE(d);
   ASSERT_EQ(d->AsMap().size(), 2u);
   EXPECT_EQ(d->AsMap().Find("a")->AsInt(), 3);
@@ -298,16 +304,21 @@ TEST(PackStreamTest, ValueCountIsBounded) {
 
 TEST(PackStreamTest, MalformedInputsAreErrors) {
   const std::string cases[] = {
-      std::string("\xC4", 1),  std::string("\xC7", 1), std::string("\xCF", 1),
-      std::string("\xD3", 1),  std::string("\xDB", 1), std::string("\xDF", 1),
-      std::string("\xE0", 1),  std::string("\xEF", 1),
-      std::string("\xA1\x01\x01", 3),                 // map key not a string
-      std::string("\xB3\x4E\x81x\x90\xA0", 6),        // Node id not an Integer
-      std::string("\xB3\x4E\x01\x91\x01\xA0", 6),     // Node label not a String
-      std::string("\xB2\x4E\x01\x90", 4),             // Node with 2 fields
+      std::string("\xC4", 1),
+      std::string("\xC7", 1),
+      std::string("\xCF", 1),
+      std::string("\xD3", 1),
+      std::string("\xDB", 1),
+      std::string("\xDF", 1),
+      std::string("\xE0", 1),
+      std::string("\xEF", 1),
+      std::string("\xA1\x01\x01", 3),                  // map key not a string
+      std::string("\xB3\x4E\x81x\x90\xA0", 6),         // Node id not an Integer
+      std::string("\xB3\x4E\x01\x91\x01\xA0", 6),      // Node label not a String
+      std::string("\xB2\x4E\x01\x90", 4),              // Node with 2 fields
       std::string("\xB5\x52\x01\x02\x03\x04\xA0", 7),  // Relationship type not a String
-      std::string("\xB3\x50\x90\x90\x91\x81x", 7),    // Path index not an Integer
-      std::string("\xB3\x50\x91\x01\x90\x90", 6),     // Path node not a Node
+      std::string("\xB3\x50\x90\x90\x91\x81x", 7),     // Path index not an Integer
+      std::string("\xB3\x50\x91\x01\x90\x90", 6),      // Path node not a Node
       std::string(),
   };
   for (const auto& c : cases) {
@@ -325,7 +336,8 @@ TEST(PackStreamTest, RandomBytesNeverCrash) {
     if (Decode(bytes)) ++decoded;
   }
   // Mutations of valid encodings exercise deeper paths.
-  const std::string valid = Encode(Value(Map{{"n", Value(TestNode())}, {"l", Value(List(20, Value(300)))}}));
+  const std::string valid =
+      Encode(Value(Map{{"n", Value(TestNode())}, {"l", Value(List(20, Value(300)))}}));
   for (int i = 0; i < 20000; ++i) {
     std::string bytes = valid;
     for (int k = 0; k < 3; ++k) bytes[rng() % bytes.size()] = static_cast<char>(rng());

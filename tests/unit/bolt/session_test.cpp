@@ -12,10 +12,8 @@ namespace {
 using testing::FakeFactory;
 using testing::FakeState;
 
-const std::vector<uint8_t> kDriverProposals = {0, 0, 1, 0xFF, 0, 8, 8, 5,
-                                               0, 2, 4, 4,    0, 0, 0, 3};
-const std::vector<uint8_t> kMgconsoleProposals = {0, 0, 1, 4, 0, 0, 0, 1,
-                                                  0, 0, 0, 0, 0, 0, 0, 0};
+const std::vector<uint8_t> kDriverProposals = {0, 0, 1, 0xFF, 0, 8, 8, 5, 0, 2, 4, 4, 0, 0, 0, 3};
+const std::vector<uint8_t> kMgconsoleProposals = {0, 0, 1, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 
 // Drives a Session as a client would, byte for byte.
 class Harness {
@@ -23,7 +21,8 @@ class Harness {
   explicit Harness(SessionOptions options = {},
                    std::shared_ptr<Authenticator> auth = std::make_shared<NoAuthAuthenticator>())
       : state_(std::make_shared<FakeState>()),
-        session_(std::make_unique<Session>(std::move(options), FakeFactory(state_), std::move(auth))) {}
+        session_(
+            std::make_unique<Session>(std::move(options), FakeFactory(state_), std::move(auth))) {}
 
   // Sends magic + proposals; returns the 4-byte answer.
   std::vector<uint8_t> Handshake(const std::vector<uint8_t>& proposals) {
@@ -99,7 +98,9 @@ class Harness {
   Dechunker out_dechunker_{1 << 30};
 };
 
-bool IsSuccess(const Message& m) { return m.signature == static_cast<uint8_t>(Signature::kSuccess); }
+bool IsSuccess(const Message& m) {
+  return m.signature == static_cast<uint8_t>(Signature::kSuccess);
+}
 
 const Map& Meta(const Message& m) { return m.fields.at(0).AsMap(); }
 
@@ -164,7 +165,8 @@ TEST(SessionTest, VersionCap) {
 TEST(SessionTest, Bolt54HelloLogonRunPull) {
   Harness h;
   h.Handshake(kDriverProposals);
-  auto hello = h.Send(Signature::kHello, {Value(Map{{"user_agent", Value("neo4j-javascript/6.3.0")}})});
+  auto hello =
+      h.Send(Signature::kHello, {Value(Map{{"user_agent", Value("neo4j-javascript/6.3.0")}})});
   ASSERT_EQ(hello.size(), 1u);
   ASSERT_TRUE(IsSuccess(hello[0]));
   EXPECT_EQ(Meta(hello[0]).Find("server")->AsString(),
@@ -381,7 +383,8 @@ TEST(SessionTest, RunExtraReachesTheHandler) {
   Harness h;
   h.Handshake(kDriverProposals);
   h.Login();
-  h.Send(Signature::kRun, RunFields("ROWS 0", {}, Map{{"db", Value("other")}, {"mode", Value("r")}}));
+  h.Send(Signature::kRun,
+         RunFields("ROWS 0", {}, Map{{"db", Value("other")}, {"mode", Value("r")}}));
   auto pull = h.Send(Signature::kPull, {Value(Pull(-1))});
   EXPECT_EQ(h.state().last_db, "other");
   EXPECT_EQ(Meta(pull.at(0)).Find("db")->AsString(), "other");
@@ -457,8 +460,8 @@ TEST(SessionTest, TelemetryBefore54IsUnknown) {
 TEST(SessionTest, MgconsoleFlowOnBolt41) {
   Harness h;
   EXPECT_EQ(h.Handshake(kMgconsoleProposals), (std::vector<uint8_t>{0, 0, 1, 4}));
-  auto hello = h.Send(Signature::kHello, {Value(Map{{"user_agent", Value("mg/1.5.2")},
-                                                    {"scheme", Value("none")}})});
+  auto hello = h.Send(Signature::kHello,
+                      {Value(Map{{"user_agent", Value("mg/1.5.2")}, {"scheme", Value("none")}})});
   ASSERT_EQ(Kinds(hello), "SUCCESS");
   EXPECT_FALSE(Meta(hello[0]).Contains("hints"));  // hints arrived with 4.3
   EXPECT_EQ(h.session().state(), SessionState::kReady);
@@ -531,8 +534,8 @@ TEST(SessionTest, AuthInsideHelloUpTo50) {
 
   Harness bad(o, auth);
   bad.Handshake(kDriverProposals);
-  auto denied = bad.Send(Signature::kHello, {Value(Map{{"user_agent", Value("x")},
-                                                       {"scheme", Value("none")}})});
+  auto denied = bad.Send(Signature::kHello,
+                         {Value(Map{{"user_agent", Value("x")}, {"scheme", Value("none")}})});
   ASSERT_EQ(Kinds(denied), "FAILURE");
   EXPECT_TRUE(bad.session().ShouldClose());
 }

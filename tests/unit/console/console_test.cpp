@@ -91,16 +91,16 @@ class ConsoleTest : public ::testing::Test {
     script_["RETURN 'a;b' AS s"] = {{"s"}, {{Value("a;b")}}, {}};
   }
 
-  void StartServer(std::shared_ptr<bolt::Authenticator> auth =
-                       std::make_shared<bolt::NoAuthAuthenticator>()) {
+  void StartServer(
+      std::shared_ptr<bolt::Authenticator> auth = std::make_shared<bolt::NoAuthAuthenticator>()) {
     bolt::ServerOptions o;
     o.port = 0;
     o.worker_threads = 2;
     auto* script = &script_;
     server_ = std::make_unique<bolt::Server>(
         o,
-        [script](const bolt::SessionInfo&)
-            -> Result<std::unique_ptr<bolt::QueryHandler>, BoltError> {
+        [script](
+            const bolt::SessionInfo&) -> Result<std::unique_ptr<bolt::QueryHandler>, BoltError> {
           return std::unique_ptr<bolt::QueryHandler>(std::make_unique<CannedHandler>(script));
         },
         std::move(auth));

@@ -34,7 +34,8 @@ std::string Table(const std::vector<std::string>& fields,
 }
 
 TEST(FormatTest, TheReferenceTable) {
-  EXPECT_EQ(Table({"name", "uri", "topic"}, {{Value("mystream"), Value("localhost:9092"), Value("test")}}),
+  EXPECT_EQ(Table({"name", "uri", "topic"},
+                  {{Value("mystream"), Value("localhost:9092"), Value("test")}}),
             "+----------+----------------+-------+\n"
             "| name     | uri            | topic |\n"
             "+----------+----------------+-------+\n"
@@ -104,8 +105,8 @@ TEST(FormatTest, ListsAndMaps) {
   EXPECT_EQ(FormatCell(Value(Map{{"from_id", Value("1")}, {"to_id", Value("2")}})),
             R"({from_id:"1",to_id:"2"})");
   EXPECT_EQ(FormatCell(Value(Map{})), "{}");
-  EXPECT_EQ(FormatCell(Value(Map{{"l", Value(List{Value(1), Value("x")})},
-                                 {"m", Value(Map{{"k", Value()}})}})),
+  EXPECT_EQ(FormatCell(Value(
+                Map{{"l", Value(List{Value(1), Value("x")})}, {"m", Value(Map{{"k", Value()}})}})),
             R"({l:[1, "x"],m:{k:Null}})");
 }
 
@@ -125,8 +126,7 @@ TEST(FormatTest, GraphValues) {
 TEST(FormatTest, Paths) {
   Path p;
   p.nodes = {MakeNode(1, {"Node"}, Map{{"id", Value("1")}}),
-             MakeNode(2, {"Node"}, Map{{"id", Value("2")}}),
-             MakeNode(3, {"Other"}, {})};
+             MakeNode(2, {"Node"}, Map{{"id", Value("2")}}), MakeNode(3, {"Other"}, {})};
   p.rels = {UnboundRelationship{10, "Edge", {}, ""},
             UnboundRelationship{11, "Back", Map{{"w", Value(2)}}, ""}};
   p.indices = {1, 1, -2, 2};
@@ -163,8 +163,9 @@ TEST(FormatTest, TemporalAndSpatialValues) {
             "2023-11-14T23:13:20.000000000+01:00");
   EXPECT_EQ(FormatCell(Value(Structure{0x46, {Value(1700000000), Value(0), Value(3600)}})),
             "2023-11-14T22:13:20.000000000+01:00");
-  EXPECT_EQ(FormatCell(Value(Structure{0x69, {Value(1700000000), Value(0), Value("Europe/Zagreb")}})),
-            "2023-11-14T22:13:20.000000000Z[Europe/Zagreb]");
+  EXPECT_EQ(
+      FormatCell(Value(Structure{0x69, {Value(1700000000), Value(0), Value("Europe/Zagreb")}})),
+      "2023-11-14T22:13:20.000000000Z[Europe/Zagreb]");
   EXPECT_EQ(FormatCell(Value(Structure{0x58, {Value(7203), Value(1.0), Value(2.5)}})),
             "point({srid:7203,x:1,y:2.5})");
   EXPECT_EQ(FormatCell(Value(Structure{0x59, {Value(9157), Value(1.0), Value(2.0), Value(3.0)}})),
@@ -175,8 +176,8 @@ TEST(FormatTest, TemporalAndSpatialValues) {
   EXPECT_EQ(FormatCell(Value(Structure{0x44, {Value("x")}})), R"(structure<0x44>("x"))");
   EXPECT_EQ(FormatCell(Value(Structure{0x44, {Value(std::numeric_limits<int64_t>::max())}})),
             "structure<0x44>(9223372036854775807)");
-  EXPECT_EQ(FormatCell(Value(Structure{0x45, {Value(0), Value(0),
-                                              Value(std::numeric_limits<int64_t>::min()), Value(0)}})),
+  EXPECT_EQ(FormatCell(Value(Structure{
+                0x45, {Value(0), Value(0), Value(std::numeric_limits<int64_t>::min()), Value(0)}})),
             "structure<0x45>(0, 0, -9223372036854775808, 0)");
 }
 
@@ -213,11 +214,12 @@ TEST(FormatTest, JsonPathsAndOddStrings) {
   p.indices = {-1, 1};
   std::ostringstream out;
   PrintJson({"p", "s"}, {{Value(p), Value(std::string("bad\xff utf8"))}}, out);
-  EXPECT_EQ(out.str(),
-            R"({"p":{"nodes":[{"id":1,"element_id":"1","labels":["A"],"properties":{}},)"
-            R"({"id":2,"element_id":"2","labels":["B"],"properties":{}}],)"
-            R"("relationships":[{"id":5,"element_id":"5","type":"R","start":2,"end":1,"properties":{}}]},)"
-            "\"s\":\"bad\xEF\xBF\xBD utf8\"}\n");
+  EXPECT_EQ(
+      out.str(),
+      R"({"p":{"nodes":[{"id":1,"element_id":"1","labels":["A"],"properties":{}},)"
+      R"({"id":2,"element_id":"2","labels":["B"],"properties":{}}],)"
+      R"("relationships":[{"id":5,"element_id":"5","type":"R","start":2,"end":1,"properties":{}}]},)"
+      "\"s\":\"bad\xEF\xBF\xBD utf8\"}\n");
 }
 
 TEST(FormatTest, ParseOutputFormat) {

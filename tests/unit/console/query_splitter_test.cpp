@@ -36,8 +36,7 @@ TEST(QuerySplitterTest, MultiLineQueries) {
 }
 
 TEST(QuerySplitterTest, SemicolonsInsideQuotesDoNotEndQueries) {
-  EXPECT_EQ(SplitAll({"RETURN 'a;b', \"c;d\", `e;f`;"}),
-            (Queries{"RETURN 'a;b', \"c;d\", `e;f`"}));
+  EXPECT_EQ(SplitAll({"RETURN 'a;b', \"c;d\", `e;f`;"}), (Queries{"RETURN 'a;b', \"c;d\", `e;f`"}));
   EXPECT_EQ(SplitAll({R"(RETURN 'it\'s; fine';)"}), (Queries{R"(RETURN 'it\'s; fine')"}));
   EXPECT_EQ(SplitAll({R"(RETURN "a\\"; RETURN 2;)"}), (Queries{R"(RETURN "a\\")", "RETURN 2"}));
   EXPECT_EQ(SplitAll({"RETURN 'multi", "line;';"}), (Queries{"RETURN 'multi\nline;'"}));
@@ -49,7 +48,8 @@ TEST(QuerySplitterTest, Comments) {
   EXPECT_EQ(SplitAll({"RETURN 1 // not; the end", "+ 1;"}),
             (Queries{"RETURN 1 // not; the end\n+ 1"}));
   EXPECT_EQ(SplitAll({"RETURN /* ; */ 1;"}), (Queries{"RETURN /* ; */ 1"}));
-  EXPECT_EQ(SplitAll({"RETURN /* multi", "; line */ 2;"}), (Queries{"RETURN /* multi\n; line */ 2"}));
+  EXPECT_EQ(SplitAll({"RETURN /* multi", "; line */ 2;"}),
+            (Queries{"RETURN /* multi\n; line */ 2"}));
   // Comment-only input is not a query.
   EXPECT_EQ(SplitAll({"// just a comment", "/* and ; another */", "RETURN 3;", "// trailing"}),
             (Queries{"// just a comment\n/* and ; another */\nRETURN 3"}));
