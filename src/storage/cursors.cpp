@@ -180,7 +180,7 @@ class IndexEqualCursor : public VertexCursor {
         tx_(tx),
         index_(std::move(index)),
         view_(view),
-        lo_(NormalizeNumbers(target, NumberForm::kLow)),
+        lo_(target.IsInt() ? IndexKey(target) : IndexKey(NormalizeNumbers(target, NumberForm::kLow))),
         hi_(NormalizeNumbers(target, NumberForm::kHigh)),
         target_(std::move(target)) {}
 
@@ -188,14 +188,14 @@ class IndexEqualCursor : public VertexCursor {
     while (true) {
       if (pos_ == buf_.size()) {
         if (done_) return false;
-        size_t batch = buf_.empty() ? 8 : 256;
+        size_t batch = buf_.capacity();
         buf_.clear();
         pos_ = 0;
         index_->Collect(bookmark_ ? &*bookmark_ : nullptr, lo_, batch,
                         [this](const IndexKey& k) { return k.Compare(hi_) <= 0; }, &buf_);
         if (buf_.size() < batch) done_ = true;
         if (buf_.empty()) return false;
-        bookmark_ = buf_.back();
+        if (!done_) bookmark_ = buf_.back();
       }
       const PropertyEntry& e = buf_[pos_++];
       PropertyValue value;
@@ -216,7 +216,7 @@ class IndexEqualCursor : public VertexCursor {
   IndexKey lo_;
   IndexKey hi_;
   PropertyValue target_;
-  std::vector<PropertyEntry> buf_;
+  EntryBuffer<8> buf_;
   size_t pos_ = 0;
   std::optional<PropertyEntry> bookmark_;
   bool done_ = false;

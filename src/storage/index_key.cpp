@@ -34,19 +34,18 @@ IndexKey::IndexKey(const PropertyValue& v) : kind_(static_cast<uint8_t>(v.type()
     case PropertyType::kBool: i_ = v.AsBool() ? 1 : 0; break;
     case PropertyType::kInt: i_ = v.AsInt(); break;
     case PropertyType::kDouble: d_ = v.AsDouble(); break;
-    default: heap_ = std::make_unique<PropertyValue>(v);
+    default: heap_ = new PropertyValue(v);  // NOLINT: owned, freed by FreeHeap
   }
 }
 
 IndexKey::IndexKey(const IndexKey& o) : kind_(o.kind_), i_(o.i_) {
-  if (o.heap_) heap_ = std::make_unique<PropertyValue>(*o.heap_);
+  if (o.OnHeap()) heap_ = new PropertyValue(*o.heap_);  // NOLINT: owned
 }
 
 IndexKey& IndexKey::operator=(const IndexKey& o) {
   if (this != &o) {
-    kind_ = o.kind_;
-    i_ = o.i_;
-    heap_ = o.heap_ ? std::make_unique<PropertyValue>(*o.heap_) : nullptr;
+    IndexKey copy(o);
+    *this = std::move(copy);
   }
   return *this;
 }

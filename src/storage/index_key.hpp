@@ -17,12 +17,28 @@ class IndexKey {
   explicit IndexKey(const PropertyValue& v);
   IndexKey(const IndexKey& o);
   IndexKey& operator=(const IndexKey& o);
-  IndexKey(IndexKey&&) noexcept = default;
-  IndexKey& operator=(IndexKey&&) noexcept = default;
+  IndexKey(IndexKey&& o) noexcept : kind_(o.kind_), i_(o.i_) { o.kind_ = 0; }
+  IndexKey& operator=(IndexKey&& o) noexcept {
+    if (this != &o) {
+      FreeHeap();
+      kind_ = o.kind_;
+      i_ = o.i_;
+      o.kind_ = 0;
+    }
+    return *this;
+  }
+  ~IndexKey() { FreeHeap(); }
 
   /// <0, 0, >0 as CompareOrder on the values.
   int Compare(const IndexKey& o) const {
     if (kind_ == kIntKind && o.kind_ == kIntKind) return i_ < o.i_ ? -1 : (i_ > o.i_ ? 1 : 0);
+    // Int against double, both within +-2^53 where the conversion is exact
+    // (the bound an equality lookup compares against).
+    if (kind_ == kIntKind && o.kind_ == kDoubleKind && i_ > -kExact && i_ < kExact &&
+        o.d_ > -kExactD && o.d_ < kExactD) {
+      auto x = static_cast<double>(i_);
+      return x < o.d_ ? -1 : (x > o.d_ ? 1 : -1);  // an int sorts before an equal double
+    }
     return CompareSlow(o);
   }
   /// Structural equality with `v` (PropertyValue's operator==).
@@ -32,15 +48,26 @@ class IndexKey {
 
  private:
   static constexpr uint8_t kIntKind = static_cast<uint8_t>(PropertyType::kInt);
+  static constexpr uint8_t kDoubleKind = static_cast<uint8_t>(PropertyType::kDouble);
+  static constexpr int64_t kExact = int64_t{1} << 53;
+  static constexpr double kExactD = 9007199254740992.0;
   int CompareSlow(const IndexKey& o) const;
+  bool OnHeap() const { return kind_ >= static_cast<uint8_t>(PropertyType::kString); }
+  void FreeHeap() {
+    if (OnHeap()) delete heap_;  // NOLINT: owned, see the union
+    kind_ = 0;
+  }
 
+  // 16 bytes: index entries stay small so lookups touch few cache lines.
+  // Strings, lists and maps live in an owned heap PropertyValue.
   uint8_t kind_ = 0;
   union {
     int64_t i_ = 0;
     double d_;
+    PropertyValue* heap_;
   };
-  std::unique_ptr<PropertyValue> heap_;
 };
+static_assert(sizeof(IndexKey) == 16);
 
 /// Cypher's `=` when it yields true: numbers by value (1 = 1.0), NaN and
 /// null never equal, lists and maps element-wise.

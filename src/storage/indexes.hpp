@@ -49,7 +49,7 @@ class LabelIndex {
 
 struct PropertyEntry {
   IndexKey key;
-  Vertex* vertex;
+  Vertex* vertex = nullptr;
 };
 struct PropertyEntryLess {
   bool operator()(const PropertyEntry& a, const PropertyEntry& b) const {
@@ -57,6 +57,24 @@ struct PropertyEntryLess {
     if (c != 0) return c < 0;
     return a.vertex < b.vertex;
   }
+};
+
+/// A fixed-capacity vector of index entries kept inside a cursor, so a
+/// point lookup allocates nothing beyond the cursor itself.
+template <size_t kCapacity>
+class EntryBuffer {
+ public:
+  void push_back(const PropertyEntry& e) { items_[size_++] = e; }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const PropertyEntry& operator[](size_t i) const { return items_[i]; }
+  const PropertyEntry& back() const { return items_[size_ - 1]; }
+  static constexpr size_t capacity() { return kCapacity; }
+
+ private:
+  PropertyEntry items_[kCapacity];
+  size_t size_ = 0;
 };
 
 /// (value, vertex) pairs for one label and property, in CompareOrder of the
@@ -72,9 +90,9 @@ class LabelPropertyIndex {
   /// Appends up to `max` entries in order, starting after `bookmark` (or
   /// at `lo`, inclusive, when there is none) and stopping before the first
   /// entry for which keep(key) is false.
-  template <typename Keep>
+  template <typename Keep, typename Out>
   void Collect(const PropertyEntry* bookmark, const IndexKey& lo, size_t max, Keep&& keep,
-               std::vector<PropertyEntry>* out) const {
+               Out* out) const {
     std::shared_lock guard(mu_);
     size_t n = 0;
     auto visit = [&](const PropertyEntry& e) {

@@ -89,7 +89,7 @@ class SortedIndex {
   }
 
  private:
-  static constexpr size_t kLeafMax = 256;
+  static constexpr size_t kLeafMax = 128;
   struct Leaf {
     std::vector<Entry> items;
   };
