@@ -295,7 +295,7 @@ describe('connection limit', () => {
 describe('idle timeout', () => {
   let server;
   before(async () => {
-    server = await startServer({ args: ['--idle-timeout', '1'] });
+    server = await startServer({ args: ['--idle-timeout', '2'] });
   });
   after(async () => {
     if (server) await server.stop();
@@ -307,15 +307,16 @@ describe('idle timeout', () => {
     const active = await RawConnection.connect(server.port);
     await active.open();
     const started = Date.now();
-    for (let i = 0; i < 8; i++) {
-      await sleep(300);
+    // Requests every 250 ms keep `active` alive across several idle periods.
+    for (let i = 0; i < 14; i++) {
+      await sleep(250);
       active.send(Sig.RUN, ['RETURN 1', {}, {}]);
       active.send(Sig.PULL, [{ n: new Int(-1) }]);
       await active.receive();
       await active.receiveSummary();
     }
-    await idle.waitClosed(5000);
-    assert.ok(Date.now() - started >= 900, 'closed before the timeout');
+    await idle.waitClosed(8000);
+    assert.ok(Date.now() - started >= 1900, 'closed before the timeout');
     assert.equal(active.closed, false);
     idle.close();
     active.close();
