@@ -86,6 +86,27 @@ for (const version of kBoltVersions) {
       }
     });
 
+    test('verifyAuthentication and session-level auth switch users (LOGOFF/LOGON on 5.1+)', async () => {
+      const driver = neo4j.driver(server.boltUrl, neo4j.auth.basic('alice', 'correct horse battery staple'), driverConfig());
+      try {
+        if (version.expectMajor === 5) {
+          // Wrong first: after a successful LOGON with no query since, the driver (6.3.0)
+          // answers the next verifyAuthentication from its own state without asking the server.
+          assert.equal(await driver.verifyAuthentication({ auth: neo4j.auth.basic('bob', 'wrong') }), false);
+          assert.equal(await driver.verifyAuthentication({ auth: neo4j.auth.basic('bob', 'pässwörd ünicode') }), true);
+          const session = driver.session({ auth: neo4j.auth.basic('bob', 'pässwörd ünicode') });
+          const r = await session.run('RETURN 1 AS one');
+          assert.equal(r.records[0].get('one').toNumber(), 1);
+          await session.close();
+        }
+        // The driver's own user still works afterwards.
+        const [again] = await run(driver, 'RETURN 2 AS two');
+        assert.equal(again.get('two').toNumber(), 2);
+      } finally {
+        await driver.close();
+      }
+    });
+
     test('neo4j:// routing URL with credentials', async () => {
       assert.equal(await tryQuery(server.routingUrl, neo4j.auth.basic('alice', 'correct horse battery staple')), 'in');
       await rejectsWithCode(tryQuery(server.routingUrl, neo4j.auth.basic('alice', 'nope')), kUnauthorized);

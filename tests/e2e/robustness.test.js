@@ -290,6 +290,44 @@ describe('connection limit', () => {
     assert.ok(ok, 'a freed slot was never reused');
     for (const c of held) c.close();
   });
+
+  test('connections that end in every way give their slot back', async () => {
+    for (let i = 0; i < 25; i++) {
+      const c = await RawConnection.connect(server.port);
+      switch (i % 5) {
+        case 0: c.write(crypto.randomBytes(50)); break;
+        case 1: await c.open(); c.write(chunk(crypto.randomBytes(100))); break;
+        case 2: await c.handshake([{ major: 3, minor: 0 }]); break;
+        case 3:
+          await c.open();
+          c.send(Sig.RUN, ['UNWIND range(1, 100000) AS i RETURN i', {}, {}]);
+          c.send(Sig.PULL, [{ n: new Int(-1) }]);
+          await c.waitFor(() => c.data.length > 1000, 5000, 'records');
+          break;
+        default: await c.open(); c.send(Sig.GOODBYE, []); break;
+      }
+      c.close();
+    }
+    // All three slots must be usable again (the server may need a moment to see the closes).
+    let held = [];
+    for (let attempt = 0; attempt < 50 && held.length < 3; attempt++) {
+      held.forEach((c) => c.close());
+      held = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await RawConnection.connect(server.port);
+        try {
+          await c.open();
+          held.push(c);
+        } catch {
+          c.close();
+          break;
+        }
+      }
+      if (held.length < 3) await sleep(100);
+    }
+    assert.equal(held.length, 3, 'a connection slot leaked');
+    held.forEach((c) => c.close());
+  });
 });
 
 describe('idle timeout', () => {
