@@ -98,7 +98,12 @@ std::string Format(const Value& v, storage::Storage& s, const FormatOptions& o) 
     case cypher::ValueType::kBool: return v.AsBool() ? "true" : "false";
     case cypher::ValueType::kInt: return std::to_string(v.AsInt());
     case cypher::ValueType::kDouble: return ToCypherLiteral(PropertyValue(v.AsDouble()));
-    case cypher::ValueType::kString: return "'" + v.AsString() + "'";
+    case cypher::ValueType::kString: {
+      // Newlines are shown as \n so that a cell stays on one line.
+      std::string out = "'";
+      for (char c : v.AsString()) out += c == '\n' ? std::string("\\n") : std::string(1, c);
+      return out + "'";
+    }
     case cypher::ValueType::kList: {
       std::vector<std::string> items;
       for (const auto& e : v.AsList()) items.push_back(Format(e, s, o));

@@ -189,8 +189,9 @@ int64_t EvalCount(const Expr& e, Frame& f, ExecContext& ctx, const char* what) {
 
 class SkipLimitOp final : public UnaryOperator {
  public:
-  SkipLimitOp(OperatorPtr in, ExprPtr count, bool is_limit)
-      : UnaryOperator(std::move(in)), count_(std::move(count)), is_limit_(is_limit) {}
+  SkipLimitOp(OperatorPtr in, ExprPtr count, bool is_limit, bool drain)
+      : UnaryOperator(std::move(in)), count_(std::move(count)), is_limit_(is_limit),
+        drain_(drain) {}
   std::string Name() const override { return is_limit_ ? "Limit" : "Skip"; }
   std::string Details() const override { return count_->ToString(); }
 
@@ -207,7 +208,14 @@ class SkipLimitOp final : public UnaryOperator {
     bool NextImpl(Frame& f, ExecContext& ctx) override {
       if (n_ < 0) n_ = EvalCount(*op_.count_, f, ctx, op_.is_limit_ ? "LIMIT" : "SKIP");
       if (op_.is_limit_) {
-        if (seen_ >= n_) return false;
+        if (seen_ >= n_) {
+          // Updates below the limit happen for every row, returned or not.
+          if (op_.drain_) {
+            while (in_->Next(f, ctx)) {
+            }
+          }
+          return false;
+        }
         if (!in_->Next(f, ctx)) return false;
         ++seen_;
         return true;
@@ -228,6 +236,7 @@ class SkipLimitOp final : public UnaryOperator {
  private:
   ExprPtr count_;
   bool is_limit_;
+  bool drain_;
 };
 
 // ---- Distinct -------------------------------------------------------------
@@ -629,10 +638,10 @@ OperatorPtr MakeUnwind(OperatorPtr input, ExprPtr list, size_t slot) {
   return std::make_shared<UnwindOp>(std::move(input), std::move(list), slot);
 }
 OperatorPtr MakeSkip(OperatorPtr input, ExprPtr count) {
-  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), false);
+  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), false, false);
 }
-OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count) {
-  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), true);
+OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, bool drain) {
+  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), true, drain);
 }
 OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots) {
   return std::make_shared<DistinctOp>(std::move(input), std::move(slots));

@@ -163,7 +163,9 @@ struct SortKey {
 };
 OperatorPtr MakeOrderBy(OperatorPtr input, std::vector<SortKey> keys);
 OperatorPtr MakeSkip(OperatorPtr input, ExprPtr count);
-OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count);
+/// `drain`: once the limit is reached, still pull the input to its end (the
+/// input performs updates, which must happen for every row).
+OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, bool drain = false);
 OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots);
 /// Materialises every input row first; then (optionally) advances the
 /// transaction's command so later reads see the writes.

@@ -37,7 +37,7 @@ Value ElementId(std::span<Value> a, ExecContext& ctx) {
 Value Labels(std::span<Value> a, ExecContext& ctx) {
   if (a[0].IsNull()) return Value();
   if (!a[0].IsNode()) {
-    throw CypherTypeError("InvalidArgumentType",
+    throw CypherTypeError("InvalidArgumentValue",
                           std::string("labels() expects a Node, got ") + TypeName(a[0]));
   }
   Value::List out;
@@ -50,7 +50,7 @@ Value Labels(std::span<Value> a, ExecContext& ctx) {
 Value Type(std::span<Value> a, ExecContext& ctx) {
   if (a[0].IsNull()) return Value();
   if (!a[0].IsRelationship()) {
-    throw CypherTypeError("InvalidArgumentType",
+    throw CypherTypeError("InvalidArgumentValue",
                           std::string("type() expects a Relationship, got ") + TypeName(a[0]));
   }
   return Value(std::string(ctx.storage->EdgeTypeName(a[0].AsRelationship().type())));

@@ -168,6 +168,26 @@ bool Planner::ContainsAggregate(const Expr& e) const {
         if (ContainsAggregate(*i.value)) return true;
       }
       return false;
+    case ExprKind::kSlice: {
+      const auto& s = static_cast<const SliceExpr&>(e);
+      return ContainsAggregate(*s.object) || (s.from && ContainsAggregate(*s.from)) ||
+             (s.to && ContainsAggregate(*s.to));
+    }
+    case ExprKind::kLabelsTest:
+      return ContainsAggregate(*static_cast<const LabelsTestExpr&>(e).subject);
+    case ExprKind::kListComprehension:
+      return ContainsAggregate(*static_cast<const ListComprehensionExpr&>(e).list);
+    case ExprKind::kQuantifier:
+      return ContainsAggregate(*static_cast<const QuantifierExpr&>(e).list);
+    case ExprKind::kReduce: {
+      const auto& r = static_cast<const ReduceExpr&>(e);
+      return ContainsAggregate(*r.init) || ContainsAggregate(*r.list);
+    }
+    case ExprKind::kMapProjection:
+      for (const auto& i : static_cast<const MapProjectionExpr&>(e).items) {
+        if (i.value && ContainsAggregate(*i.value)) return true;
+      }
+      return false;
     case ExprKind::kCase: {
       const auto& c = static_cast<const CaseExpr&>(e);
       if (c.subject && ContainsAggregate(*c.subject)) return true;
@@ -238,6 +258,45 @@ void Planner::CheckAmbiguousAggregation(const Expr& e, const std::vector<const E
   }
 }
 
+void Planner::CheckArgumentTypes(const FunctionCallExpr& f, const Scope& scope) const {
+  if (f.args.empty()) return;
+  std::string name = f.name;
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  const Expr& arg = *f.args[0];
+  SymbolType t = StaticType(arg, scope);
+  if (t == SymbolType::kAny) return;
+  bool ok = true;
+  if (name == "labels") {
+    ok = t == SymbolType::kNode;
+  } else if (name == "type" || name == "startnode" || name == "endnode") {
+    ok = t == SymbolType::kRelationship;
+  } else if (name == "nodes" || name == "relationships") {
+    ok = t == SymbolType::kPath;
+  } else if (name == "length") {
+    ok = t != SymbolType::kNode && t != SymbolType::kRelationship && t != SymbolType::kMap;
+  } else if (name == "size") {
+    ok = t != SymbolType::kNode && t != SymbolType::kRelationship && t != SymbolType::kPath;
+  } else if (name == "properties" || name == "keys") {
+    ok = t == SymbolType::kNode || t == SymbolType::kRelationship || t == SymbolType::kMap;
+  }
+  if (!ok) {
+    Fail("InvalidArgumentType", "Type mismatch: invalid argument for " + f.name + "()", arg.pos);
+  }
+}
+
+void Planner::CheckPredicateType(const Expr& where, const Scope& scope) const {
+  switch (StaticType(where, scope)) {
+    case SymbolType::kNode:
+    case SymbolType::kRelationship:
+    case SymbolType::kRelationshipList:
+    case SymbolType::kPath:
+    case SymbolType::kList:
+    case SymbolType::kMap:
+      Fail("InvalidArgumentType", "Type mismatch: WHERE expects a Boolean", where.pos);
+    default: return;
+  }
+}
+
 SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
   switch (e.kind) {
     case ExprKind::kVariable: {
@@ -251,7 +310,7 @@ SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
     case ExprKind::kListComprehension:
     case ExprKind::kPatternComprehension: return SymbolType::kList;
     case ExprKind::kMap:
-    case ExprKind::kMapProjection:
+    case ExprKind::kMapProjection: return SymbolType::kMap;
     case ExprKind::kComparisonChain:
     case ExprKind::kIsNull:
     case ExprKind::kLabelsTest:
@@ -303,6 +362,10 @@ void Planner::CollectVariables(const Expr& e, std::set<std::string>* out) const 
 ex::ExprPtr Planner::CompileAggregate(const Expr& e, const Scope& scope,
                                       AggregationCollector* agg) {
   if (agg == nullptr) {
+    // Unknown variables in the argument are the more useful error.
+    if (e.kind == ExprKind::kFunctionCall) {
+      for (const auto& a : static_cast<const FunctionCallExpr&>(e).args) Compile(*a, scope);
+    }
     Fail("InvalidAggregation", "Aggregation is not allowed here", e.pos);
   }
   ex::AggregationSpec spec;
@@ -362,6 +425,7 @@ ex::ExprPtr Planner::CompileFunction(const FunctionCallExpr& f, const Scope& sco
          "Function " + f.name + "() called with " + std::to_string(n) + " argument(s)", f.pos);
   }
   if (f.distinct) Fail("InvalidArgumentType", "DISTINCT is only allowed in aggregations", f.pos);
+  CheckArgumentTypes(f, scope);
   std::vector<ex::ExprPtr> args;
   for (const auto& a : f.args) args.push_back(Compile(*a, scope, agg, projected));
   return ex::MakeFunctionCall(fn, std::move(args));
@@ -402,8 +466,11 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& p = static_cast<const PropertyExpr&>(e);
       if (p.object->kind == ExprKind::kVariable) {
         const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*p.object).name);
-        if (s != nullptr && s->type == SymbolType::kPath) {
-          Fail("InvalidArgumentType", "Type mismatch: a Path has no properties", e.pos);
+        if (s != nullptr && (s->type == SymbolType::kPath || s->type == SymbolType::kValue ||
+                             s->type == SymbolType::kList ||
+                             s->type == SymbolType::kRelationshipList)) {
+          Fail("InvalidArgumentType",
+               "Type mismatch: expected a Node, Relationship or Map for `." + p.key + "`", e.pos);
         }
       }
       return ex::MakeProperty(Compile(*p.object, scope, agg, projected),
@@ -556,6 +623,14 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
     }
     case ExprKind::kPattern: {
       const auto& p = static_cast<const PatternExpr&>(e);
+      // A pattern predicate only tests variables bound outside it.
+      auto require_bound = [&](const std::string& name, SourcePos pos) {
+        if (!name.empty() && scope.Find(name) == nullptr) {
+          Fail("UndefinedVariable", "Variable `" + name + "` not defined", pos);
+        }
+      };
+      for (const auto& n : p.pattern.nodes) require_bound(n.variable, n.pos);
+      for (const auto& r : p.pattern.relationships) require_bound(r.variable, r.pos);
       Scope inner = scope;
       auto plan = PlanMatch(ex::MakeOnce(), {&p.pattern}, nullptr, inner, storage::View::kNew);
       return ex::MakeExists(std::move(plan));
@@ -572,7 +647,15 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       Scope inner = scope;
       std::vector<std::string> cols;
       std::vector<size_t> slots;
+      // The subquery is planned with the same planner; keep the clause
+      // sequencing state of the enclosing query.
+      bool touched = graph_touched_later_;
+      bool pending = writes_pending_;
+      ++subquery_depth_;
       auto plan = PlanQuery(*x.query, ex::MakeOnce(), inner, &cols, &slots);
+      --subquery_depth_;
+      graph_touched_later_ = touched;
+      writes_pending_ = pending;
       return ex::MakeExists(std::move(plan));
     }
   }

@@ -97,6 +97,7 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
     }
   }
 
+  if (where != nullptr) CheckPredicateType(*where, scope);
   std::vector<const Expr*> conjuncts;
   SplitConjuncts(where, &conjuncts);
   std::vector<bool> used(conjuncts.size(), false);

@@ -87,9 +87,18 @@ ex::OperatorPtr Planner::PlanSingle(const SingleQuery& q, ex::OperatorPtr cur, S
                                     std::vector<std::string>* columns, std::vector<size_t>* slots) {
   columns->clear();
   slots->clear();
+  // touches_after[i]: a clause after i reads or writes the graph.
+  std::vector<bool> touches_after(q.clauses.size(), false);
+  for (size_t i = q.clauses.size(); i-- > 1;) {
+    ClauseKind k = q.clauses[i]->kind;
+    touches_after[i - 1] =
+        touches_after[i] || (k != ClauseKind::kWith && k != ClauseKind::kReturn &&
+                             k != ClauseKind::kUnwind);
+  }
   for (size_t i = 0; i < q.clauses.size(); ++i) {
     const Clause& c = *q.clauses[i];
     bool last = i + 1 == q.clauses.size();
+    graph_touched_later_ = touches_after[i];
     if (c.kind == ClauseKind::kReturn && !last) {
       Fail("InvalidClauseComposition", "RETURN can only be used at the end of the query", c.pos);
     }
@@ -103,7 +112,7 @@ ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope&
   switch (c.kind) {
     case ClauseKind::kMatch: {
       const auto& m = static_cast<const MatchClause&>(c);
-      if (is_last) {
+      if (is_last && subquery_depth_ == 0) {
         Fail("InvalidClauseComposition", "Query cannot conclude with MATCH (must be RETURN or an "
              "update clause)", c.pos);
       }
@@ -141,7 +150,7 @@ ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope&
       // creations for earlier rows; later clauses must not feed back into its
       // match, so it is eager when anything follows.
       cur = PlanMerge(std::move(cur), static_cast<const MergeClause&>(c), scope);
-      if (is_last) return cur;
+      if (!graph_touched_later_) return cur;
       writes_pending_ = false;
       return ex::MakeAccumulate(std::move(cur), true);
     }

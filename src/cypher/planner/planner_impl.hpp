@@ -24,7 +24,8 @@ enum class SymbolType : uint8_t {
   kRelationshipList,  ///< bound by a variable-length pattern
   kPath,
   kList,              ///< a list expression (may hold relationships)
-  kValue,             ///< a non-graph, non-list value (number, string, map, ...)
+  kMap,               ///< a map literal or projection
+  kValue,             ///< a number, string or boolean
 };
 
 /// True when a variable known to hold `have` may be used where `want` is
@@ -133,6 +134,11 @@ class Planner {
   exec::OperatorPtr BarrierBeforeRead(exec::OperatorPtr input);
   exec::ExprPtr CompileFunction(const FunctionCallExpr& f, const Scope& scope,
                                 AggregationCollector* agg, const ProjectedExprs* projected);
+  /// Rejects arguments whose static type a function can never accept
+  /// (`labels(path)`, `type(node)`): SyntaxError InvalidArgumentType.
+  void CheckArgumentTypes(const FunctionCallExpr& f, const Scope& scope) const;
+  /// Rejects a WHERE predicate that can never be a Boolean (`WHERE n`).
+  void CheckPredicateType(const Expr& where, const Scope& scope) const;
   exec::ExprPtr CompileAggregate(const Expr& e, const Scope& scope, AggregationCollector* agg);
   size_t ParameterIndex(const std::string& name);
 
@@ -141,6 +147,8 @@ class Planner {
   bool wrote_ = false;          ///< any write clause so far
   bool writes_pending_ = false;  ///< writes since the last barrier
   bool read_ = false;
+  bool graph_touched_later_ = false;  ///< a later clause of the current part reads/writes
+  int subquery_depth_ = 0;            ///< > 0 while planning EXISTS { ... }
 };
 
 }  // namespace tributary::cypher::planning

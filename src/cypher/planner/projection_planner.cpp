@@ -49,9 +49,6 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     it.name = pi.Name();
     it.expr = pi.expr.get();
     it.pos = pi.pos;
-    if (!is_return && pi.alias.empty() && pi.expr->kind != ExprKind::kVariable) {
-      Fail("NoExpressionAlias", "Expression in WITH must be aliased (use AS)", pi.pos);
-    }
     it.type = StaticType(*pi.expr, scope);
     it.aggregate = ContainsAggregate(*pi.expr);
     if (!names.insert(it.name).second) {
@@ -122,12 +119,14 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     for (const auto& it : items) s.push_back(it.slot);
     cur = ex::MakeDistinct(std::move(cur), std::move(s));
   }
+  // ORDER BY (and WITH's WHERE) may also read the input variables unless
+  // aggregation or DISTINCT dropped them.
+  Scope order_scope = out;
+  if (!aggregating && !body.distinct) {
+    order_scope = scope;
+    for (const auto& [name, sym] : out.vars) order_scope.vars[name] = sym;
+  }
   if (!body.order_by.empty()) {
-    Scope order_scope = out;
-    if (!aggregating && !body.distinct) {
-      order_scope = scope;
-      for (const auto& [name, sym] : out.vars) order_scope.vars[name] = sym;
-    }
     std::vector<ex::SortKey> keys;
     std::set<std::string> order_vars = grouping_vars;
     for (const auto& it : items) order_vars.insert(it.name);
@@ -150,12 +149,28 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     return Compile(*e, Scope{});
   };
   if (body.skip) cur = ex::MakeSkip(std::move(cur), constant(body.skip, "SKIP"));
-  if (body.limit) cur = ex::MakeLimit(std::move(cur), constant(body.limit, "LIMIT"));
+  if (body.limit) cur = ex::MakeLimit(std::move(cur), constant(body.limit, "LIMIT"), wrote_);
   if (where != nullptr) {
+    // After DISTINCT the input variables hold the values of the first row
+    // of each distinct group, as in Neo4j.
+    Scope where_scope = order_scope;
+    if (!aggregating && body.distinct) {
+      where_scope = scope;
+      for (const auto& [name, sym] : out.vars) where_scope.vars[name] = sym;
+    }
+    CheckPredicateType(*where, where_scope);
     if (ContainsAggregate(*where)) {
       Fail("InvalidAggregation", "Aggregation is not allowed in WHERE", where->pos);
     }
-    cur = ex::MakeFilter(std::move(cur), Compile(*where, out));
+    cur = ex::MakeFilter(std::move(cur), Compile(*where, where_scope));
+  }
+  // Checked last so that errors of the expressions themselves come first.
+  if (!is_return) {
+    for (const auto& pi : body.items) {
+      if (pi.alias.empty() && pi.expr->kind != ExprKind::kVariable) {
+        Fail("NoExpressionAlias", "Expression in WITH must be aliased (use AS)", pi.pos);
+      }
+    }
   }
   if (is_return) {
     columns->clear();

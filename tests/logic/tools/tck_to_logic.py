@@ -37,9 +37,10 @@ def fmt_float(x):
 class ValueParser:
     """Parses one TCK cell value and renders it as logic_runner prints it."""
 
-    def __init__(self, text):
+    def __init__(self, text, sort_lists=False):
         self.s = text.strip()
         self.i = 0
+        self.sort_lists = sort_lists
 
     def ws(self):
         while self.i < len(self.s) and self.s[self.i] in " \t":
@@ -80,7 +81,7 @@ class ValueParser:
             out.append(c)
             self.i += 1
         self.i += 1
-        return "'" + "".join(out) + "'"
+        return "'" + "".join(out).replace("\n", "\\n") + "'"
 
     def props(self):
         # {k: v, ...} -> sorted "k: v" list
@@ -165,6 +166,8 @@ class ValueParser:
                         continue
                     break
             self.eat("]")
+            if self.sort_lists:
+                items.sort()
             return "[" + ", ".join(items) + "]"
         if c == "{":
             items = self.props()
@@ -193,8 +196,8 @@ class ValueParser:
         return v
 
 
-def canon(cell):
-    return ValueParser(cell).parse()
+def canon(cell, sort_lists=False):
+    return ValueParser(cell, sort_lists).parse()
 
 
 def gherkin_unescape(cell):
@@ -371,7 +374,7 @@ def translate(tck_dir, path, stats):
                 block += ["query" + mods, pending_query, "----"]
                 block.append(" | ".join(rows[0]))
                 for r in rows[1:]:
-                    block.append(" | ".join(canon(c) for c in r))
+                    block.append(" | ".join(canon(c, nolist) for c in r))
                 block.append("")
             elif re.match(r"Then an? (\w+) should be raised at ([\w ]+): (\w+)", s):
                 m = re.match(r"Then an? (\w+) should be raised at ([\w ]+): (\w+)", s)
