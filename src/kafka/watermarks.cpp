@@ -6,8 +6,8 @@
 
 namespace tributary::kafka {
 
-Result<PartitionOffsets, KafkaError> QueryHighWatermarks(const std::string& brokers,
-                                                         const std::string& topic, int timeout_ms) {
+Result<std::map<int32_t, PartitionWatermarks>, KafkaError> QueryWatermarks(
+    const std::string& brokers, const std::string& topic, int timeout_ms) {
   if (brokers.empty() || topic.empty()) {
     return MakeError(KafkaError{KafkaErrorKind::kInvalidArgument, "empty broker list or topic"});
   }
@@ -20,7 +20,7 @@ Result<PartitionOffsets, KafkaError> QueryHighWatermarks(const std::string& brok
   if (!rk) return MakeError(rk.Error());
   auto count = ListedPartitionCount(rk->get(), brokers, topic, timeout_ms);
   if (!count) return MakeError(count.Error());
-  PartitionOffsets high;
+  std::map<int32_t, PartitionWatermarks> marks;
   for (int32_t p = 0; p < *count; ++p) {
     int64_t low = 0;
     int64_t hi = 0;
@@ -33,9 +33,9 @@ Result<PartitionOffsets, KafkaError> QueryHighWatermarks(const std::string& brok
                                   fmt::format("watermarks of {} [{}]: {}", topic, p,
                                               rd_kafka_err2str(err))});
     }
-    high[p] = hi;
+    marks[p] = PartitionWatermarks{low, hi};
   }
-  return high;
+  return marks;
 }
 
 }  // namespace tributary::kafka

@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--transform-timeout", serve.transform_timeout_ms,
                         "Milliseconds a transform call may run before it is interrupted")
       ->capture_default_str();
+  serve_cmd->add_option("--stream-test-wait", serve.stream_test_wait_ms,
+                        "Milliseconds TEST STREAM waits for messages before it returns what it "
+                        "has")
+      ->capture_default_str();
 
   // ---- console ----
   console::ConsoleOptions con;
@@ -133,7 +137,8 @@ int main(int argc, char** argv) {
   broker_cmd->add_option("--partitions", broker.partitions, "Partitions of each topic")
       ->capture_default_str();
   broker_cmd->add_option("--port", broker.port,
-                         "Port for the bootstrap address (0 = any free port)")
+                         "Bootstrap port: 0 uses the mock's own port (chosen by the kernel); "
+                         "otherwise connections to localhost:PORT are forwarded to it")
       ->capture_default_str();
   broker_cmd->add_option("--address-file", broker.address_file,
                          "Also write the bootstrap address to this file");

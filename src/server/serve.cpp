@@ -5,20 +5,26 @@
 #include "bolt/auth.hpp"
 #include "bolt/server.hpp"
 #include "cypher/errors.hpp"
+#include "python/python_runtime.hpp"
 #include "query/engine.hpp"
 #include "server/bolt_adapter.hpp"
 #include "storage/storage.hpp"
+#include "streams/stream_manager.hpp"
 
 namespace tributary::server {
 namespace {
 
-/// CREATE SNAPSHOT through durability; streams are added by the streams module.
+/// Stream statements go to the stream manager; CREATE SNAPSHOT to durability.
 class SystemHandlerImpl final : public query::SystemHandler {
  public:
-  explicit SystemHandlerImpl(storage::durability::Durability* durability)
-      : durability_(durability) {}
-  query::ResultTable ExecuteStreamStatement(const cypher::Statement&) override {
-    throw cypher::DatabaseError("", "Streams are not enabled in this build");
+  SystemHandlerImpl(storage::durability::Durability* durability, streams::StreamManager* streams,
+                    std::string streams_unavailable)
+      : durability_(durability),
+        streams_(streams),
+        streams_unavailable_(std::move(streams_unavailable)) {}
+  query::ResultTable ExecuteStreamStatement(const cypher::Statement& statement) override {
+    if (streams_ == nullptr) throw cypher::DatabaseError("", streams_unavailable_);
+    return streams_->Execute(statement);
   }
   void CreateSnapshot() override {
     if (durability_ == nullptr) {
@@ -30,6 +36,8 @@ class SystemHandlerImpl final : public query::SystemHandler {
 
  private:
   storage::durability::Durability* durability_;
+  streams::StreamManager* streams_;  // Null when Python could not start.
+  std::string streams_unavailable_;
 };
 
 }  // namespace
@@ -77,7 +85,27 @@ int RunServe(const ServeOptions& options) {
   engine_options.query_timeout = std::chrono::milliseconds(options.query_timeout_ms);
   engine_options.query_memory_limit = options.query_memory_limit_mb << 20;
   query::QueryEngine engine(storage, engine_options);
-  SystemHandlerImpl system(durability.get());
+
+  // Streams: one Python interpreter for the process (destroyed last, on this
+  // thread), then the manager, which recreates the stored streams and starts
+  // those that were running, in the background.
+  std::unique_ptr<python::PythonRuntime> python_runtime;
+  std::unique_ptr<streams::StreamManager> stream_manager;
+  std::string streams_unavailable;
+  if (auto runtime = python::PythonRuntime::Start(); runtime) {
+    python_runtime = std::move(*runtime);
+    streams::StreamManagerOptions so;
+    so.kafka_timeout = std::chrono::milliseconds(options.kafka_timeout_ms);
+    so.transform_timeout = std::chrono::milliseconds(options.transform_timeout_ms);
+    so.test_wait = std::chrono::milliseconds(options.stream_test_wait_ms);
+    stream_manager = std::make_unique<streams::StreamManager>(engine, so);
+    stream_manager->Recover();
+  } else {
+    streams_unavailable = "Streams are not available: the Python runtime did not start (" +
+                          runtime.Error() + ")";
+    spdlog::error("{}", streams_unavailable);
+  }
+  SystemHandlerImpl system(durability.get(), stream_manager.get(), streams_unavailable);
   engine.SetSystemHandler(&system);
 
   std::shared_ptr<bolt::Authenticator> auth;
@@ -112,6 +140,9 @@ int RunServe(const ServeOptions& options) {
   server.StopOnSignals();
   server.Wait();
   spdlog::info("shutting down");
+  // Workers stop after their current batch; what they stored stays, so the
+  // streams that were running start again with the next server.
+  if (stream_manager) stream_manager->Shutdown();
   if (durability) durability->Shutdown();
   return 0;
 }

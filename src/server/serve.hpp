@@ -29,6 +29,8 @@ struct ServeOptions {
   /// Streams: broker answer timeout for CREATE STREAM and transform call limit.
   uint32_t kafka_timeout_ms = 5000;
   uint32_t transform_timeout_ms = 30000;
+  /// TEST STREAM returns what it has when no message arrives for this long.
+  uint32_t stream_test_wait_ms = 5000;
 };
 
 /// Runs the server until SIGINT/SIGTERM; returns the process exit code.

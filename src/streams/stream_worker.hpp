@@ -1,0 +1,128 @@
+#pragma once
+// The thread that runs one started stream: loads its transform, consumes its
+// topic from the offsets stored in the database, and applies batch after
+// batch, each in one transaction that also stores the batch's end offsets.
+//
+// Failure handling (docs/streams.md):
+//  - the transform cannot be loaded, or no broker answers, or the topic is
+//    gone: status error with the reason; retried with back-off until it works
+//    or the worker is stopped;
+//  - the broker goes away while running: status error ("broker not available
+//    at ..."), librdkafka keeps reconnecting, status running again once a
+//    broker is up;
+//  - the transform raises, times out or returns garbage, or a query fails:
+//    the batch is rolled back, the stream is marked failed (durably, with the
+//    reason) and the worker ends; START retries from the same batch;
+//  - serialization conflicts: the batch is retried with back-off.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "kafka/client.hpp"
+#include "kafka/consumer.hpp"
+#include "python/transform.hpp"
+#include "query/engine.hpp"
+#include "streams/batch_applier.hpp"
+#include "streams/stream_definition.hpp"
+#include "streams/stream_state.hpp"
+
+namespace tributary::streams {
+
+/// Settings every worker shares.
+struct WorkerOptions {
+  /// Limit of one transform call (and of loading the script).
+  std::chrono::milliseconds transform_timeout = python::kDefaultTransformTimeLimit;
+  /// How long the consumer waits for the topic's metadata when starting.
+  std::chrono::milliseconds metadata_timeout{5000};
+  /// Back-off between attempts to load the transform or reach the broker.
+  std::chrono::milliseconds retry_min{500};
+  std::chrono::milliseconds retry_max{10000};
+  /// Back-off of batches that hit a serialization conflict.
+  RetryPolicy conflict_retry;
+  /// How often the consumer refreshes broker reachability.
+  int consumer_status_interval_ms = 500;
+  /// Extra librdkafka consumer properties (tests tune timeouts with them).
+  kafka::ConfigSettings consumer_config;
+};
+
+/// Runs one stream on its own thread from construction until Stop() or until
+/// it ends by itself (LIMIT reached, or a batch failed). Thread-safe.
+class StreamWorker {
+ public:
+  /// Starts the thread. `control` is the stream's durable control state as the
+  /// START that created this worker stored it (desired running, maybe a limit).
+  StreamWorker(std::shared_ptr<const StreamDefinition> definition, query::QueryEngine& engine,
+               std::shared_ptr<StreamState> state, WorkerOptions options, StreamControl control);
+  StreamWorker(const StreamWorker&) = delete;
+  StreamWorker& operator=(const StreamWorker&) = delete;
+  /// Stop()s.
+  ~StreamWorker();
+
+  /// Asks the thread to stop (see Stop()) without waiting for it.
+  void RequestStop();
+
+  /// Asks the thread to stop after the current step (a batch being applied is
+  /// committed or rolled back first) and waits for it. Does not change the
+  /// stream's status or stored state. Idempotent.
+  void Stop();
+
+  /// Whether the thread has ended by itself or was stopped.
+  bool Finished() const { return finished_.load(); }
+
+ private:
+  enum class Outcome : uint8_t { kApplied, kLimitReached, kFailed, kStopped };
+
+  void Run();
+  // Loads the transform and starts the consumer at the stored offsets; false
+  // (with the status set to error) on failure.
+  bool Setup();
+  // Runs batches until stopped, failed, limited or the consumer must restart.
+  // Returns true when the worker should end.
+  bool Consume();
+  Outcome ProcessBatch(const kafka::Batch& batch);
+  // Marks the stream failed with `reason`, in memory and durably.
+  void Fail(const std::string& reason);
+  // Refreshes the status from the consumer's broker reachability.
+  void TrackBroker();
+  // Waits for the current back-off (false if stopped meanwhile) and doubles it.
+  bool WaitBackoff();
+  bool Stopping() const { return stop_.load(); }
+
+  std::shared_ptr<const StreamDefinition> definition_;
+  query::QueryEngine& engine_;
+  std::shared_ptr<StreamState> state_;
+  const WorkerOptions options_;
+  const StreamControl control_;
+
+  // Used by the worker thread only.
+  query::Session session_;
+  std::unique_ptr<python::Transform> transform_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  StreamProgress progress_;
+  std::chrono::milliseconds backoff_;
+  bool broker_down_ = false;
+
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> finished_{false};
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  std::thread thread_;
+};
+
+/// Reads one system key's latest committed value.
+std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const std::string& key);
+
+/// The stream's stored progress (empty if it never applied a batch). A
+/// damaged value is logged and treated as empty.
+StreamProgress ReadProgress(const storage::Storage& storage, const std::string& name);
+
+/// Writes `puts` and deletes `deletes` in one committed transaction.
+Result<void, std::string> WriteSystemKeys(storage::Storage& storage,
+                                          const std::vector<SystemKeyWrite>& puts,
+                                          const std::vector<std::string>& deletes = {});
+
+}  // namespace tributary::streams
