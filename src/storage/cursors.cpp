@@ -181,8 +181,15 @@ class IndexEqualCursor : public VertexCursor {
         index_(std::move(index)),
         view_(view),
         lo_(target.IsInt() ? IndexKey(target) : IndexKey(NormalizeNumbers(target, NumberForm::kLow))),
-        hi_(NormalizeNumbers(target, NumberForm::kHigh)),
+        hi_(target.IsInt() ? HighInt(target.AsInt())
+                           : IndexKey(NormalizeNumbers(target, NumberForm::kHigh))),
         target_(std::move(target)) {}
+
+  // The highest form of an int: the equal double when one exists.
+  static IndexKey HighInt(int64_t i) {
+    auto d = static_cast<double>(i);
+    return CompareIntDouble(i, d) == 0 ? IndexKey(PropertyValue(d)) : IndexKey(PropertyValue(i));
+  }
 
   bool Next(VertexAccessor* out) override {
     while (true) {
