@@ -14,6 +14,10 @@
 #include "cypher/exec/context.hpp"
 #include "cypher/exec/expression.hpp"
 
+namespace tributary::cypher {
+struct ProcedureInfo;
+}  // namespace tributary::cypher
+
 namespace tributary::cypher::exec {
 
 /// PROFILE counters of one operator.
@@ -183,6 +187,18 @@ struct PathElement {
   bool is_edge_list = false;
 };
 OperatorPtr MakeConstructPath(OperatorPtr input, size_t path_slot, std::vector<PathElement> elements);
+
+// ---- Calls (call.cpp) ----------------------------------------------------
+
+/// Per input row, calls `procedure` with `args` and yields one row per result
+/// row; `yields` maps output indexes to frame slots.
+OperatorPtr MakeCallProcedure(OperatorPtr input, const ProcedureInfo* procedure,
+                              std::vector<ExprPtr> args,
+                              std::vector<std::pair<size_t, size_t>> yields);
+/// `CALL { subplan }`: per input row, the subplan's rows (the subplan reads
+/// the outer row from the shared frame). `unit`: the subquery has no RETURN;
+/// it runs to the end and the input row is yielded once.
+OperatorPtr MakeApply(OperatorPtr input, OperatorPtr subplan, bool unit);
 
 // ---- Writes -------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 // Query-level planning: clause sequencing, UNION, EXPLAIN rendering.
 #include "cypher/planner/planner.hpp"
 
+#include <algorithm>
+
 #include "cypher/exec/expression.hpp"
+#include "cypher/functions/procedure.hpp"
 #include "cypher/planner/planner_impl.hpp"
 
 namespace tributary::cypher {
@@ -197,15 +200,108 @@ ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope&
       const auto& r = static_cast<const ReturnClause&>(c);
       return PlanProjection(std::move(cur), r.body, nullptr, scope, true, columns, slots, c.pos);
     }
-    case ClauseKind::kCall: {
-      const auto& call = static_cast<const CallClause&>(c);
-      throw ProcedureError("ProcedureNotFound",
-                           "There is no procedure with the name `" + call.procedure + "`");
-    }
+    case ClauseKind::kCall:
+      return PlanCall(static_cast<const CallClause&>(c), std::move(cur), scope, is_last, columns,
+                      slots);
     case ClauseKind::kCallSubquery:
-      Fail("UnexpectedSyntax", "CALL { ... } subqueries are not supported yet", c.pos);
+      return PlanCallSubquery(static_cast<const CallSubqueryClause&>(c), std::move(cur), scope,
+                              is_last);
   }
   Fail("UnexpectedSyntax", "Unsupported clause", c.pos);
+}
+
+ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, Scope& scope,
+                                  bool is_last, std::vector<std::string>* columns,
+                                  std::vector<size_t>* slots) {
+  const ProcedureInfo* proc = LookupProcedure(call.procedure);
+  if (proc == nullptr) {
+    throw ProcedureError("ProcedureNotFound", "There is no procedure with the name `" +
+                                                  call.procedure + "` registered");
+  }
+  std::vector<ex::ExprPtr> args;
+  if (call.explicit_args) {
+    auto n = static_cast<int>(call.args.size());
+    if (n < proc->min_args || n > proc->max_args) {
+      Fail("InvalidNumberOfArguments",
+           "Procedure " + call.procedure + " called with " + std::to_string(n) + " argument(s)",
+           call.pos);
+    }
+    for (const auto& a : call.args) args.push_back(Compile(*a, scope));
+  }
+  // Which outputs become which variables.
+  std::vector<std::pair<size_t, std::string>> bound;  // output index, variable
+  if (!call.has_yield || call.yield_star) {
+    if (!is_last) {
+      Fail("UnexpectedSyntax",
+           "A procedure call inside a query must name its results with YIELD", call.pos);
+    }
+    for (size_t i = 0; i < proc->outputs.size(); ++i) {
+      bound.emplace_back(i, std::string(proc->outputs[i]));
+    }
+  } else {
+    for (const auto& y : call.yields) {
+      auto it = std::find(proc->outputs.begin(), proc->outputs.end(), y.field);
+      if (it == proc->outputs.end()) {
+        Fail("UndefinedVariable",
+             "Unknown procedure output `" + y.field + "` of " + call.procedure, y.pos);
+      }
+      bound.emplace_back(static_cast<size_t>(it - proc->outputs.begin()), y.Name());
+    }
+  }
+  std::vector<std::pair<size_t, size_t>> yields;
+  for (const auto& [output, name] : bound) {
+    if (scope.Find(name) != nullptr) {
+      Fail("VariableAlreadyBound", "Variable `" + name + "` already declared", call.pos);
+    }
+    size_t slot = NewSlot();
+    scope.vars[name] = Symbol{slot, SymbolType::kAny};
+    yields.emplace_back(output, slot);
+  }
+  read_ = true;
+  cur = BarrierBeforeRead(std::move(cur));
+  cur = ex::MakeCallProcedure(std::move(cur), proc, std::move(args), std::move(yields));
+  if (call.where) {
+    CheckPredicateType(*call.where, scope);
+    cur = ex::MakeFilter(std::move(cur), Compile(*call.where, scope));
+  }
+  if (is_last) {
+    columns->clear();
+    slots->clear();
+    for (const auto& [output, name] : bound) {
+      columns->push_back(name);
+      slots->push_back(scope.Find(name)->slot);
+    }
+  }
+  return cur;
+}
+
+ex::OperatorPtr Planner::PlanCallSubquery(const CallSubqueryClause& call, ex::OperatorPtr cur,
+                                          Scope& scope, bool is_last) {
+  // Outer variables are visible only through an importing WITH at the start
+  // of the subquery (of every UNION part).
+  bool importing = true;
+  for (const auto& part : call.query->parts) {
+    importing &= !part.clauses.empty() && part.clauses[0]->kind == ClauseKind::kWith;
+  }
+  Scope inner = importing ? scope : Scope{};
+  bool touched = graph_touched_later_;
+  cur = BarrierBeforeRead(std::move(cur));
+  std::vector<std::string> cols;
+  std::vector<size_t> cols_slots;
+  ex::OperatorPtr sub = PlanQuery(*call.query, ex::MakeOnce(), inner, &cols, &cols_slots);
+  graph_touched_later_ = touched;
+  if (is_last && !cols.empty()) {
+    Fail("InvalidClauseComposition", "Query cannot conclude with a CALL subquery that returns rows",
+         call.pos);
+  }
+  for (size_t k = 0; k < cols.size(); ++k) {
+    if (scope.Find(cols[k]) != nullptr) {
+      Fail("VariableAlreadyBound", "Variable `" + cols[k] + "` already declared", call.pos);
+    }
+    const Symbol* s = inner.Find(cols[k]);
+    scope.vars[cols[k]] = Symbol{cols_slots[k], s ? s->type : SymbolType::kAny};
+  }
+  return ex::MakeApply(std::move(cur), std::move(sub), cols.empty());
 }
 
 }  // namespace planning

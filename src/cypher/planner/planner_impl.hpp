@@ -129,6 +129,11 @@ class Planner {
   exec::OperatorPtr PlanClause(const Clause& c, exec::OperatorPtr input, Scope& scope,
                                bool is_last, std::vector<std::string>* columns,
                                std::vector<size_t>* slots);
+  exec::OperatorPtr PlanCall(const CallClause& call, exec::OperatorPtr input, Scope& scope,
+                             bool is_last, std::vector<std::string>* columns,
+                             std::vector<size_t>* slots);
+  exec::OperatorPtr PlanCallSubquery(const CallSubqueryClause& call, exec::OperatorPtr input,
+                                     Scope& scope, bool is_last);
   /// Inserts an eager barrier if writes happened since the last one, so a
   /// following read sees them.
   exec::OperatorPtr BarrierBeforeRead(exec::OperatorPtr input);
