@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <thread>
 
 namespace tributary::storage {
 
@@ -13,10 +14,16 @@ class SpinLock {
  public:
   void lock() {
     while (v_.exchange(1, std::memory_order_acquire) != 0) {
-      while (v_.load(std::memory_order_relaxed) != 0) {
+      // Spin briefly, then yield: with more threads than cores the holder
+      // may be descheduled, and spinning would only delay it.
+      for (int spins = 0; v_.load(std::memory_order_relaxed) != 0; ++spins) {
+        if (spins < 64) {
 #if defined(__x86_64__)
-        __builtin_ia32_pause();
+          __builtin_ia32_pause();
 #endif
+        } else {
+          std::this_thread::yield();
+        }
       }
     }
   }
