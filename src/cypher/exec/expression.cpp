@@ -156,8 +156,8 @@ class SliceExpr final : public Expr {
 
 class HasLabelsExpr final : public Expr {
  public:
-  HasLabelsExpr(ExprPtr obj, std::vector<storage::LabelId> labels)
-      : obj_(std::move(obj)), labels_(std::move(labels)) {}
+  HasLabelsExpr(ExprPtr obj, std::vector<storage::LabelId> labels, std::vector<std::string> names)
+      : obj_(std::move(obj)), labels_(std::move(labels)), names_(std::move(names)) {}
   Value Eval(Frame& f, ExecContext& ctx) const override {
     Value o = obj_->Eval(f, ctx);
     if (o.IsNull()) return Value();
@@ -170,11 +170,16 @@ class HasLabelsExpr final : public Expr {
     }
     return Value(true);
   }
-  std::string ToString() const override { return obj_->ToString() + ":<labels>"; }
+  std::string ToString() const override {
+    std::string s = obj_->ToString();
+    for (const auto& n : names_) s += ":" + n;
+    return s;
+  }
 
  private:
   ExprPtr obj_;
   std::vector<storage::LabelId> labels_;
+  std::vector<std::string> names_;
 };
 
 class ListExpr final : public Expr {
@@ -823,8 +828,9 @@ ExprPtr MakeSubscript(ExprPtr object, ExprPtr index) {
 ExprPtr MakeSlice(ExprPtr list, ExprPtr from, ExprPtr to) {
   return std::make_unique<SliceExpr>(std::move(list), std::move(from), std::move(to));
 }
-ExprPtr MakeHasLabels(ExprPtr object, std::vector<storage::LabelId> labels) {
-  return std::make_unique<HasLabelsExpr>(std::move(object), std::move(labels));
+ExprPtr MakeHasLabels(ExprPtr object, std::vector<storage::LabelId> labels,
+                      std::vector<std::string> names) {
+  return std::make_unique<HasLabelsExpr>(std::move(object), std::move(labels), std::move(names));
 }
 ExprPtr MakeList(std::vector<ExprPtr> items) { return std::make_unique<ListExpr>(std::move(items)); }
 ExprPtr MakeMap(std::vector<std::pair<std::string, ExprPtr>> items) {

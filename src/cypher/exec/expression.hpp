@@ -50,7 +50,8 @@ ExprPtr MakeSubscript(ExprPtr object, ExprPtr index);
 /// `e[from..to]` with either bound optional.
 ExprPtr MakeSlice(ExprPtr list, ExprPtr from, ExprPtr to);
 /// `n:A:B` as a predicate.
-ExprPtr MakeHasLabels(ExprPtr object, std::vector<storage::LabelId> labels);
+ExprPtr MakeHasLabels(ExprPtr object, std::vector<storage::LabelId> labels,
+                      std::vector<std::string> names = {});
 
 // ---- Constructors -------------------------------------------------------
 

@@ -213,6 +213,8 @@ struct NodeSpec {
   ExprPtr properties_map;  ///< `{...}` given as a parameter; may be null
   /// Created by MERGE: a null property value is an error (MergeReadOwnWrites).
   bool merge = false;
+  /// EXPLAIN text, e.g. "(n:Node {id: $id})".
+  std::string description;
 };
 OperatorPtr MakeCreateNode(OperatorPtr input, NodeSpec node);
 struct EdgeSpec {
@@ -224,6 +226,8 @@ struct EdgeSpec {
   ExprPtr properties_map;
   /// Created by MERGE: a null property value is an error (MergeReadOwnWrites).
   bool merge = false;
+  /// EXPLAIN text, e.g. "(n)-[:Edge]->(m)".
+  std::string description;
 };
 OperatorPtr MakeCreateEdge(OperatorPtr input, EdgeSpec edge);
 /// MERGE: per input row, rows of `match` if any, else one row of `create`.

@@ -76,6 +76,7 @@ class CreateNodeOp final : public EffectOperator {
  public:
   CreateNodeOp(OperatorPtr in, NodeSpec n) : EffectOperator(std::move(in)), n_(std::move(n)) {}
   std::string Name() const override { return "CreateNode"; }
+  std::string Details() const override { return n_.description; }
   void Apply(Frame& f, ExecContext& ctx) const override {
     storage::VertexAccessor v = ctx.tx->CreateVertex();
     ++ctx.stats.nodes_created;
@@ -104,6 +105,7 @@ class CreateEdgeOp final : public EffectOperator {
  public:
   CreateEdgeOp(OperatorPtr in, EdgeSpec e) : EffectOperator(std::move(in)), e_(std::move(e)) {}
   std::string Name() const override { return "CreateExpand"; }
+  std::string Details() const override { return e_.description; }
   void Apply(Frame& f, ExecContext& ctx) const override {
     storage::EdgeAccessor e =
         Unwrap(ctx.tx->CreateEdge(NodeIn(f, e_.from_slot), NodeIn(f, e_.to_slot), e_.type));

@@ -162,6 +162,7 @@ Value Range(std::span<Value> a, ExecContext& ctx) {
   if (step == 0) throw ArgumentError("NumberOutOfRange", "range() step must not be zero");
   Value::List out;
   for (int64_t i = from; step > 0 ? i <= to : i >= to; i += step) {
+    ctx.CheckLimits();
     out.emplace_back(i);
     if ((out.size() & 0xFFFF) == 0) ctx.ChargeMemory(0x10000 * sizeof(Value));
     if ((step > 0 && i > INT64_MAX - step) || (step < 0 && i < INT64_MIN - step)) break;

@@ -480,7 +480,8 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& l = static_cast<const LabelsTestExpr&>(e);
       std::vector<storage::LabelId> ids;
       for (const auto& name : l.labels) ids.push_back(storage_.LabelIdFor(name));
-      return ex::MakeHasLabels(Compile(*l.subject, scope, agg, projected), std::move(ids));
+      return ex::MakeHasLabels(Compile(*l.subject, scope, agg, projected), std::move(ids),
+                               l.labels);
     }
     case ExprKind::kUnary: {
       const auto& u = static_cast<const UnaryExpr&>(e);

@@ -42,6 +42,19 @@ struct StartChoice {
   std::string used_inline_key;          // inline property consumed by the seek
 };
 
+/// " {key: expr, ...}" for EXPLAIN, or "" without properties.
+std::string PropertiesText(const std::vector<ex::PropertyAssignment>& props,
+                           const ex::ExprPtr& map, storage::Storage& storage) {
+  if (map) return " " + map->ToString();
+  if (props.empty()) return "";
+  std::string s = " {";
+  for (size_t i = 0; i < props.size(); ++i) {
+    s += (i ? ", " : "") + std::string(storage.PropertyName(props[i].key)) + ": " +
+         props[i].value->ToString();
+  }
+  return s + "}";
+}
+
 ex::Direction Dir(RelDirection d, bool reversed) {
   switch (d) {
     case RelDirection::kRight: return reversed ? ex::Direction::kIn : ex::Direction::kOut;
@@ -126,14 +139,19 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
   auto node_filters = [&](ex::OperatorPtr in, const NodePattern& n, size_t slot,
                           const StartChoice* choice) {
     std::vector<storage::LabelId> labels;
+    std::vector<std::string> names;
     for (const auto& l : n.labels) {
       storage::LabelId id = storage_.LabelIdFor(l);
       bool scanned = choice && choice->kind != StartChoice::Kind::kAll &&
                      choice->kind != StartChoice::Kind::kBound && choice->label == id;
-      if (!scanned) labels.push_back(id);
+      if (!scanned) {
+        labels.push_back(id);
+        names.push_back(l);
+      }
     }
     if (!labels.empty()) {
-      in = ex::MakeFilter(std::move(in), ex::MakeHasLabels(ex::MakeSlot(slot, n.variable), labels));
+      in = ex::MakeFilter(std::move(in), ex::MakeHasLabels(ex::MakeSlot(slot, n.variable),
+                                                           std::move(labels), std::move(names)));
     }
     if (n.properties) {
       if (n.properties->kind == ExprKind::kMap) {
@@ -224,10 +242,19 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
             c.value = other;
           } else if (op == BinaryOp::kLt || op == BinaryOp::kLe || op == BinaryOp::kGt ||
                      op == BinaryOp::kGe) {
-            if (c.kind == StartChoice::Kind::kIndexRange) continue;
+            bool upper = op == BinaryOp::kLt || op == BinaryOp::kLe;
+            if (c.kind == StartChoice::Kind::kIndexRange) {
+              // A second bound on the same property narrows the range
+              // (`n.p > 1 AND n.p < 5`); both conjuncts stay as filters.
+              if (c.property != prop || (upper ? c.upper : c.lower) != nullptr) continue;
+              (upper ? c.upper : c.lower) = other;
+              (upper ? c.upper_inclusive : c.lower_inclusive) =
+                  op == BinaryOp::kLe || op == BinaryOp::kGe;
+              c.cost = 2 + label_count / 16;
+              continue;
+            }
             c.kind = StartChoice::Kind::kIndexRange;
             c.cost = 2 + label_count / 4;
-            bool upper = op == BinaryOp::kLt || op == BinaryOp::kLe;
             (upper ? c.upper : c.lower) = other;
             (upper ? c.upper_inclusive : c.lower_inclusive) =
                 op == BinaryOp::kLe || op == BinaryOp::kGe;
@@ -399,6 +426,9 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
       spec.slot = new_slot(n.variable);
       for (const auto& l : n.labels) spec.labels.push_back(storage_.LabelIdFor(l));
       assignments(n.properties, &spec.properties, &spec.properties_map);
+      spec.description = "(" + n.variable;
+      for (const auto& l : n.labels) spec.description += ":" + l;
+      spec.description += PropertiesText(spec.properties, spec.properties_map, storage_) + ")";
       if (!n.variable.empty()) scope.vars[n.variable] = Symbol{spec.slot, SymbolType::kNode};
       node_slots.push_back(spec.slot);
       cur = ex::MakeCreateNode(std::move(cur), std::move(spec));
@@ -429,6 +459,10 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
       spec.to_slot = right ? node_slots[i + 1] : node_slots[i];
       spec.type = storage_.EdgeTypeIdFor(r.types[0]);
       assignments(r.properties, &spec.properties, &spec.properties_map);
+      const std::string& from = part->nodes[right ? i : i + 1].variable;
+      const std::string& to = part->nodes[right ? i + 1 : i].variable;
+      spec.description = "(" + from + ")-[" + r.variable + ":" + r.types[0] +
+                         PropertiesText(spec.properties, spec.properties_map, storage_) + "]->(" + to + ")";
       if (!r.variable.empty()) scope.vars[r.variable] = Symbol{spec.slot, SymbolType::kRelationship};
       rel_slots.push_back(spec.slot);
       cur = ex::MakeCreateEdge(std::move(cur), std::move(spec));
