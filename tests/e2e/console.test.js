@@ -144,7 +144,7 @@ describe('console', () => {
     assert.equal(r.stdout, lines('+---+', '| c |', '+---+', '| 1 |', '+---+'));
   });
 
-  test('a write without RETURN prints no table', { todo: 'engine: queries without RETURN stream one empty record per row' }, async () => {
+  test('a write without RETURN prints no table', async () => {
     const r = await consoleRun(server.port, 'CREATE (:Quiet);\n', ['--output-format', 'json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');

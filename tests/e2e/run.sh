@@ -43,7 +43,7 @@ TRIBUTARY_BIN="$bin" setsid node --test \
   --test-reporter=tap --test-reporter-destination="$tap" \
   "${files[@]}" &
 group=$!
-trap 'kill -KILL -- -"$group" 2>/dev/null; rm -f "$tap"' EXIT
+trap 'kill -KILL -- -"$group" 2>/dev/null || true; rm -f "$tap"' EXIT
 wait "$group" || status=$?
 kill -KILL -- -"$group" 2>/dev/null || true
 node tools/summarize_tap.js "$tap" || status=1

@@ -25,6 +25,20 @@ describeOverBolt('transactions', { logLevel: 'debug' }, (ctx) => {
     assert.equal(await countNodes(ctx.driver, 'Person'), 1);
   });
 
+  test('a write without RETURN streams no records and no columns', async () => {
+    const session = ctx.driver.session();
+    try {
+      for (const q of ['CREATE (:NoReturn)', 'UNWIND range(1, 3) AS i CREATE (:NoReturn {i: i})',
+        'MATCH (n:NoReturn) SET n.seen = true', 'MATCH (n:NoReturn) DETACH DELETE n']) {
+        const r = await session.run(q);
+        assert.equal(r.records.length, 0, `${q} returned records`);
+        assert.deepEqual(r.records.length ? r.records[0].keys : [], []);
+      }
+    } finally {
+      await session.close();
+    }
+  });
+
   test('auto-commit query with several columns keeps their order', async () => {
     const [record] = await run(ctx.driver, 'RETURN 1 AS z, 2 AS a, 3 AS m');
     assert.deepEqual(record.keys, ['z', 'a', 'm']);

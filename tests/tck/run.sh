@@ -66,7 +66,7 @@ setsid node_modules/.bin/cucumber-js \
   --exit \
   "${features[@]}" &
 group=$!
-trap 'kill -KILL -- -"$group" 2>/dev/null; rm -f "$count_file"' EXIT
+trap 'kill -KILL -- -"$group" 2>/dev/null || true; rm -f "$count_file"' EXIT
 wait "$group" || status=$?
 kill -KILL -- -"$group" 2>/dev/null || true
 
