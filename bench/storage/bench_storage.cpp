@@ -129,7 +129,8 @@ void ExpandOutEdges(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     out.clear();
-    (void)vertices[i++ % kVertices].OutEdges(View::kOld, types, &out);
+    (void)vertices[i].OutEdges(View::kOld, types, &out);
+    if (++i == vertices.size()) i = 0;
     expanded += static_cast<int64_t>(out.size());
     benchmark::DoNotOptimize(out.data());
   }

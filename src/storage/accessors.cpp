@@ -35,6 +35,34 @@ bool TypeMatches(std::span<const EdgeTypeId> types, EdgeTypeId t) {
   return false;
 }
 
+// The type filter of an expansion: a bit set when every type is below 64
+// (the common case), else the list.
+class TypeFilter {
+ public:
+  explicit TypeFilter(std::span<const EdgeTypeId> types) : types_(types) {
+    if (types.empty()) {
+      mask_ = ~uint64_t{0};
+      return;
+    }
+    for (EdgeTypeId t : types) {
+      if (t >= 64) {
+        use_list_ = true;
+        return;
+      }
+      mask_ |= uint64_t{1} << t;
+    }
+  }
+  bool operator()(EdgeTypeId t) const {
+    if (use_list_) return TypeMatches(types_, t);
+    return t < 64 && ((mask_ >> t) & 1) != 0;
+  }
+
+ private:
+  std::span<const EdgeTypeId> types_;
+  uint64_t mask_ = 0;
+  bool use_list_ = false;
+};
+
 void SetInList(std::vector<std::pair<PropertyId, PropertyValue>>* props, PropertyId key,
                PropertyValue value) {
   auto it = std::lower_bound(props->begin(), props->end(), key,
@@ -289,13 +317,14 @@ StorageResult<void> VertexAccessor::OutEdges(View view, std::span<const EdgeType
   const auto& tx = *tx_->impl_;
   Vertex* v = vertex_;
   Vertex* o = other != nullptr ? other->raw() : nullptr;
+  TypeFilter type_ok(types);
   {
     // Fast path: nothing in the chain is invisible to this view.
     std::lock_guard guard(v->lock);
     if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
       if (v->deleted) return DeletedError();
       for (const AdjEntry* e = v->OutBegin(); e != v->OutEnd(); ++e) {
-        if (!TypeMatches(types, e->type()) || (o != nullptr && e->other() != o)) continue;
+        if (!type_ok(e->type()) || (o != nullptr && e->other() != o)) continue;
         out->emplace_back(RefEdge(e->ref), v, e->other(), e->type(), tx_);
       }
       return {};
@@ -313,13 +342,14 @@ StorageResult<void> VertexAccessor::InEdges(View view, std::span<const EdgeTypeI
   const auto& tx = *tx_->impl_;
   Vertex* v = vertex_;
   Vertex* o = other != nullptr ? other->raw() : nullptr;
+  TypeFilter type_ok(types);
   {
     std::lock_guard guard(v->lock);
     if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
       if (v->deleted) return DeletedError();
       for (const AdjEntry* e = v->InEnd(); e != v->InBegin();) {
         --e;
-        if (!TypeMatches(types, e->type()) || (o != nullptr && e->other() != o)) continue;
+        if (!type_ok(e->type()) || (o != nullptr && e->other() != o)) continue;
         out->emplace_back(RefEdge(e->ref), e->other(), v, e->type(), tx_);
       }
       return {};

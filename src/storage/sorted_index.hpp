@@ -31,10 +31,11 @@ class SortedIndex {
     auto it = std::lower_bound(items.begin(), items.end(), e, less_);
     if (it != items.end() && !less_(e, *it)) return false;
     bool front = it == items.begin();
+    bool append = it == items.end() && li + 1 == leaves_.size();
     items.insert(it, std::move(e));
     if (front) firsts_[li] = items.front();
     ++size_;
-    if (items.size() > kLeafMax) Split(li);
+    if (items.size() > kLeafMax) Split(li, append);
     return true;
   }
 
@@ -100,10 +101,12 @@ class SortedIndex {
     return it == firsts_.begin() ? 0 : (it - firsts_.begin()) - 1;
   }
 
-  void Split(size_t li) {
+  // Splits an overfull leaf in half, or, when keys arrive in ascending
+  // order (append at the very end), leaves the left leaf full.
+  void Split(size_t li, bool append) {
     auto& items = leaves_[li]->items;
     auto right = std::make_unique<Leaf>();
-    size_t half = items.size() / 2;
+    size_t half = append ? items.size() - 1 : items.size() / 2;
     right->items.reserve(kLeafMax + 1);
     right->items.assign(std::make_move_iterator(items.begin() + half),
                         std::make_move_iterator(items.end()));
