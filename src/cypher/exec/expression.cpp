@@ -308,6 +308,78 @@ Value InList(const Value& x, const Value& list) {
   return saw_null ? Value() : Value(false);
 }
 
+/// Compiles a Cypher (Java-style) regular expression with std::regex.
+/// Leading inline flags `(?i)`, `(?m)`, `(?s)` (any combination) are
+/// translated: i -> icase, m -> multiline, s -> `.` also matches newlines.
+std::regex CompileRegex(const std::string& pattern) {
+  auto flags = std::regex::ECMAScript;
+  bool dot_all = false;
+  size_t start = 0;
+  if (pattern.rfind("(?", 0) == 0) {
+    size_t close = pattern.find(')');
+    bool all_flags = close != std::string::npos && close > 2;
+    for (size_t k = 2; all_flags && k < close; ++k) {
+      all_flags = pattern[k] == 'i' || pattern[k] == 'm' || pattern[k] == 's';
+    }
+    if (all_flags) {
+      for (size_t k = 2; k < close; ++k) {
+        if (pattern[k] == 'i') flags |= std::regex::icase;
+        if (pattern[k] == 'm') flags |= std::regex::multiline;
+        if (pattern[k] == 's') dot_all = true;
+      }
+      start = close + 1;
+    }
+  }
+  std::string body = pattern.substr(start);
+  if (dot_all) {
+    std::string out;
+    bool in_class = false;
+    for (size_t k = 0; k < body.size(); ++k) {
+      char c = body[k];
+      if (c == '\\' && k + 1 < body.size()) {
+        out += c;
+        out += body[++k];
+        continue;
+      }
+      if (c == '[') in_class = true;
+      if (c == ']') in_class = false;
+      out += (c == '.' && !in_class) ? std::string("[\\s\\S]") : std::string(1, c);
+    }
+    body = std::move(out);
+  }
+  try {
+    return std::regex(body, flags);
+  } catch (const std::regex_error& e) {
+    throw ArgumentError("InvalidArgumentValue",
+                        "Invalid regular expression '" + pattern + "': " + e.what());
+  }
+}
+
+/// The compiled form of `pattern`; the last few patterns of this thread are
+/// kept, so a literal or parameter pattern compiles once, not once per row.
+const std::regex& CachedRegex(const std::string& pattern) {
+  struct Entry {
+    std::string pattern;
+    std::regex re;
+  };
+  constexpr size_t kEntries = 8;
+  thread_local std::vector<Entry> cache;
+  thread_local size_t next = 0;
+  if (cache.capacity() < kEntries) cache.reserve(kEntries);  // references stay valid
+  for (const auto& e : cache) {
+    if (e.pattern == pattern) return e.re;
+  }
+  std::regex re = CompileRegex(pattern);
+  if (cache.size() < kEntries) {
+    cache.push_back({pattern, std::move(re)});
+    return cache.back().re;
+  }
+  Entry& slot = cache[next];
+  next = (next + 1) % kEntries;
+  slot = {pattern, std::move(re)};
+  return slot.re;
+}
+
 class BinaryExpr final : public Expr {
  public:
   BinaryExpr(BinaryOp op, ExprPtr l, ExprPtr r) : op_(op), l_(std::move(l)), r_(std::move(r)) {}
@@ -372,13 +444,7 @@ class BinaryExpr final : public Expr {
       case BinaryOp::kIn: return InList(a, b);
       case BinaryOp::kRegexMatch: {
         if (!a.IsString() || !b.IsString()) return Value();
-        try {
-          std::regex re(b.AsString(), std::regex::ECMAScript);
-          return Value(std::regex_match(a.AsString(), re));
-        } catch (const std::regex_error& e) {
-          throw ArgumentError("InvalidArgumentValue",
-                              "Invalid regular expression '" + b.AsString() + "': " + e.what());
-        }
+        return Value(std::regex_match(a.AsString(), CachedRegex(b.AsString())));
       }
       default: return Arithmetic(op_, a, b);
     }
