@@ -30,6 +30,7 @@
 //   reset                           start again on an empty graph
 //
 // Values are written as in the openCypher TCK: 'strings', 1, 1.0, true, null,
+// floats as toString() shows them (shortest round-trip digits; 1.0E20),
 // [lists], {maps with sorted keys}, (:Label {nodes}), [:TYPE {relationships}],
 // <(:A)-[:T]->(:B)> paths.
 
@@ -97,7 +98,7 @@ std::string Format(const Value& v, storage::Storage& s, const FormatOptions& o) 
     case cypher::ValueType::kNull: return "null";
     case cypher::ValueType::kBool: return v.AsBool() ? "true" : "false";
     case cypher::ValueType::kInt: return std::to_string(v.AsInt());
-    case cypher::ValueType::kDouble: return ToCypherLiteral(PropertyValue(v.AsDouble()));
+    case cypher::ValueType::kDouble: return cypher::FormatFloat(v.AsDouble());
     case cypher::ValueType::kString: {
       // Newlines are shown as \n so that a cell stays on one line.
       std::string out = "'";

@@ -31,7 +31,7 @@ class LiteralExpr final : public Expr {
     if (v_.IsNull()) return "null";
     if (v_.IsBool()) return v_.AsBool() ? "true" : "false";
     if (v_.IsInt()) return std::to_string(v_.AsInt());
-    if (v_.IsDouble()) return ToCypherLiteral(PropertyValue(v_.AsDouble()));
+    if (v_.IsDouble()) return FormatFloat(v_.AsDouble());
     return "<literal>";
   }
 
@@ -739,11 +739,11 @@ Value Arithmetic(BinaryOp op, const Value& a, const Value& b) {
     if (a.IsString() && b.IsString()) return Value(a.AsString() + b.AsString());
     if (a.IsString() && b.IsNumber()) {
       return Value(a.AsString() + (b.IsInt() ? std::to_string(b.AsInt())
-                                             : ToCypherLiteral(PropertyValue(b.AsDouble()))));
+                                             : FormatFloat(b.AsDouble())));
     }
     if (a.IsNumber() && b.IsString()) {
       return Value((a.IsInt() ? std::to_string(a.AsInt())
-                              : ToCypherLiteral(PropertyValue(a.AsDouble()))) +
+                              : FormatFloat(a.AsDouble())) +
                    b.AsString());
     }
     if (a.IsList() && b.IsList()) {

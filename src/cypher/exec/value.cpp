@@ -1,5 +1,7 @@
 #include "cypher/exec/value.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <functional>
@@ -327,12 +329,43 @@ bool ValueEquivalent::operator()(const std::vector<Value>& a, const std::vector<
   return true;
 }
 
+std::string FormatFloat(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string sci(buf, r.ptr);  // shortest round-trip: "-3.14e+00"
+  bool negative = sci[0] == '-';
+  if (negative) sci.erase(0, 1);
+  size_t e_pos = sci.find('e');
+  int exponent = std::stoi(sci.substr(e_pos + 1));
+  std::string digits = sci.substr(0, e_pos);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  std::string out = negative ? "-" : "";
+  double magnitude = std::fabs(d);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    if (exponent >= 0) {
+      auto int_len = static_cast<size_t>(exponent) + 1;
+      if (digits.size() < int_len) digits.append(int_len - digits.size(), '0');
+      std::string frac = digits.substr(int_len);
+      out += digits.substr(0, int_len) + "." + (frac.empty() ? "0" : frac);
+    } else {
+      out += "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+    }
+    return out;
+  }
+  std::string frac = digits.substr(1);
+  return out + digits.substr(0, 1) + "." + (frac.empty() ? "0" : frac) + "E" +
+         std::to_string(exponent);
+}
+
 std::string ToDisplayString(const Value& v, const storage::Storage& storage) {
   switch (v.type()) {
     case ValueType::kNull: return "null";
     case ValueType::kBool: return v.AsBool() ? "true" : "false";
     case ValueType::kInt: return std::to_string(v.AsInt());
-    case ValueType::kDouble: return ToCypherLiteral(PropertyValue(v.AsDouble()));
+    case ValueType::kDouble: return FormatFloat(v.AsDouble());
     case ValueType::kString: return v.AsString();
     case ValueType::kList: {
       std::string out = "[";

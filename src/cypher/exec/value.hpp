@@ -130,6 +130,12 @@ struct ValueEquivalent {
   bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const;
 };
 
+/// Renders a float as toString() does (and Neo4j): the shortest digits that
+/// read back to the same double, decimal for 1e-3 <= |d| < 1e7 ("2.5",
+/// "100.0"), scientific otherwise ("1.0E20", "1.5E-5"); NaN, Infinity,
+/// -Infinity.
+std::string FormatFloat(double d);
+
 /// Renders a value the way toString() and error messages show it.
 std::string ToDisplayString(const Value& v, const storage::Storage& storage);
 

@@ -229,7 +229,7 @@ Value ToStringFn(std::span<Value> a, ExecContext&) {
     case ValueType::kNull: return Value();
     case ValueType::kString: return v;
     case ValueType::kInt: return Value(std::to_string(v.AsInt()));
-    case ValueType::kDouble: return Value(ToCypherLiteral(PropertyValue(v.AsDouble())));
+    case ValueType::kDouble: return Value(FormatFloat(v.AsDouble()));
     case ValueType::kBool: return Value(std::string(v.AsBool() ? "true" : "false"));
     default:
       throw CypherTypeError("InvalidArgumentValue",

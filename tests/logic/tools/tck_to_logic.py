@@ -22,16 +22,39 @@ class ParseError(Exception):
 
 
 def fmt_float(x):
+    """Renders a float as cypher::FormatFloat (Java's Double.toString)."""
     if x != x:
         return "NaN"
     if x in (float("inf"), float("-inf")):
         return "Infinity" if x > 0 else "-Infinity"
-    s = "%.15g" % x
-    if float(s) != x:
-        s = "%.17g" % x
-    if not any(c in s for c in ".eEn"):
-        s += ".0"
-    return s
+    if x == 0:
+        return "-0.0" if str(x).startswith("-") else "0.0"
+    sign = "-" if x < 0 else ""
+    r = repr(abs(x))
+    if "e" in r:
+        m, e = r.split("e")
+        exponent = int(e)
+        digits = m.replace(".", "")
+        exponent += len(m.split(".")[0]) - 1
+    else:
+        ip, fp = (r.split(".") + [""])[:2]
+        fp = fp.rstrip("0") if fp != "0" else ""
+        ip = ip.lstrip("0")
+        if ip:
+            exponent = len(ip) - 1
+            digits = (ip + fp)
+        else:
+            stripped = fp.lstrip("0")
+            exponent = -(len(fp) - len(stripped)) - 1
+            digits = stripped
+    digits = digits.rstrip("0") or "0"
+    if 1e-3 <= abs(x) < 1e7:
+        if exponent >= 0:
+            digits = digits.ljust(exponent + 1, "0")
+            frac = digits[exponent + 1:] or "0"
+            return sign + digits[:exponent + 1] + "." + frac
+        return sign + "0." + "0" * (-exponent - 1) + digits
+    return sign + digits[0] + "." + (digits[1:] or "0") + "E" + str(exponent)
 
 
 class ValueParser:
