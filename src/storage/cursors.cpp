@@ -223,7 +223,7 @@ class IndexEqualCursor : public VertexCursor {
   IndexKey lo_;
   IndexKey hi_;
   PropertyValue target_;
-  EntryBuffer<8> buf_;
+  EntryBuffer<4> buf_;
   size_t pos_ = 0;
   std::optional<PropertyEntry> bookmark_;
   bool done_ = false;
@@ -275,10 +275,13 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabel(LabelId label, View view) {
 
 static std::shared_ptr<LabelPropertyIndex> ReadyIndex(const IndexRegistry& reg, LabelId label,
                                                       PropertyId prop) {
-  auto index = reg.FindLabelProperty(label, prop);
-  if (index && index->ready.load()) return index;
-  index = reg.FindUnique(label, prop);
-  if (index && index->ready.load()) return index;
+  for (const auto* list : {&reg.label_property, &reg.unique}) {
+    for (const auto& index : *list) {
+      if (index->label() == label && index->property() == prop && index->ready.load()) {
+        return index;
+      }
+    }
+  }
   return nullptr;
 }
 

@@ -13,6 +13,7 @@
 
 #include "storage/index_key.hpp"
 #include "storage/sorted_index.hpp"
+#include "storage/spin_lock.hpp"
 #include "storage/storage.hpp"
 
 namespace tributary::storage {
@@ -43,7 +44,7 @@ class LabelIndex {
 
  private:
   LabelId label_;
-  mutable std::shared_mutex mu_;
+  mutable SharedSpinLock mu_;
   SortedIndex<LabelEntry, LabelEntryLess> entries_;
 };
 
@@ -114,7 +115,7 @@ class LabelPropertyIndex {
  private:
   LabelId label_;
   PropertyId property_;
-  mutable std::shared_mutex mu_;
+  mutable SharedSpinLock mu_;
   SortedIndex<PropertyEntry, PropertyEntryLess> entries_;
 };
 
