@@ -323,9 +323,14 @@ StorageResult<void> VertexAccessor::OutEdges(View view, std::span<const EdgeType
     std::lock_guard guard(v->lock);
     if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
       if (v->deleted) return DeletedError();
-      for (const AdjEntry* e = v->OutBegin(); e != v->OutEnd(); ++e) {
-        if (!type_ok(e->type()) || (o != nullptr && e->other() != o)) continue;
-        out->emplace_back(RefEdge(e->ref), v, e->other(), e->type(), tx_);
+      // Locals: the compiler cannot keep v's fields in registers across the
+      // vector writes, which might alias them.
+      const AdjEntry* end = v->OutEnd();
+      Transaction* t = tx_;
+      for (const AdjEntry* e = v->OutBegin(); e != end; ++e) {
+        AdjEntry entry = *e;
+        if (!type_ok(entry.type()) || (o != nullptr && entry.other() != o)) continue;
+        out->emplace_back(RefEdge(entry.ref), v, entry.other(), entry.type(), t);
       }
       return {};
     }
@@ -347,10 +352,12 @@ StorageResult<void> VertexAccessor::InEdges(View view, std::span<const EdgeTypeI
     std::lock_guard guard(v->lock);
     if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
       if (v->deleted) return DeletedError();
-      for (const AdjEntry* e = v->InEnd(); e != v->InBegin();) {
-        --e;
-        if (!type_ok(e->type()) || (o != nullptr && e->other() != o)) continue;
-        out->emplace_back(RefEdge(e->ref), e->other(), v, e->type(), tx_);
+      const AdjEntry* begin = v->InBegin();
+      Transaction* t = tx_;
+      for (const AdjEntry* e = v->InEnd(); e != begin;) {
+        AdjEntry entry = *--e;
+        if (!type_ok(entry.type()) || (o != nullptr && entry.other() != o)) continue;
+        out->emplace_back(RefEdge(entry.ref), entry.other(), v, entry.type(), t);
       }
       return {};
     }
