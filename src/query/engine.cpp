@@ -1,5 +1,6 @@
 #include "query/engine.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -94,18 +95,21 @@ bool IsStreamStatement(StatementKind k) {
 std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const Params& params) {
   std::vector<cypher::Value> out;
   out.reserve(plan.parameters.size());
-  std::string missing;
+  std::vector<std::string> missing;
   for (const auto& name : plan.parameters) {
     auto it = params.find(name);
     if (it == params.end()) {
-      missing += (missing.empty() ? "" : ", ") + ("$" + name);
+      missing.push_back("$" + name);
       out.emplace_back();
     } else {
       out.push_back(it->second);
     }
   }
   if (!missing.empty()) {
-    throw cypher::ParameterMissing("MissingParameter", "Expected parameter(s): " + missing);
+    std::sort(missing.begin(), missing.end());
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    throw cypher::ParameterMissing("MissingParameter", "Expected parameter(s): " + names);
   }
   return out;
 }

@@ -445,8 +445,9 @@ Scope With(const Scope& scope, const std::string& name, size_t slot) {
 ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationCollector* agg,
                              const ProjectedExprs* projected) {
   if (projected != nullptr) {
-    for (const auto& [pe, slot] : projected->items) {
-      if (AstEqual(*pe, e)) return ex::MakeSlot(slot, "<projected>");
+    for (size_t i = 0; i < projected->items.size(); ++i) {
+      const auto& [pe, slot] = projected->items[i];
+      if (AstEqual(*pe, e)) return ex::MakeSlot(slot, projected->names[i]);
     }
   }
   switch (e.kind) {

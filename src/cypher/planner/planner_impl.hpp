@@ -60,6 +60,7 @@ struct AggregationCollector {
 /// Projected items that ORDER BY may refer to by repeating the expression.
 struct ProjectedExprs {
   std::vector<std::pair<const Expr*, size_t>> items;
+  std::vector<std::string> names;  ///< names[i]: column name of items[i]
 };
 
 [[noreturn]] void Fail(const char* detail, const std::string& message, SourcePos pos);

@@ -96,7 +96,10 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
       } else {
         post.emplace_back(it.slot, Compile(*it.expr, scope, &collector));
       }
-      if (it.expr != nullptr) projected.items.emplace_back(it.expr, it.slot);
+      if (it.expr != nullptr) {
+        projected.items.emplace_back(it.expr, it.slot);
+        projected.names.push_back(it.name);
+      }
     }
     cur = ex::MakeAggregate(std::move(cur), std::move(keys), std::move(collector.specs));
     if (!post.empty()) cur = ex::MakeProduce(std::move(cur), std::move(post));
@@ -106,7 +109,10 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
       it.slot = NewSlot();
       produce.emplace_back(it.slot, it.expr ? Compile(*it.expr, scope)
                                             : ex::MakeSlot(it.star_slot, it.name));
-      if (it.expr != nullptr) projected.items.emplace_back(it.expr, it.slot);
+      if (it.expr != nullptr) {
+        projected.items.emplace_back(it.expr, it.slot);
+        projected.names.push_back(it.name);
+      }
     }
     if (!produce.empty()) cur = ex::MakeProduce(std::move(cur), std::move(produce));
   }
