@@ -107,7 +107,11 @@ void Storage::Impl::Collect() {
   std::sort(done.begin(), done.begin() + n_committed,
             [](const auto& a, const auto& b) { return a->commit_ts < b->commit_ts; });
 
-  bool scan = index_dirty.exchange(false);
+  // Aborted transactions may have left entries for values they set; decide
+  // from the buffers themselves (a flag could be consumed by an earlier pass
+  // that did not yet see the buffer).
+  index_dirty.store(false);
+  bool scan = done.size() > n_committed;
   std::vector<Vertex*> dead_vertices;
   std::vector<Gid> dead_edges;
   for (size_t i = 0; i < n_committed; ++i) {
