@@ -38,6 +38,9 @@ if [[ ! -d "$TCK_DIR/features" ]]; then
 fi
 export TCK_DIR="$(cd "$TCK_DIR" && pwd)"
 export TCK_REPORT="${TCK_REPORT:-$here/last-report.txt}"
+# Scenarios that fail now but not in the committed report are listed (to help
+# find what a change broke); only the pass count decides --check.
+export TCK_PREVIOUS_REPORT="$here/last-report.txt"
 features=("$@")
 if [[ ${#features[@]} -eq 0 ]]; then
   features=("$TCK_DIR/features")

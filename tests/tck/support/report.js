@@ -105,12 +105,28 @@ function writeReport(state) {
   fs.writeFileSync(kReportFile, lines.join('\n'));
 
   const seconds = ((Date.now() - state.started) / 1000).toFixed(1);
+  const newFailures = newlyFailing(failures);
   const out = [];
   out.push(`TCK: ${passed}/${total} scenarios passed (${pct(passed, total)}%) in ${seconds} s; report: ${kReportFile}`);
   for (const [dir, t] of [...byDir.entries()].sort()) out.push(`  ${dir.padEnd(44)} ${t.passed}/${t.total}`);
+  if (newFailures) {
+    out.push(`scenarios failing now that pass in ${process.env.TCK_PREVIOUS_REPORT}: ${newFailures.length}`);
+    for (const f of newFailures.slice(0, 50)) out.push(`  NEW FAILURE ${f}`);
+  }
   out.push(`${passed} passed, ${failed} failed`);
   process.stdout.write(`${out.join('\n')}\n`);
   if (process.env.TCK_COUNT_FILE) fs.writeFileSync(process.env.TCK_COUNT_FILE, `${passed} ${total}\n`);
+}
+
+/** The failing scenarios ("feature:line: name") that the committed report did not list, or null. */
+function newlyFailing(failures) {
+  const previous = process.env.TCK_PREVIOUS_REPORT;
+  if (!previous || path.resolve(previous) === kReportFile || !fs.existsSync(previous)) return null;
+  const text = fs.readFileSync(previous, 'utf8');
+  const start = text.indexOf('\nFailing scenarios:\n');
+  if (start < 0) return null;
+  const known = new Set(text.slice(start).split('\n').filter((l) => /^  \S/.test(l)).map((l) => l.trim()));
+  return failures.map((f) => f.split('\n')[0]).filter((f) => !known.has(f));
 }
 
 module.exports = { writeReport };
