@@ -25,7 +25,7 @@ StorageResult<void> ExistenceResult(Existence state) {
   return {};
 }
 
-Gid EntryGid(const AdjEntry& e) { return RefIsObject(e.ref) ? RefEdge(e.ref)->gid : e.ref >> 1; }
+Gid EntryGid(const AdjEntry& e) { return e.gid(); }
 
 bool TypeMatches(std::span<const EdgeTypeId> types, EdgeTypeId t) {
   if (types.empty()) return true;
@@ -404,21 +404,17 @@ StorageResult<size_t> VertexAccessor::InDegree(View view) const {
 
 namespace {
 
-// The Edge object of `acc`, if the edge has one (it may have been created
-// after the accessor was).
-Edge* EdgeObject(Storage::Impl& s, Edge* raw, Gid gid) {
-  if (RefIsObject(reinterpret_cast<uint64_t>(raw))) return raw;
+// The edge's object, if it has one (the gid map points at it once the edge
+// got its first property).
+Edge* EdgeObject(Storage::Impl& s, Gid gid) {
   uint64_t w = s.edges.Get(gid);
-  if (w != 0 && (w & 1) == 0) return RefEdge(w);
+  if (w != 0 && (w & 1) == 0) return reinterpret_cast<Edge*>(w);
   return nullptr;
 }
 
 }  // namespace
 
-Gid EdgeAccessor::gid() const {
-  auto r = reinterpret_cast<uint64_t>(edge_);
-  return RefIsObject(r) ? edge_->gid : r >> 1;
-}
+Gid EdgeAccessor::gid() const { return reinterpret_cast<uint64_t>(edge_) >> 1; }
 
 bool EdgeAccessor::IsVisible(View view) const {
   const auto& tx = *tx_->impl_;
@@ -444,7 +440,7 @@ bool EdgeAccessor::IsVisible(View view) const {
 StorageResult<PropertyValue> EdgeAccessor::GetProperty(PropertyId key, View view) const {
   if (!IsVisible(view)) return DeletedError();
   const auto& tx = *tx_->impl_;
-  Edge* e = EdgeObject(*tx.s, edge_, gid());
+  Edge* e = EdgeObject(*tx.s, gid());
   if (e == nullptr) return PropertyValue();
   PropertyValue value;
   const Delta* head;
@@ -464,7 +460,7 @@ StorageResult<std::vector<std::pair<PropertyId, PropertyValue>>> EdgeAccessor::P
   if (!IsVisible(view)) return DeletedError();
   const auto& tx = *tx_->impl_;
   std::vector<std::pair<PropertyId, PropertyValue>> props;
-  Edge* e = EdgeObject(*tx.s, edge_, gid());
+  Edge* e = EdgeObject(*tx.s, gid());
   if (e == nullptr) return props;
   const Delta* head;
   {
@@ -480,9 +476,10 @@ StorageResult<std::vector<std::pair<PropertyId, PropertyValue>>> EdgeAccessor::P
 
 namespace {
 
-// Gives the edge an Edge object (first property write), rewriting the
-// adjacency entries of both endpoints in place: a representation change
-// that readers cannot observe, so it needs no delta.
+// Gives the edge an Edge object (first property write) and points the gid
+// map at it: a representation change readers cannot observe, so it needs
+// no delta. Serialized with other promoters and deleters by the source's
+// lock.
 StorageResult<Edge*> Promote(Transaction::Impl& tx, Gid gid, Vertex* from, Vertex* to) {
   Vertex* a = from < to ? from : to;
   Vertex* b = from < to ? to : from;
@@ -497,12 +494,9 @@ StorageResult<Edge*> Promote(Transaction::Impl& tx, Gid gid, Vertex* from, Verte
     if (!tx.CanWrite(from->delta)) return SerializationError();
     return DeletedError();
   }
-  if (RefIsObject(found->ref)) return RefEdge(found->ref);
+  if (Edge* existing = EdgeObject(*tx.s, gid)) return existing;
   Edge* e = tx.s->edge_slab.New(gid, from);
-  auto ref = reinterpret_cast<uint64_t>(e);
-  from->ReplaceRef(gid, ref);
-  to->ReplaceRef(gid, ref);
-  tx.s->edges.Set(gid, ref);
+  tx.s->edges.Set(gid, reinterpret_cast<uint64_t>(e));
   return e;
 }
 
@@ -511,13 +505,12 @@ StorageResult<Edge*> Promote(Transaction::Impl& tx, Gid gid, Vertex* from, Verte
 StorageResult<PropertyValue> EdgeAccessor::SetProperty(PropertyId key, PropertyValue value) {
   auto& tx = *tx_->impl_;
   Gid g = gid();
-  Edge* e = EdgeObject(*tx.s, edge_, g);
+  Edge* e = EdgeObject(*tx.s, g);
   if (e == nullptr) {
     auto promoted = Promote(tx, g, from_, to_);
     if (!promoted) return MakeError(promoted.Error());
     e = *promoted;
   }
-  edge_ = e;
   std::lock_guard guard(e->lock);
   if (!tx.CanWrite(e->delta)) return SerializationError();
   if (e->deleted) return DeletedError();
@@ -533,7 +526,7 @@ StorageResult<PropertyValue> EdgeAccessor::SetProperty(PropertyId key, PropertyV
 StorageResult<size_t> EdgeAccessor::ClearProperties() {
   auto& tx = *tx_->impl_;
   Gid g = gid();
-  Edge* e = EdgeObject(*tx.s, edge_, g);
+  Edge* e = EdgeObject(*tx.s, g);
   if (e == nullptr) {
     if (!IsVisible(View::kNew)) return DeletedError();
     return size_t{0};

@@ -19,8 +19,6 @@ void Unlink(Delta* d, Delta** head) {
   }
 }
 
-Gid EntryGid(const AdjEntry& e) { return RefIsObject(e.ref) ? RefEdge(e.ref)->gid : e.ref >> 1; }
-
 // Calls check(deleted, exists) on the newest state and on every older state
 // a transaction with start timestamp >= bound may still see; `apply`
 // applies a delta to the caller's copy of the state. Returns true as soon
@@ -134,7 +132,7 @@ void Storage::Impl::Collect() {
         case DeltaAction::kSetProperty:
           if (!d->old_value.IsNull()) scan = true;
           break;
-        case DeltaAction::kAddOutEdge: dead_edges.push_back(EntryGid(d->entry)); break;
+        case DeltaAction::kAddOutEdge: dead_edges.push_back(d->entry.gid()); break;
         default: break;
       }
     });
@@ -161,7 +159,7 @@ void Storage::Impl::Collect() {
     uint64_t w = edges.Get(g);
     if (w == 0) continue;
     edges.Set(g, 0);
-    if ((w & 1) == 0) edges_out.push_back(RefEdge(w));
+    if ((w & 1) == 0) edges_out.push_back(reinterpret_cast<Edge*>(w));
   }
   uint64_t stamp;
   {

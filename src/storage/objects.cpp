@@ -22,9 +22,6 @@ void Grow(Vertex* v) {
   v->adj_cap = cap;
 }
 
-Gid EntryGid(const AdjEntry& e) {
-  return RefIsObject(e.ref) ? RefEdge(e.ref)->gid : e.ref >> 1;
-}
 
 }  // namespace
 
@@ -41,7 +38,7 @@ void Vertex::AddIn(AdjEntry e) {
 
 bool Vertex::RemoveOut(Gid gid) {
   for (uint32_t i = out_size; i-- > 0;) {
-    if (EntryGid(adj[i]) == gid) {
+    if (adj[i].gid() == gid) {
       adj[i] = adj[out_size - 1];
       --out_size;
       return true;
@@ -53,22 +50,13 @@ bool Vertex::RemoveOut(Gid gid) {
 bool Vertex::RemoveIn(Gid gid) {
   uint32_t first = adj_cap - in_size;
   for (uint32_t i = first; i < adj_cap; ++i) {
-    if (EntryGid(adj[i]) == gid) {
+    if (adj[i].gid() == gid) {
       adj[i] = adj[first];
       --in_size;
       return true;
     }
   }
   return false;
-}
-
-void Vertex::ReplaceRef(Gid gid, uint64_t ref) {
-  for (uint32_t i = 0; i < out_size; ++i) {
-    if (EntryGid(adj[i]) == gid) adj[i].ref = ref;
-  }
-  for (uint32_t i = adj_cap - in_size; i < adj_cap; ++i) {
-    if (EntryGid(adj[i]) == gid) adj[i].ref = ref;
-  }
 }
 
 }  // namespace tributary::storage

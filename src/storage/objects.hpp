@@ -25,21 +25,22 @@ inline constexpr uint32_t kMaxEdgeTypes = 1u << 16;
 inline constexpr uint64_t kPointerMask = (uint64_t{1} << 48) - 1;
 
 /// One adjacency entry: the other endpoint with the edge type in the top 16
-/// bits, and the edge reference: an Edge* (low bit 0) once the edge has
-/// properties, else (gid << 1) | 1 so property-less edges need no object.
+/// bits, and the edge reference (gid << 1) | 1. Edges need no object until
+/// they get a property; the edge gid map then points at one.
 struct AdjEntry {
   uint64_t vt;
   uint64_t ref;
 
   Vertex* other() const { return reinterpret_cast<Vertex*>(vt & kPointerMask); }
   EdgeTypeId type() const { return static_cast<EdgeTypeId>(vt >> 48); }
+  Gid gid() const { return ref >> 1; }
 };
 
 inline uint64_t PackVertexType(Vertex* v, EdgeTypeId type) {
   return reinterpret_cast<uint64_t>(v) | (static_cast<uint64_t>(type) << 48);
 }
 inline uint64_t GidRef(Gid gid) { return (gid << 1) | 1; }
-inline bool RefIsObject(uint64_t ref) { return (ref & 1) == 0; }
+/// The opaque, stable identity EdgeAccessor carries (never dereferenced).
 inline Edge* RefEdge(uint64_t ref) { return reinterpret_cast<Edge*>(ref); }
 
 struct Delta;
@@ -74,8 +75,6 @@ struct Vertex {
   /// Removes the entry referring to edge `gid`; returns false if absent.
   bool RemoveOut(Gid gid);
   bool RemoveIn(Gid gid);
-  /// Rewrites the reference of edge `gid` (promotion to an Edge object).
-  void ReplaceRef(Gid gid, uint64_t ref);
 };
 static_assert(sizeof(Vertex) == 64);
 

@@ -111,7 +111,7 @@ Storage::~Storage() {
   uint64_t eend = s.next_edge_gid.load();
   for (uint64_t g = 0; g < eend; ++g) {
     uint64_t w = s.edges.Get(g);
-    if (w != 0 && (w & 1) == 0) s.edge_slab.Delete(RefEdge(w));
+    if (w != 0 && (w & 1) == 0) s.edge_slab.Delete(reinterpret_cast<Edge*>(w));
   }
   for (auto& [stamp, e] : s.retired_edges) s.edge_slab.Delete(e);
 }

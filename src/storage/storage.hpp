@@ -133,12 +133,11 @@ class EdgeAccessor {
   StorageResult<std::vector<std::pair<PropertyId, PropertyValue>>> Properties(View view) const;
   StorageResult<size_t> ClearProperties();
 
-  /// The edge object, or for an edge without properties (gid << 1) | 1;
-  /// an opaque identity that changes when the edge first gets a property.
+  /// Opaque identity of the edge, stable for its lifetime ((gid << 1) | 1:
+  /// never dereference it); fit for sorting, hashing and comparing.
   Edge* raw() const { return edge_; }
-  /// Same edge (by gid; raw() may differ between copies, see raw()).
   friend bool operator==(const EdgeAccessor& a, const EdgeAccessor& b) {
-    return a.edge_ == b.edge_ || a.gid() == b.gid();
+    return a.edge_ == b.edge_;
   }
 
  private:

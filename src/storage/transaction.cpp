@@ -35,14 +35,14 @@ void AdvanceTo(std::atomic<uint64_t>* counter, uint64_t at_least) {
 
 const AdjEntry* FindOut(const Vertex* v, Gid gid) {
   for (const AdjEntry* e = v->OutBegin(); e != v->OutEnd(); ++e) {
-    if ((RefIsObject(e->ref) ? RefEdge(e->ref)->gid : e->ref >> 1) == gid) return e;
+    if (e->gid() == gid) return e;
   }
   return nullptr;
 }
 
 const AdjEntry* FindIn(const Vertex* v, Gid gid) {
   for (const AdjEntry* e = v->InBegin(); e != v->InEnd(); ++e) {
-    if ((RefIsObject(e->ref) ? RefEdge(e->ref)->gid : e->ref >> 1) == gid) return e;
+    if (e->gid() == gid) return e;
   }
   return nullptr;
 }
@@ -62,13 +62,13 @@ void UndoOnVertex(Vertex* v, const Delta& d, UndoBuffer* buf) {
     case DeltaAction::kAddOutEdge: v->AddOut(d.entry); break;
     case DeltaAction::kAddInEdge: v->AddIn(d.entry); break;
     case DeltaAction::kRemoveOutEdge: {
-      Gid g = RefIsObject(d.entry.ref) ? RefEdge(d.entry.ref)->gid : d.entry.ref >> 1;
+      Gid g = d.entry.gid();
       v->RemoveOut(g);
       buf->dead_edges.push_back(g);
       break;
     }
     case DeltaAction::kRemoveInEdge: {
-      Gid g = RefIsObject(d.entry.ref) ? RefEdge(d.entry.ref)->gid : d.entry.ref >> 1;
+      Gid g = d.entry.gid();
       v->RemoveIn(g);
       break;
     }
@@ -164,7 +164,7 @@ std::optional<VertexAccessor> Transaction::FindVertex(Gid gid, View view) {
 std::optional<EdgeAccessor> Transaction::FindEdge(Gid gid, View view) {
   uint64_t w = impl_->s->edges.Get(gid);
   if (w == 0) return std::nullopt;
-  Vertex* from = (w & 1) ? reinterpret_cast<Vertex*>(w & ~uint64_t{1}) : RefEdge(w)->from;
+  Vertex* from = (w & 1) ? reinterpret_cast<Vertex*>(w & ~uint64_t{1}) : reinterpret_cast<Edge*>(w)->from;
   std::vector<EdgeAccessor> out;
   if (!VertexAccessor(from, this).OutEdges(view, {}, &out)) return std::nullopt;
   for (const auto& e : out) {
@@ -224,7 +224,9 @@ StorageResult<void> Transaction::DeleteEdge(const EdgeAccessor& edge) {
   const AdjEntry* out_pos = FindOut(f, g);
   if (out_pos == nullptr) return {};  // already deleted by this transaction
   AdjEntry out = *out_pos;
-  Edge* object = RefIsObject(out.ref) ? RefEdge(out.ref) : nullptr;
+  // Promotion sets the map entry under the source's lock, held here.
+  uint64_t w = tx.s->edges.Get(g);
+  Edge* object = (w != 0 && (w & 1) == 0) ? reinterpret_cast<Edge*>(w) : nullptr;
   if (object != nullptr) {
     std::lock_guard edge_guard(object->lock);
     if (!tx.CanWrite(object->delta)) return SerializationError();
