@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -21,7 +23,12 @@ namespace {
 constexpr const char* kCreateNode = "CREATE (:Node {id: $id})";
 constexpr const char* kCreateEdge =
     "MATCH (n:Node {id: $from_id}), (m:Node {id: $to_id}) CREATE (n)-[:Edge]->(m)";
-constexpr int64_t kPopulation = 100000;
+/// Nodes in the pre-populated graph; BENCH_CYPHER_NODES overrides it (a
+/// small graph keeps profiler runs short).
+const int64_t kPopulation = [] {
+  const char* env = std::getenv("BENCH_CYPHER_NODES");
+  return env != nullptr ? std::max<int64_t>(2, std::atoll(env)) : int64_t{100000};
+}();
 
 /// A storage with :Node(id) indexed and ids 0..kPopulation-1 present.
 struct Fixture {

@@ -17,6 +17,7 @@ PlanResult::PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transa
     ctx_.limits.deadline = std::chrono::steady_clock::now() + options.query_timeout;
   }
   ctx_.limits.memory_limit_bytes = options.query_memory_limit;
+  ctx_.cursor_arena = &arena_;
   frame_.resize(plan_->num_slots);
 }
 

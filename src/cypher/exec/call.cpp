@@ -62,7 +62,7 @@ class ApplyOp final : public UnaryOperator {
  protected:
   CursorPtr MakeCursor(ExecContext& ctx,
                        std::map<const Operator*, ProfileEntry>* profile) const override {
-    return std::make_unique<C>(*this, OpenInput(ctx, profile), sub_->Open(ctx, profile));
+    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), sub_->Open(ctx, profile));
   }
 
  private:

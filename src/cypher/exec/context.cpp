@@ -1,5 +1,7 @@
 #include "cypher/exec/context.hpp"
 
+#include <algorithm>
+
 #include "cypher/errors.hpp"
 
 namespace tributary::cypher {
@@ -30,6 +32,26 @@ void ExecContext::CheckDeadline() const {
   if (std::chrono::steady_clock::now() > limits.deadline) {
     throw QueryTimeout("Query exceeded its time limit and was stopped");
   }
+}
+
+void* CursorArena::Allocate(size_t size, size_t align) {
+  auto fits = [&](std::byte* cur, std::byte* end) {
+    auto addr = reinterpret_cast<uintptr_t>(cur);
+    auto aligned = (addr + align - 1) & ~static_cast<uintptr_t>(align - 1);
+    return aligned + size <= reinterpret_cast<uintptr_t>(end)
+               ? reinterpret_cast<std::byte*>(aligned)
+               : nullptr;
+  };
+  std::byte* p = fits(cur_, end_);
+  if (p == nullptr) {
+    size_t bytes = std::max(kBlockBytes, size + align);
+    blocks_.push_back(std::make_unique<std::byte[]>(bytes));
+    cur_ = blocks_.back().get();
+    end_ = cur_ + bytes;
+    p = fits(cur_, end_);
+  }
+  cur_ = p + size;
+  return p;
 }
 
 uint64_t ApproxSize(const Value& v) {

@@ -2,7 +2,9 @@
 // Per-execution state shared by every cursor and expression of one query run.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,29 @@ struct QueryLimits {
   uint64_t memory_limit_bytes = 0;
 };
 
+/// Bump allocator for the cursors of one run. They are all created when the
+/// run starts and destroyed together when it ends, so one inline block
+/// usually holds every cursor and a cached query allocates no cursor on the
+/// heap. Memory is released when the arena is destroyed. Not thread-safe.
+class CursorArena {
+ public:
+  CursorArena() = default;
+  CursorArena(const CursorArena&) = delete;
+  CursorArena& operator=(const CursorArena&) = delete;
+
+  /// Memory for an object of `size` bytes aligned to `align` (a power of two
+  /// <= alignof(std::max_align_t)). Never fails (falls back to new blocks).
+  void* Allocate(size_t size, size_t align);
+
+ private:
+  static constexpr size_t kInlineBytes = 1024;
+  static constexpr size_t kBlockBytes = 4096;
+  alignas(std::max_align_t) std::byte inline_[kInlineBytes];
+  std::byte* cur_ = inline_;
+  std::byte* end_ = inline_ + kInlineBytes;
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+};
+
 /// Everything a running plan needs. Owned by the query runner; lives for one
 /// execution (one RUN). Not thread-safe.
 struct ExecContext {
@@ -55,6 +80,9 @@ struct ExecContext {
   uint64_t memory_used = 0;
   /// Counts Next() calls so the deadline is read only every few thousand.
   uint32_t tick = 0;
+  /// Where Operator::Open places cursors; null means the heap (used for
+  /// sub-plans opened once per row, whose cursors die before the run ends).
+  CursorArena* cursor_arena = nullptr;
 
   /// Throws QueryTimeout when the deadline has passed. Cheap; call often.
   void CheckLimits() {

@@ -632,14 +632,27 @@ class ReduceExpr final : public Expr {
   ExprPtr list_, e_;
 };
 
+/// Opens a sub-plan evaluated once per row: its cursors go on the heap so
+/// the run's arena does not grow with the number of rows.
+CursorPtr OpenPerRow(const Operator& plan, ExecContext& ctx) {
+  CursorArena* arena = ctx.cursor_arena;
+  ctx.cursor_arena = nullptr;
+  CursorPtr cursor = plan.Open(ctx, nullptr);
+  ctx.cursor_arena = arena;
+  return cursor;
+}
+
 class ExistsExpr final : public Expr {
  public:
   explicit ExistsExpr(std::shared_ptr<const Operator> plan) : plan_(std::move(plan)) {}
   Value Eval(Frame& f, ExecContext& ctx) const override {
     // Sub-plans write into scratch slots of the same frame; restore the row.
     Frame saved = f;
-    auto cursor = plan_->Open(ctx, nullptr);
-    bool found = cursor->Next(f, ctx);
+    bool found = false;
+    {
+      auto cursor = OpenPerRow(*plan_, ctx);
+      found = cursor->Next(f, ctx);
+    }
     f = std::move(saved);
     return Value(found);
   }
@@ -655,9 +668,11 @@ class PatternComprehensionExpr final : public Expr {
       : plan_(std::move(plan)), proj_(std::move(proj)) {}
   Value Eval(Frame& f, ExecContext& ctx) const override {
     Frame saved = f;
-    auto cursor = plan_->Open(ctx, nullptr);
     Value::List out;
-    while (cursor->Next(f, ctx)) out.push_back(proj_->Eval(f, ctx));
+    {
+      auto cursor = OpenPerRow(*plan_, ctx);
+      while (cursor->Next(f, ctx)) out.push_back(proj_->Eval(f, ctx));
+    }
     f = std::move(saved);
     return Value(std::move(out));
   }

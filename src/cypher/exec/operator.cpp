@@ -34,7 +34,7 @@ class OnceOp final : public Operator {
   std::vector<const Operator*> Children() const override { return {}; }
 
  protected:
-  CursorPtr MakeCursor(ExecContext&, std::map<const Operator*, ProfileEntry>*) const override {
+  CursorPtr MakeCursor(ExecContext& ctx, std::map<const Operator*, ProfileEntry>*) const override {
     class C final : public Cursor {
      public:
       void Reset() override { done_ = false; }
@@ -47,7 +47,7 @@ class OnceOp final : public Operator {
       }
       bool done_ = false;
     };
-    return std::make_unique<C>();
+    return NewCursor<C>(ctx);
   }
 };
 
@@ -367,7 +367,7 @@ class UnionOp final : public Operator {
  protected:
   CursorPtr MakeCursor(ExecContext& ctx,
                        std::map<const Operator*, ProfileEntry>* profile) const override {
-    return std::make_unique<C>(*this, l_->Open(ctx, profile), r_->Open(ctx, profile));
+    return NewCursor<C>(ctx, *this, l_->Open(ctx, profile), r_->Open(ctx, profile));
   }
 
  private:
@@ -430,7 +430,7 @@ class OptionalOp final : public UnaryOperator {
  protected:
   CursorPtr MakeCursor(ExecContext& ctx,
                        std::map<const Operator*, ProfileEntry>* profile) const override {
-    return std::make_unique<C>(*this, OpenInput(ctx, profile), sub_->Open(ctx, profile));
+    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), sub_->Open(ctx, profile));
   }
 
  private:
@@ -487,7 +487,7 @@ class MergeOp final : public UnaryOperator {
  protected:
   CursorPtr MakeCursor(ExecContext& ctx,
                        std::map<const Operator*, ProfileEntry>* profile) const override {
-    return std::make_unique<C>(OpenInput(ctx, profile), match_->Open(ctx, profile),
+    return NewCursor<C>(ctx, OpenInput(ctx, profile), match_->Open(ctx, profile),
                                create_->Open(ctx, profile));
   }
 

@@ -48,7 +48,31 @@ class Cursor {
   bool ProfiledNext(Frame& frame, ExecContext& ctx);
   ProfileEntry* profile_ = nullptr;
 };
-using CursorPtr = std::unique_ptr<Cursor>;
+/// Destroys a cursor; frees its memory only when it came from the heap
+/// (cursors normally live in the run's CursorArena).
+struct CursorDeleter {
+  bool heap = true;
+  void operator()(Cursor* c) const {
+    if (heap) {
+      delete c;  // NOLINT(cppcoreguidelines-owning-memory): the owner's deleter
+    } else {
+      c->~Cursor();
+    }
+  }
+};
+using CursorPtr = std::unique_ptr<Cursor, CursorDeleter>;
+
+/// Creates a cursor of type C in ctx's cursor arena, or on the heap when the
+/// context has none.
+template <typename C, typename... Args>
+CursorPtr NewCursor(ExecContext& ctx, Args&&... args) {
+  if (ctx.cursor_arena == nullptr) {
+    return CursorPtr(std::make_unique<C>(std::forward<Args>(args)...).release(),
+                     CursorDeleter{true});
+  }
+  void* memory = ctx.cursor_arena->Allocate(sizeof(C), alignof(C));
+  return CursorPtr(::new (memory) C(std::forward<Args>(args)...), CursorDeleter{false});
+}
 
 /// A plan node.
 class Operator {

@@ -28,7 +28,7 @@ class UnaryOperator : public Operator {
 #define TRIBUTARY_UNARY_CURSOR(Op, C)                                                       \
   CursorPtr MakeCursor(ExecContext& ctx, std::map<const Operator*, ProfileEntry>* profile) \
       const override {                                                                     \
-    return std::make_unique<C>(*this, OpenInput(ctx, profile), ctx);                       \
+    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), ctx);                       \
   }
 
 }  // namespace tributary::cypher::exec
