@@ -309,6 +309,27 @@ TEST_F(StorageBasicTest, PropertiesOfEdgeSetBySomeoneElseAfterSnapshotAreHidden)
   EXPECT_EQ(*fresh->FindEdge(eg, View::kOld)->GetProperty(age, View::kOld), PropertyValue(1));
 }
 
+TEST_F(StorageBasicTest, EdgeIdentityIsStableAcrossPromotion) {
+  Gid eg;
+  {
+    auto tx = db.Begin();
+    eg = tx->CreateEdge(tx->CreateVertex(), tx->CreateVertex(), knows)->gid();
+    ASSERT_TRUE(tx->Commit().HasValue());
+  }
+  auto reader = db.Begin();
+  auto before = *reader->FindEdge(eg, View::kOld);
+  {
+    auto tx = db.Begin();  // a concurrent transaction gives the edge an object
+    ASSERT_TRUE(tx->FindEdge(eg, View::kOld)->SetProperty(age, PropertyValue(1)).HasValue());
+    ASSERT_TRUE(tx->Commit().HasValue());
+  }
+  auto after = Out(before.From(), View::kOld);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].raw(), before.raw());
+  EXPECT_EQ(after[0], before);
+  EXPECT_EQ(In(before.To(), View::kOld)[0].raw(), before.raw());
+}
+
 TEST_F(StorageBasicTest, DeleteEdgeAndVertex) {
   Gid a_gid, b_gid, e_gid;
   {
