@@ -2,7 +2,7 @@
 // --wal-sync=commit against a real Storage and a real disk, 1 writer vs 8
 // concurrent writers. Prints commits/s and fdatasyncs per commit.
 //
-//   durability_group_commit_bench [seconds-per-run=2] [dir=/tmp]
+//   bench_durability_group_commit [seconds-per-run=2] [dir=/tmp]
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 // Recovery speed: N vertices (one label, two properties) and N edges,
 // restored from the WAL alone and from a snapshot. Prints objects/s.
 //
-//   durability_recovery_bench [N=1000000] [dir=/tmp]
+//   bench_durability_recovery [N=1000000] [dir=/tmp]
 
 #include <unistd.h>
 
