@@ -54,8 +54,9 @@ Result<std::map<int64_t, ConnLog>, std::string> ReadAckLog(const std::string& pa
     if (!fields || conn < 0 || seq < 1) return bad("malformed line");
     ConnLog& log = conns[conn];
     if (kind == "attempt") {
-      if (seq != log.acked + 1 || log.failed) return bad("attempt out of order");
+      if (seq != log.acked + 1) return bad("attempt out of order");
       log.attempted = seq;
+      log.failed = false;  // a retry after a transient failure
     } else if (kind == "ack") {
       std::vector<int64_t> ids(kNodesPerTx + 1);
       for (auto& id : ids) fields >> id;

@@ -70,6 +70,8 @@ std::optional<EdgeState> ExpectedEdge(int64_t seq, int64_t committed);
 //   attempt <conn> <seq>                      COMMIT is about to be sent
 //   ack <conn> <seq> <n1> <n2> <n3> <edge>     COMMIT succeeded; the ids
 //   fail <conn> <seq> <message>               COMMIT failed with a server error
+//                                             (after a transient one, the same seq
+//                                             is attempted again)
 //   anomaly <conn> <seq> <message>            the workload saw impossible data
 
 /// What the log says about one (round, conn).

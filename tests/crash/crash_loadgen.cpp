@@ -283,7 +283,8 @@ class Worker {
       if (r.Error().kind == ClientError::Kind::kServer) {
         last_error_ = Describe(r.Error());
         log_.Write("fail " + std::to_string(conn_) + " " + std::to_string(seq) + " " + last_error_);
-        return TxOutcome::kCommitFailed;
+        const bool transient = r.Error().code.rfind("Neo.TransientError.", 0) == 0;
+        return transient ? TxOutcome::kTransient : TxOutcome::kCommitFailed;
       }
       return Failed(seq, r.Error());
     }

@@ -7,7 +7,7 @@
 #   run-crash-test.sh TRIBUTARY_BINARY CRASH_LOADGEN CRASH_CHECK
 #
 # Environment (defaults in brackets):
-#   CRASH_ROUNDS [20]           kill/restart rounds under load
+#   CRASH_ROUNDS [30]           kill/restart rounds under load
 #   CRASH_MIN_DELAY_MS [50]     shortest load before a kill
 #   CRASH_MAX_DELAY_MS [3000]   longest load before a kill
 #   CRASH_CONNECTIONS [4]       concurrent writing connections
@@ -25,7 +25,7 @@ fi
 server_bin=$1
 loadgen=$2
 checker=$3
-rounds=${CRASH_ROUNDS:-20}
+rounds=${CRASH_ROUNDS:-30}
 min_delay=${CRASH_MIN_DELAY_MS:-50}
 max_delay=${CRASH_MAX_DELAY_MS:-3000}
 connections=${CRASH_CONNECTIONS:-4}
