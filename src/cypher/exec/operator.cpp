@@ -189,7 +189,7 @@ int64_t EvalCount(const Expr& e, Frame& f, ExecContext& ctx, const char* what) {
 
 class SkipLimitOp final : public UnaryOperator {
  public:
-  SkipLimitOp(OperatorPtr in, ExprPtr count, bool is_limit, bool drain)
+  SkipLimitOp(OperatorPtr in, ExprPtr count, bool is_limit, LimitDrain drain)
       : UnaryOperator(std::move(in)), count_(std::move(count)), is_limit_(is_limit),
         drain_(drain) {}
   std::string Name() const override { return is_limit_ ? "Limit" : "Skip"; }
@@ -202,6 +202,7 @@ class SkipLimitOp final : public UnaryOperator {
       in_->Reset();
       n_ = -1;
       seen_ = 0;
+      touched_ = false;
     }
 
    private:
@@ -210,9 +211,12 @@ class SkipLimitOp final : public UnaryOperator {
       if (op_.is_limit_) {
         if (seen_ >= n_) {
           // Updates below the limit happen for every row, returned or not.
-          if (op_.drain_) {
+          if (op_.drain_ == LimitDrain::kAll) {
             while (in_->Next(f, ctx)) {
             }
+          } else if (op_.drain_ == LimitDrain::kFirstRow && seen_ == 0 && !touched_) {
+            touched_ = true;
+            (void)in_->Next(f, ctx);
           }
           return false;
         }
@@ -230,13 +234,14 @@ class SkipLimitOp final : public UnaryOperator {
     CursorPtr in_;
     int64_t n_ = -1;
     int64_t seen_ = 0;
+    bool touched_ = false;
   };
   TRIBUTARY_UNARY_CURSOR(SkipLimitOp, C)
 
  private:
   ExprPtr count_;
   bool is_limit_;
-  bool drain_;
+  LimitDrain drain_;
 };
 
 // ---- Distinct -------------------------------------------------------------
@@ -638,9 +643,10 @@ OperatorPtr MakeUnwind(OperatorPtr input, ExprPtr list, size_t slot) {
   return std::make_shared<UnwindOp>(std::move(input), std::move(list), slot);
 }
 OperatorPtr MakeSkip(OperatorPtr input, ExprPtr count) {
-  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), false, false);
+  return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), false,
+                                       LimitDrain::kNone);
 }
-OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, bool drain) {
+OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, LimitDrain drain) {
   return std::make_shared<SkipLimitOp>(std::move(input), std::move(count), true, drain);
 }
 OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots) {

@@ -191,9 +191,14 @@ struct SortKey {
 };
 OperatorPtr MakeOrderBy(OperatorPtr input, std::vector<SortKey> keys);
 OperatorPtr MakeSkip(OperatorPtr input, ExprPtr count);
-/// `drain`: once the limit is reached, still pull the input to its end (the
-/// input performs updates, which must happen for every row).
-OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, bool drain = false);
+/// What LIMIT pulls from its input after the limit is reached.
+enum class LimitDrain : uint8_t {
+  kNone,      ///< nothing: the input has no updates
+  kFirstRow,  ///< one row even for LIMIT 0: updates sit behind an eager barrier
+              ///< that runs them all on its first pull
+  kAll,       ///< everything: the input performs updates row by row
+};
+OperatorPtr MakeLimit(OperatorPtr input, ExprPtr count, LimitDrain drain = LimitDrain::kNone);
 OperatorPtr MakeDistinct(OperatorPtr input, std::vector<size_t> slots);
 /// Materialises every input row first; then (optionally) advances the
 /// transaction's command so later reads see the writes.

@@ -155,7 +155,12 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     return Compile(*e, Scope{});
   };
   if (body.skip) cur = ex::MakeSkip(std::move(cur), constant(body.skip, "SKIP"));
-  if (body.limit) cur = ex::MakeLimit(std::move(cur), constant(body.limit, "LIMIT"), wrote_);
+  if (body.limit) {
+    ex::LimitDrain drain = writes_pending_ ? ex::LimitDrain::kAll
+                           : wrote_        ? ex::LimitDrain::kFirstRow
+                                           : ex::LimitDrain::kNone;
+    cur = ex::MakeLimit(std::move(cur), constant(body.limit, "LIMIT"), drain);
+  }
   if (where != nullptr) {
     // After DISTINCT the input variables hold the values of the first row
     // of each distinct group, as in Neo4j.
