@@ -161,7 +161,8 @@ class AckLogWriter {
 };
 
 enum class TxOutcome {
-  kAcknowledged,
+  kOk,              // a statement succeeded; the transaction goes on
+  kAcknowledged,    // COMMIT succeeded
   kTransient,       // a retryable error (Neo.TransientError.*); the client rolled back
   kConnectionLost,  // the server went away (expected: it is being killed)
   kCommitFailed,    // COMMIT answered with a FAILURE
@@ -194,9 +195,11 @@ class Worker {
     return TxOutcome::kAcknowledged;
   }
 
+  /// The highest acknowledged seq.
   int64_t acknowledged() const { return acknowledged_; }
   /// Transactions rolled back by a transient error and run again.
   int64_t retries() const { return retries_; }
+  /// What ended the run, for the summary.
   const std::string& last_error() const { return last_error_; }
 
  private:
@@ -217,18 +220,18 @@ class Worker {
     auto result = client_->Execute(query, params);
     if (!result) return Failed(seq, result.Error());
     *rows = std::move(result->rows);
-    return TxOutcome::kAcknowledged;
+    return TxOutcome::kOk;
   }
 
   // Runs a statement that must report `count(*)` = 1.
   TxOutcome ExactlyOne(int64_t seq, const std::string& query, const Map& params) {
     std::vector<std::vector<Value>> rows;
-    if (auto o = Statement(seq, query, params, &rows); o != TxOutcome::kAcknowledged) return o;
+    if (auto o = Statement(seq, query, params, &rows); o != TxOutcome::kOk) return o;
     if (rows.size() != 1 || rows[0].size() != 1 || IntOr(rows[0][0], -1) != 1) {
       return Anomaly(seq, "expected count 1 from `" + query + "`, got " +
                               (rows.empty() ? "no rows" : Render(Value(rows[0]))));
     }
-    return TxOutcome::kAcknowledged;
+    return TxOutcome::kOk;
   }
 
   TxOutcome RunTransaction(int64_t seq) {
@@ -240,7 +243,7 @@ class Worker {
                             "CREATE (n:Tx {round: $r, conn: $c, seq: $s, i: i, k: $k, "
                             "uid: $k + '/' + toString(i), val: 0}) RETURN i, id(n)",
                             params, &rows);
-    if (o != TxOutcome::kAcknowledged) return o;
+    if (o != TxOutcome::kOk) return o;
     std::vector<int64_t> ids(kNodesPerTx + 1, -1);
     for (const auto& row : rows) {
       const int64_t i = row.size() == 2 ? IntOr(row[0], 0) : 0;
@@ -252,7 +255,7 @@ class Worker {
                   "MATCH (a:Tx {k: $k, i: 1}), (b:Tx {k: $k, i: 2}) "
                   "CREATE (a)-[e:NEXT {k: $k}]->(b) SET a.extra = 'x' RETURN id(e)",
                   params, &rows);
-    if (o != TxOutcome::kAcknowledged) return o;
+    if (o != TxOutcome::kOk) return o;
     if (rows.size() != 1)
       return Anomaly(seq, "edge creation matched " + std::to_string(rows.size()) + " pairs");
     ids[kNodesPerTx] = IntOr(rows[0][0], -1);
@@ -261,22 +264,22 @@ class Worker {
                      "MATCH (a:Tx {k: $k_update, i: 1})-[e:NEXT]->(b:Tx {k: $k_update, i: 2}) "
                      "SET b.val = $s, b:Touched, e.w = $s REMOVE a.extra RETURN count(*)",
                      params);
-      if (o != TxOutcome::kAcknowledged) return o;
+      if (o != TxOutcome::kOk) return o;
     }
     if (seq > kUntouchLag) {
       o = ExactlyOne(seq, "MATCH (b:Tx {k: $k_untouch, i: 2}) REMOVE b:Touched RETURN count(*)",
                      params);
-      if (o != TxOutcome::kAcknowledged) return o;
+      if (o != TxOutcome::kOk) return o;
     }
     if (seq > kDeleteLag && seq % 2 == 0) {
       o = ExactlyOne(seq, "MATCH (:Tx {k: $k_delete, i: 1})-[e:NEXT]->() DELETE e RETURN count(*)",
                      params);
-      if (o != TxOutcome::kAcknowledged) return o;
+      if (o != TxOutcome::kOk) return o;
       o = ExactlyOne(seq, "MATCH (n:Tx {k: $k_delete, i: 3}) DELETE n RETURN count(*)", params);
-      if (o != TxOutcome::kAcknowledged) return o;
+      if (o != TxOutcome::kOk) return o;
     }
     o = ExactlyOne(seq, "MATCH (n:Counter {conn: $c}) SET n.n = n.n + 1 RETURN count(*)", params);
-    if (o != TxOutcome::kAcknowledged) return o;
+    if (o != TxOutcome::kOk) return o;
 
     log_.Write("attempt " + std::to_string(conn_) + " " + std::to_string(seq));
     if (auto r = client_->Commit(); !r) {
