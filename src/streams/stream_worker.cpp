@@ -46,7 +46,6 @@ StreamWorker::StreamWorker(std::shared_ptr<const StreamDefinition> definition,
       state_(std::move(state)),
       options_(std::move(options)),
       control_(std::move(control)),
-      session_(engine),
       backoff_(options_.retry_min) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -76,16 +75,38 @@ bool StreamWorker::WaitBackoff() {
 void StreamWorker::Run() {
   const std::string& name = definition_->name;
   spdlog::info("stream {}: started", name);
+  applier_ = std::make_unique<StreamApplier>(name, engine_, state_, options_.conflict_retry);
   while (!Stopping()) {
     if (!Setup()) {
       if (!WaitBackoff()) break;
       continue;
     }
-    if (Consume()) break;
-    // The consumer failed; set up again after a pause.
+    const bool done = Consume();
+    // A stop abandons what is queued; otherwise everything submitted commits
+    // (or fails) before the worker decides what comes next.
+    if (Stopping()) applier_->Stop();
+    const std::optional<std::string> failure = applier_->Drain();
+    CommitToGroup();
+    if (failure) {  // An earlier batch than any transform failure.
+      Fail(*failure);
+      break;
+    }
+    if (transform_failure_) {
+      Fail(*transform_failure_);
+      break;
+    }
+    if (last_submitted_ && !Stopping()) {
+      spdlog::info("stream {}: applied its {} batch limit", name, *control_.limit_batches);
+      state_->SetStopped();
+      break;
+    }
+    if (done) break;
+    // The consumer failed; set up again (from the stored offsets) after a pause.
     consumer_.reset();
     if (!WaitBackoff()) break;
   }
+  applier_->Stop();
+  applier_.reset();
   // Python objects must go while the interpreter is certainly alive, i.e. now.
   transform_.reset();
   consumer_.reset();
@@ -118,8 +139,8 @@ bool StreamWorker::Setup() {
       state_->SetError(created.Error().message);
       return false;
     }
-    progress_ = ReadProgress(engine_.storage(), d.name);
-    if (auto started = (*created)->Start(progress_.offsets); !started) {
+    submitted_ = ReadProgress(engine_.storage(), d.name);
+    if (auto started = (*created)->Start(submitted_.offsets); !started) {
       spdlog::warn("stream {}: cannot start consuming {}: {}", d.name, d.topic,
                    started.Error().message);
       state_->SetError(started.Error().message);
@@ -148,6 +169,15 @@ void StreamWorker::TrackBroker() {
   }
 }
 
+void StreamWorker::CommitToGroup() {
+  if (consumer_ == nullptr) return;
+  const kafka::PartitionOffsets committed = applier_->TakeCommitted();
+  if (committed.empty()) return;
+  if (auto r = consumer_->CommitToGroup(committed); !r) {
+    spdlog::warn("stream {}: {}", definition_->name, r.Error().message);
+  }
+}
+
 bool StreamWorker::Consume() {
   const StreamDefinition& d = *definition_;
   CollectOptions collect;
@@ -159,11 +189,12 @@ bool StreamWorker::Consume() {
   };
   const auto keep_going = [this] {
     TrackBroker();
-    return !Stopping();
+    CommitToGroup();
+    return !Stopping() && !applier_->Failed();
   };
-  while (!Stopping()) {
+  while (!Stopping() && !applier_->Failed()) {
     Collected collected = CollectBatch(poll, collect, keep_going);
-    if (Stopping()) return true;  // Anything collected is dropped, not applied.
+    if (Stopping() || applier_->Failed()) return true;  // Collected messages are dropped.
     if (!collected.batch.messages.empty()) {
       // Messages arriving means a broker is up, whatever the statistics say yet.
       if (broker_down_) {
@@ -171,10 +202,9 @@ bool StreamWorker::Consume() {
         state_->SetRunning();
       }
       switch (ProcessBatch(collected.batch)) {
-        case Outcome::kApplied: break;
-        case Outcome::kLimitReached:
-        case Outcome::kFailed:
-        case Outcome::kStopped: return true;
+        case Outcome::kSubmitted: break;
+        case Outcome::kLastSubmitted:
+        case Outcome::kFailed: return true;
       }
     }
     if (collected.error) {
@@ -197,44 +227,33 @@ StreamWorker::Outcome StreamWorker::ProcessBatch(const kafka::Batch& batch) {
     if (!queries.Error().traceback.empty()) {
       spdlog::error("stream {}: {}", d.name, queries.Error().traceback);
     }
-    Fail(queries.Error().message);
+    transform_failure_ = queries.Error().message;
     return Outcome::kFailed;
   }
 
-  StreamProgress next = progress_;
+  StreamProgress next = submitted_;
   for (const auto& [partition, offset] : batch.end_offsets) next.offsets[partition] = offset;
   next.messages += batch.messages.size();
   next.batches += 1;
-  std::vector<SystemKeyWrite> keys = {{ProgressKey(d.name), EncodeProgress(next)}};
-  const bool limit_reached =
+  StreamApplier::Batch work;
+  work.queries = std::move(*queries);
+  work.system_keys = {{ProgressKey(d.name), EncodeProgress(next)}};
+  work.end_offsets = batch.end_offsets;
+  work.messages = batch.messages.size();
+  const bool last =
       control_.limit_batches && next.batches >= control_.limit_base + *control_.limit_batches;
-  if (limit_reached) {
+  if (last) {
     // The batch that reaches the limit also records that the stream stopped,
     // so a crash cannot restart a finished LIMIT run.
-    keys.emplace_back(ControlKey(d.name), EncodeControl(StreamControl{}));
+    work.system_keys.emplace_back(ControlKey(d.name), EncodeControl(StreamControl{}));
   }
-  auto applied = ApplyBatch(session_, *queries, keys, options_.conflict_retry,
-                            [this] { return !Stopping(); });
-  if (!applied) {
-    if (applied.Error().kind == ApplyError::Kind::kStopped) return Outcome::kStopped;
-    Fail(applied.Error().message);
-    return Outcome::kFailed;
+  if (!applier_->Submit(std::move(work))) return Outcome::kFailed;
+  submitted_ = std::move(next);
+  if (last) {
+    last_submitted_ = true;
+    return Outcome::kLastSubmitted;
   }
-  if (applied->attempts > 1) {
-    spdlog::info("stream {}: batch committed after {} attempts (conflicts)", d.name,
-                 applied->attempts);
-  }
-  progress_ = std::move(next);
-  state_->AddTimings(applied->apply_ms, applied->commit_ms);
-  if (auto committed = consumer_->CommitToGroup(batch.end_offsets); !committed) {
-    spdlog::warn("stream {}: {}", d.name, committed.Error().message);
-  }
-  if (limit_reached) {
-    spdlog::info("stream {}: applied its {} batch limit", d.name, *control_.limit_batches);
-    state_->SetStopped();
-    return Outcome::kLimitReached;
-  }
-  return Outcome::kApplied;
+  return Outcome::kSubmitted;
 }
 
 void StreamWorker::Fail(const std::string& reason) {

@@ -1,7 +1,9 @@
 #pragma once
 // The thread that runs one started stream: loads its transform, consumes its
-// topic from the offsets stored in the database, and applies batch after
-// batch, each in one transaction that also stores the batch's end offsets.
+// topic from the offsets stored in the database and transforms batch after
+// batch, handing each to a StreamApplier, which applies it in one transaction
+// that also stores the batch's end offsets (so consuming and transforming the
+// next batch overlaps with writing this one).
 //
 // Failure handling (docs/streams.md):
 //  - the transform cannot be loaded, or no broker answers, or the topic is
@@ -27,6 +29,7 @@
 #include "python/transform.hpp"
 #include "query/engine.hpp"
 #include "streams/batch_applier.hpp"
+#include "streams/stream_applier.hpp"
 #include "streams/stream_definition.hpp"
 #include "streams/stream_state.hpp"
 
@@ -74,20 +77,23 @@ class StreamWorker {
   bool Finished() const { return finished_.load(); }
 
  private:
-  enum class Outcome : uint8_t { kApplied, kLimitReached, kFailed, kStopped };
+  enum class Outcome : uint8_t { kSubmitted, kLastSubmitted, kFailed };
 
   void Run();
   // Loads the transform and starts the consumer at the stored offsets; false
-  // (with the status set to error) on failure.
+  // (with the status set to error) on failure. REQUIRES: nothing in flight.
   bool Setup();
-  // Runs batches until stopped, failed, limited or the consumer must restart.
-  // Returns true when the worker should end.
+  // Consumes and submits batches until stopped, failed, the LIMIT's last
+  // batch was submitted, or the consumer must restart (returns false then).
   bool Consume();
+  // Transforms `batch` and submits it to the applier.
   Outcome ProcessBatch(const kafka::Batch& batch);
   // Marks the stream failed with `reason`, in memory and durably.
   void Fail(const std::string& reason);
   // Refreshes the status from the consumer's broker reachability.
   void TrackBroker();
+  // Mirrors committed offsets to the consumer group (for lag tools).
+  void CommitToGroup();
   // Waits for the current back-off (false if stopped meanwhile) and doubles it.
   bool WaitBackoff();
   bool Stopping() const { return stop_.load(); }
@@ -99,10 +105,12 @@ class StreamWorker {
   const StreamControl control_;
 
   // Used by the worker thread only.
-  query::Session session_;
+  std::unique_ptr<StreamApplier> applier_;
   std::unique_ptr<python::Transform> transform_;
   std::unique_ptr<kafka::Consumer> consumer_;
-  StreamProgress progress_;
+  StreamProgress submitted_;  // Progress after the last submitted batch.
+  std::optional<std::string> transform_failure_;
+  bool last_submitted_ = false;  // The LIMIT's last batch was submitted.
   std::chrono::milliseconds backoff_;
   bool broker_down_ = false;
 
