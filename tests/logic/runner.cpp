@@ -26,11 +26,12 @@
 //   param <name> <cypher expression>   bind $name for later statements
 //   engine [timeout_ms=N] [memory_limit=N] [cache_size=N]
 //       a new QueryEngine (and session) with these options, same graph
-//   cache hits=N misses=N           plan-cache counters of the current engine
+//   cache hits=N misses=N [size=N]  plan-cache counters of the current engine
 //   begin / commit / rollback       explicit transaction control
 //   reset                           start again on an empty graph
 //
-// Values are written as in the openCypher TCK: 'strings', 1, 1.0, true, null,
+// Values are written as in the openCypher TCK: 'strings' (a newline shows as
+// \n), 1, 1.0, true, null,
 // floats as toString() shows them (shortest round-trip digits; 1.0E20),
 // [lists], {maps with sorted keys}, (:Label {nodes}), [:TYPE {relationships}],
 // <(:A)-[:T]->(:B)> paths.

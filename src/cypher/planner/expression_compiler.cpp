@@ -292,6 +292,8 @@ void Planner::CheckPredicateType(const Expr& where, const Scope& scope) const {
     case SymbolType::kPath:
     case SymbolType::kList:
     case SymbolType::kMap:
+    case SymbolType::kString:
+    case SymbolType::kValue:
       Fail("InvalidArgumentType", "Type mismatch: WHERE expects a Boolean", where.pos);
     default: return;
   }
@@ -303,9 +305,13 @@ SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
       const Symbol* s = scope.Find(static_cast<const VariableExpr&>(e).name);
       return s == nullptr ? SymbolType::kAny : s->type;
     }
-    case ExprKind::kLiteral:
-      return static_cast<const LiteralExpr&>(e).value.IsNull() ? SymbolType::kAny
-                                                                : SymbolType::kValue;
+    case ExprKind::kLiteral: {
+      const auto& v = static_cast<const LiteralExpr&>(e).value;
+      if (v.IsNull()) return SymbolType::kAny;
+      if (v.IsString()) return SymbolType::kString;
+      if (v.IsBool()) return SymbolType::kBoolean;
+      return SymbolType::kValue;
+    }
     case ExprKind::kList:
     case ExprKind::kListComprehension:
     case ExprKind::kPatternComprehension: return SymbolType::kList;
@@ -316,15 +322,39 @@ SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
     case ExprKind::kLabelsTest:
     case ExprKind::kPattern:
     case ExprKind::kExistsSubquery:
-    case ExprKind::kQuantifier:
+    case ExprKind::kQuantifier: return SymbolType::kBoolean;
     case ExprKind::kCountStar: return SymbolType::kValue;
+    case ExprKind::kUnary:
+      return static_cast<const UnaryExpr&>(e).op == UnaryOp::kNot ? SymbolType::kBoolean
+                                                                   : SymbolType::kValue;
     case ExprKind::kBinary: {
-      // Every operator yields a non-graph value, except list concatenation.
       const auto& b = static_cast<const BinaryExpr&>(e);
-      return b.op == BinaryOp::kAdd ? SymbolType::kAny : SymbolType::kValue;
+      switch (b.op) {
+        case BinaryOp::kAdd: return SymbolType::kAny;  // numbers, strings or lists
+        case BinaryOp::kSub:
+        case BinaryOp::kMul:
+        case BinaryOp::kDiv:
+        case BinaryOp::kMod:
+        case BinaryOp::kPow: return SymbolType::kValue;
+        default: return SymbolType::kBoolean;
+      }
     }
     default: return SymbolType::kAny;
   }
+}
+
+SymbolType Planner::ElementType(const Expr& list, const Scope& scope) const {
+  if (list.kind != ExprKind::kList) return SymbolType::kAny;
+  const auto& items = static_cast<const ListExpr&>(list).items;
+  if (items.empty()) return SymbolType::kAny;
+  SymbolType t = StaticType(*items[0], scope);
+  for (const auto& i : items) {
+    if (StaticType(*i, scope) != t) return SymbolType::kAny;
+  }
+  // Graph values inside a literal list keep their kind only as `kAny`.
+  return t == SymbolType::kString || t == SymbolType::kBoolean || t == SymbolType::kValue
+             ? t
+             : SymbolType::kAny;
 }
 
 void Planner::CollectVariables(const Expr& e, std::set<std::string>* out) const {
@@ -434,9 +464,10 @@ ex::ExprPtr Planner::CompileFunction(const FunctionCallExpr& f, const Scope& sco
 namespace {
 
 // Scope extended with one more variable (comprehensions, quantifiers).
-Scope With(const Scope& scope, const std::string& name, size_t slot) {
+Scope With(const Scope& scope, const std::string& name, size_t slot,
+           SymbolType type = SymbolType::kAny) {
   Scope s = scope;
-  s.vars[name] = Symbol{slot, SymbolType::kAny};
+  s.vars[name] = Symbol{slot, type};
   return s;
 }
 
@@ -468,6 +499,7 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       if (p.object->kind == ExprKind::kVariable) {
         const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*p.object).name);
         if (s != nullptr && (s->type == SymbolType::kPath || s->type == SymbolType::kValue ||
+                             s->type == SymbolType::kString || s->type == SymbolType::kBoolean ||
                              s->type == SymbolType::kList ||
                              s->type == SymbolType::kRelationshipList)) {
           Fail("InvalidArgumentType",
@@ -498,6 +530,15 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
         const char* name = b.op == BinaryOp::kAnd ? "AND" : b.op == BinaryOp::kOr ? "OR" : "XOR";
         CheckBooleanOperand(*b.lhs, name);
         CheckBooleanOperand(*b.rhs, name);
+      }
+      if (b.op == BinaryOp::kSub || b.op == BinaryOp::kMul || b.op == BinaryOp::kDiv ||
+          b.op == BinaryOp::kMod || b.op == BinaryOp::kPow) {
+        for (const Expr* operand : {b.lhs.get(), b.rhs.get()}) {
+          if (IsNonNumeric(StaticType(*operand, scope))) {
+            Fail("InvalidArgumentType", "Type mismatch: arithmetic expects numbers",
+                 operand->pos);
+          }
+        }
       }
       return ex::MakeBinary(MapBinary(b.op), Compile(*b.lhs, scope, agg, projected),
                             Compile(*b.rhs, scope, agg, projected));
@@ -596,7 +637,7 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& l = static_cast<const ListComprehensionExpr&>(e);
       auto list = Compile(*l.list, scope, agg, projected);
       size_t slot = NewSlot();
-      Scope inner = With(scope, l.variable, slot);
+      Scope inner = With(scope, l.variable, slot, ElementType(*l.list, scope));
       return ex::MakeListComprehension(slot, std::move(list),
                                        l.where ? Compile(*l.where, inner) : nullptr,
                                        l.projection ? Compile(*l.projection, inner, agg) : nullptr);
@@ -605,7 +646,7 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& q = static_cast<const QuantifierExpr&>(e);
       auto list = Compile(*q.list, scope, agg, projected);
       size_t slot = NewSlot();
-      Scope inner = With(scope, q.variable, slot);
+      Scope inner = With(scope, q.variable, slot, ElementType(*q.list, scope));
       ex::Quantifier kind = q.quantifier == Quantifier::kAll    ? ex::Quantifier::kAll
                             : q.quantifier == Quantifier::kAny  ? ex::Quantifier::kAny
                             : q.quantifier == Quantifier::kNone ? ex::Quantifier::kNone
@@ -619,7 +660,8 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       auto list = Compile(*r.list, scope, agg, projected);
       size_t acc = NewSlot();
       size_t var = NewSlot();
-      Scope inner = With(With(scope, r.accumulator, acc), r.variable, var);
+      Scope inner = With(With(scope, r.accumulator, acc), r.variable, var,
+                         ElementType(*r.list, scope));
       return ex::MakeReduce(acc, std::move(init), var, std::move(list),
                             Compile(*r.expression, inner));
     }

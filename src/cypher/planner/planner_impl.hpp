@@ -25,8 +25,16 @@ enum class SymbolType : uint8_t {
   kPath,
   kList,              ///< a list expression (may hold relationships)
   kMap,               ///< a map literal or projection
-  kValue,             ///< a number, string or boolean
+  kString,            ///< a string
+  kBoolean,           ///< a boolean (predicates, comparisons)
+  kValue,             ///< a number (or another scalar)
 };
+
+/// True for the kinds that are never a number: arithmetic other than `+`
+/// rejects them at compile time.
+constexpr bool IsNonNumeric(SymbolType t) {
+  return t != SymbolType::kAny && t != SymbolType::kValue;
+}
 
 /// True when a variable known to hold `have` may be used where `want` is
 /// required (a pattern position); false means VariableTypeConflict.
@@ -90,6 +98,9 @@ class Planner {
                                  const std::set<std::string>& key_vars) const;
   /// What an expression is known to produce, for VariableTypeConflict checks.
   SymbolType StaticType(const Expr& e, const Scope& scope) const;
+  /// The common static type of a list literal's elements (kAny when unknown
+  /// or mixed), for the variable of a comprehension, quantifier or reduce.
+  SymbolType ElementType(const Expr& list, const Scope& scope) const;
   /// Free variables used by the expression (for index applicability).
   void CollectVariables(const Expr& e, std::set<std::string>* out) const;
 
