@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "streams/stream_worker.hpp"
+
 namespace tributary::streams {
 
 StreamApplier::StreamApplier(std::string name, query::QueryEngine& engine,
@@ -52,6 +54,7 @@ void StreamApplier::Stop() {
 }
 
 void StreamApplier::Run() {
+  NameThisThread("apply", name_);
   while (true) {
     Batch batch;
     {

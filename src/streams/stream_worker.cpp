@@ -1,5 +1,7 @@
 #include "streams/stream_worker.hpp"
 
+#include <pthread.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +15,12 @@ std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const 
     if (k == key) return std::move(v);
   }
   return std::nullopt;
+}
+
+void NameThisThread(std::string_view role, std::string_view stream) {
+  // Linux allows 15 characters; "stream:mystream" fits, longer names are cut.
+  std::string name = fmt::format("{}:{}", role, stream).substr(0, 15);
+  pthread_setname_np(pthread_self(), name.c_str());
 }
 
 StreamProgress ReadProgress(const storage::Storage& storage, const std::string& name) {
@@ -74,6 +82,7 @@ bool StreamWorker::WaitBackoff() {
 
 void StreamWorker::Run() {
   const std::string& name = definition_->name;
+  NameThisThread("stream", name);
   spdlog::info("stream {}: started", name);
   applier_ = std::make_unique<StreamApplier>(name, engine_, state_, options_.conflict_retry);
   while (!Stopping()) {

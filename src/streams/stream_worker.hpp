@@ -121,6 +121,10 @@ class StreamWorker {
   std::thread thread_;
 };
 
+/// Names the calling thread "<role>:<stream>" (cut to 15 characters) for
+/// top -H, perf and debuggers.
+void NameThisThread(std::string_view role, std::string_view stream);
+
 /// Reads one system key's latest committed value.
 std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const std::string& key);
 
