@@ -150,12 +150,27 @@ Result<std::unique_ptr<FileAuthenticator>, std::string> FileAuthenticator::Load(
   return std::make_unique<FileAuthenticator>(std::move(users));
 }
 
+const std::string& FileAuthenticator::DummyHash() {
+  // Unknown users are verified against a hash as costly as a real one, so
+  // the response time does not reveal which user names exist. A stored
+  // hash carries the file's own cost parameters; its result is ignored.
+  if (!users_.empty()) return users_.begin()->second;
+  static const std::string fallback = [] {
+    auto hash = HashPassword("tributary-dummy-password");
+    return hash ? *hash : std::string();
+  }();
+  return fallback;
+}
+
 Result<std::string, BoltError> FileAuthenticator::Authenticate(const AuthToken& token) {
   if (token.scheme != "basic") return MakeError(Unauthorized());
   auto it = users_.find(token.principal);
-  if (it == users_.end() || !VerifyPassword(it->second, token.credentials)) {
+  if (it == users_.end()) {
+    const std::string& dummy = DummyHash();
+    if (!dummy.empty()) VerifyPassword(dummy, token.credentials);
     return MakeError(Unauthorized());
   }
+  if (!VerifyPassword(it->second, token.credentials)) return MakeError(Unauthorized());
   return token.principal;
 }
 

@@ -48,6 +48,8 @@ class FileAuthenticator : public Authenticator {
   static Result<std::unique_ptr<FileAuthenticator>, std::string> Load(
       const std::filesystem::path& file);
 
+  /// Verifies the password with Argon2; an unknown user costs the same
+  /// verification (against a dummy hash) so timing does not reveal names.
   Result<std::string, BoltError> Authenticate(const AuthToken& token) override;
 
   /// Builds an authenticator from user -> "$argon2id$..." hash pairs.
@@ -57,6 +59,9 @@ class FileAuthenticator : public Authenticator {
   size_t user_count() const { return users_.size(); }
 
  private:
+  // A hash to verify unknown users against (timing: see Authenticate).
+  const std::string& DummyHash();
+
   std::unordered_map<std::string, std::string> users_;  // user -> hash
 };
 

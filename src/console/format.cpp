@@ -552,7 +552,9 @@ void PrintTable(const std::vector<std::string>& fields, const std::vector<std::v
 
 void PrintCsv(const std::vector<std::string>& fields, const std::vector<std::vector<Value>>& rows,
               std::ostream& out) {
-  if (rows.empty()) return;
+  // Zero rows still print the header, so a script can tell "no rows" from
+  // "no result"; a statement without columns (CREATE without RETURN) prints nothing.
+  if (fields.empty()) return;
   auto print = [&](const std::vector<std::string>& line) {
     for (size_t i = 0; i < line.size(); ++i) {
       if (i > 0) out << ',';

@@ -65,7 +65,7 @@ void PrintTable(const std::vector<std::string>& fields,
                 const std::vector<std::vector<bolt::Value>>& rows, std::ostream& out);
 
 /// Prints CSV as mgconsole does: every field double-quoted, quotes doubled,
-/// a header line first (nothing when `rows` is empty).
+/// a header line first, even with zero rows (nothing when `fields` is empty).
 void PrintCsv(const std::vector<std::string>& fields,
               const std::vector<std::vector<bolt::Value>>& rows, std::ostream& out);
 

@@ -61,11 +61,14 @@ TEST(FormatTest, ColumnsArePaddedToTheWidestCell) {
             "+--------+\n");
 }
 
-TEST(FormatTest, EmptyResultsPrintNothing) {
+TEST(FormatTest, EmptyResultsPrintNothingExceptTheCsvHeader) {
   EXPECT_EQ(Table({"a"}, {}), "");
   std::ostringstream csv;
-  PrintCsv({"a"}, {}, csv);
-  EXPECT_EQ(csv.str(), "");
+  PrintCsv({"a", "b"}, {}, csv);
+  EXPECT_EQ(csv.str(), "\"a\",\"b\"\n");
+  std::ostringstream no_columns;
+  PrintCsv({}, {}, no_columns);
+  EXPECT_EQ(no_columns.str(), "");
   std::ostringstream json;
   PrintJson({"a"}, {}, json);
   EXPECT_EQ(json.str(), "");
