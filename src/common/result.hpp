@@ -37,7 +37,8 @@ class [[nodiscard]] Result {
 
   T& operator*() & { return Value(); }
   const T& operator*() const& { return Value(); }
-  T&& operator*() && { return std::move(Value()); }
+  /// By value, so `for (auto x : *f())` does not iterate a destroyed temporary.
+  T operator*() && { return std::move(Value()); }
   T* operator->() { return &Value(); }
   const T* operator->() const { return &Value(); }
 

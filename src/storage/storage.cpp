@@ -58,7 +58,15 @@ void Storage::Impl::Retire(uint64_t ts) {
   std::lock_guard guard(publish_mu);
   in_flight.erase(ts);
   uint64_t w = in_flight.empty() ? last_assigned_ts : *in_flight.begin() - 1;
-  if (w > watermark.load()) watermark.store(w);
+  if (w > watermark.load()) {
+    watermark.store(w);
+    publish_cv.notify_all();
+  }
+}
+
+void Storage::Impl::WaitVisible(uint64_t ts) {
+  std::unique_lock guard(publish_mu);
+  publish_cv.wait(guard, [&] { return watermark.load() >= ts; });
 }
 
 StorageStats Storage::Impl::Stats() {

@@ -90,6 +90,8 @@ struct Storage::Impl {
   std::mutex commit_mu;
   uint64_t last_commit_ts = 0;  // guarded by commit_mu
   std::mutex publish_mu;
+  /// Signalled (under publish_mu) whenever the watermark advances.
+  std::condition_variable publish_cv;
   std::set<uint64_t> in_flight;  ///< assigned, not yet published or failed
   uint64_t last_assigned_ts = 0;  // guarded by publish_mu
   /// Every commit with ts <= watermark is published; snapshots start above it.
@@ -140,6 +142,9 @@ struct Storage::Impl {
   void FinishTransaction(uint64_t txn_id);
   /// Marks `ts` as no longer in flight and advances the watermark.
   void Retire(uint64_t ts);
+  /// Blocks until every commit with timestamp <= ts is published, so a
+  /// committer's next transaction sees its own commit (read-your-writes).
+  void WaitVisible(uint64_t ts);
   void Collect();
   StorageStats Stats();
   /// Calls fn(Vertex*) for every vertex in the gid map.

@@ -440,6 +440,9 @@ StorageResult<void> Transaction::Commit() {
     s.committed.push_back(std::move(tx.undo));
   }
   s.FinishTransaction(tx.id);
+  // An older commit may still be waiting for its fsync; acknowledging ours
+  // before it is visible would let the client's next transaction miss it.
+  s.WaitVisible(commit_ts);
   return {};
 }
 

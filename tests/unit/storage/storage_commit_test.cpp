@@ -336,13 +336,21 @@ TEST_F(StorageCommitTest, WatermarkHidesLaterCommitUntilEarlierPublishes) {
     s.in_flight.insert(reserved);
     s.last_assigned_ts = reserved;
   }
-  {
+  // The later commit is published but stays above the watermark, and its
+  // Commit() is not acknowledged until it is visible (read-your-writes).
+  std::atomic<bool> acknowledged{false};
+  std::thread later([&] {
     auto tx = db.Begin();
     ASSERT_TRUE(tx->FindVertex(b, View::kOld)->SetProperty(prop, PropertyValue(2)).HasValue());
     ASSERT_TRUE(tx->Commit().HasValue());
-  }
-  EXPECT_EQ(Read(b), PropertyValue(0));  // published, but above the watermark
+    acknowledged = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(acknowledged.load());
+  EXPECT_EQ(Read(b), PropertyValue(0));
   s.Retire(reserved);
+  later.join();
+  EXPECT_TRUE(acknowledged.load());
   EXPECT_EQ(Read(b), PropertyValue(2));
   (void)a;
 }
