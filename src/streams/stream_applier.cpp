@@ -44,12 +44,16 @@ kafka::PartitionOffsets StreamApplier::TakeCommitted() {
   return out;
 }
 
-void StreamApplier::Stop() {
+void StreamApplier::RequestStop() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
   }
   changed_.notify_all();
+}
+
+void StreamApplier::Stop() {
+  RequestStop();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -55,8 +55,12 @@ class StreamApplier {
   /// The end offsets committed since the last call, merged per partition.
   kafka::PartitionOffsets TakeCommitted();
 
-  /// Stops after the batch being applied commits or rolls back (a conflict
-  /// retry is abandoned); a queued batch is dropped. Joins. Idempotent.
+  /// Asks the thread to stop: the batch being applied still commits or rolls
+  /// back (a conflict retry is abandoned), a queued batch is dropped, and
+  /// Submit() refuses from now on. Does not wait. Idempotent.
+  void RequestStop();
+
+  /// RequestStop(), then waits for the thread. Idempotent.
   void Stop();
 
  private:

@@ -54,6 +54,8 @@ StreamWorker::StreamWorker(std::shared_ptr<const StreamDefinition> definition,
       state_(std::move(state)),
       options_(std::move(options)),
       control_(std::move(control)),
+      applier_(std::make_unique<StreamApplier>(definition_->name, engine, state_,
+                                               options_.conflict_retry)),
       backoff_(options_.retry_min) {
   thread_ = std::thread([this] { Run(); });
 }
@@ -66,6 +68,9 @@ void StreamWorker::RequestStop() {
     stop_.store(true);
   }
   wake_.notify_all();
+  // Also frees the worker thread if it waits in Submit() behind a batch that
+  // keeps hitting conflicts.
+  applier_->RequestStop();
 }
 
 void StreamWorker::Stop() {
@@ -84,7 +89,6 @@ void StreamWorker::Run() {
   const std::string& name = definition_->name;
   NameThisThread("stream", name);
   spdlog::info("stream {}: started", name);
-  applier_ = std::make_unique<StreamApplier>(name, engine_, state_, options_.conflict_retry);
   while (!Stopping()) {
     if (!Setup()) {
       if (!WaitBackoff()) break;
@@ -115,7 +119,6 @@ void StreamWorker::Run() {
     if (!WaitBackoff()) break;
   }
   applier_->Stop();
-  applier_.reset();
   // Python objects must go while the interpreter is certainly alive, i.e. now.
   transform_.reset();
   consumer_.reset();

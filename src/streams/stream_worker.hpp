@@ -104,8 +104,9 @@ class StreamWorker {
   const WorkerOptions options_;
   const StreamControl control_;
 
+  const std::unique_ptr<StreamApplier> applier_;  // Thread-safe; lives as long as the worker.
+
   // Used by the worker thread only.
-  std::unique_ptr<StreamApplier> applier_;
   std::unique_ptr<python::Transform> transform_;
   std::unique_ptr<kafka::Consumer> consumer_;
   StreamProgress submitted_;  // Progress after the last submitted batch.

@@ -136,6 +136,15 @@ def stream(batch):
   std::this_thread::sleep_for(milliseconds(1000));
   EXPECT_EQ(db.Status("s"), "running");
   EXPECT_EQ(db.Messages("s"), 0u);
+  // STOP does not wait for the conflict to clear; the batch is dropped.
+  const auto stop_start = std::chrono::steady_clock::now();
+  db.Run("STOP STREAM s");
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(3));
+  EXPECT_EQ(db.Status("s"), "stopped");
+  EXPECT_EQ(db.Messages("s"), 0u);
+  db.Run("START STREAM s");
+  std::this_thread::sleep_for(milliseconds(500));
+  EXPECT_EQ(db.Messages("s"), 0u);
   other.Commit();
   ASSERT_TRUE(WaitFor([&] { return db.Messages("s") == 3; }));
   EXPECT_EQ(db.Int("MATCH (n:Hot) RETURN n.c"), 103);
