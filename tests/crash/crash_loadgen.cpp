@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -45,8 +46,12 @@ using bolt::Value;
 /// Every Bolt operation times out after this long, so a hung server fails
 /// the test instead of hanging it.
 constexpr std::chrono::milliseconds kOperationTimeout{20000};
-/// Retries of one transaction after transient errors before giving up.
-constexpr int kMaxRetries = 100;
+/// A transaction failing with transient errors is retried with exponential
+/// backoff from kFirstBackoff up to kMaxBackoff per wait, for kRetryWindow in
+/// all, as Neo4j drivers do.
+constexpr std::chrono::milliseconds kFirstBackoff{1};
+constexpr std::chrono::milliseconds kMaxBackoff{200};
+constexpr std::chrono::milliseconds kRetryWindow{30000};
 
 int FreePort() {
   bolt::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -183,9 +188,13 @@ class Worker {
     client_ = std::move(*client);
     for (int64_t seq = 1; Clock::now() < deadline; ++seq) {
       TxOutcome outcome = RunTransaction(seq);
-      for (int attempt = 1; outcome == TxOutcome::kTransient; ++attempt) {
-        if (attempt > kMaxRetries)
-          return Anomaly(seq, "still failing after retries: " + last_error_);
+      const auto give_up = Clock::now() + kRetryWindow;
+      for (auto backoff = kFirstBackoff; outcome == TxOutcome::kTransient;
+           backoff = std::min(2 * backoff, kMaxBackoff)) {
+        if (Clock::now() > give_up) {
+          return Anomaly(seq, "still failing after retrying for 30 s: " + last_error_);
+        }
+        std::this_thread::sleep_for(backoff);
         ++retries_;
         outcome = RunTransaction(seq);
       }

@@ -12,6 +12,9 @@
 #   CRASH_MAX_DELAY_MS [3000]   longest load before a kill
 #   CRASH_CONNECTIONS [4]       concurrent writing connections
 #   CRASH_RECOVERY_KILLS [4]    one round in N also kills a server mid-recovery
+#   CRASH_WAL_SYNC [commit]     --wal-sync of every start; "mixed" picks commit,
+#                               interval or none per start (a process crash
+#                               must lose no acknowledged commit under any)
 #   CRASH_SEED [time]           seed of the random delays (printed; rerun with it)
 #   CRASH_WORK_DIR [mktemp]     where the data dir and logs go
 #   CRASH_KEEP [0]              1 keeps the work dir after a passing run
@@ -30,6 +33,7 @@ min_delay=${CRASH_MIN_DELAY_MS:-50}
 max_delay=${CRASH_MAX_DELAY_MS:-3000}
 connections=${CRASH_CONNECTIONS:-4}
 recovery_kills=${CRASH_RECOVERY_KILLS:-4}
+wal_sync=${CRASH_WAL_SYNC:-commit}
 seed=${CRASH_SEED:-$(( $(date +%s%N) % 1000000007 ))}
 RANDOM=$((seed % 32768))
 work=${CRASH_WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tributary-crash.XXXXXX")}
@@ -81,10 +85,12 @@ now_ms() {
 # snapshots vary per start (off, 1 s, 2 s) so that kills land before, during
 # and after snapshot writes and recovery reads snapshots and bare WALs.
 launch_server() {
-  local intervals=(0 1 1 2)
-  local interval=${intervals[$((RANDOM % 4))]}
-  echo "==== start (port $port, --snapshot-interval $interval) $(date +%T.%N)" >>"$work/server.log"
-  "$server_bin" serve --data-dir "$data" --bolt-address "127.0.0.1:$port" --wal-sync commit \
+  local intervals=(0 1 1 2) modes=(commit interval none)
+  local interval=${intervals[$((RANDOM % 4))]} sync=$wal_sync
+  [[ $sync == mixed ]] && sync=${modes[$((RANDOM % 3))]}
+  echo "==== start (port $port, --snapshot-interval $interval, --wal-sync $sync) $(date +%T.%N)" \
+    >>"$work/server.log"
+  "$server_bin" serve --data-dir "$data" --bolt-address "127.0.0.1:$port" --wal-sync "$sync" \
     --snapshot-interval "$interval" >>"$work/server.log" 2>&1 &
   server_pid=$!
 }
@@ -133,7 +139,7 @@ check() {
 }
 
 echo "crash test: $rounds rounds, $connections connections, kills after ${min_delay}-${max_delay} ms," \
-  "seed $seed, work dir $work"
+  "--wal-sync $wal_sync, seed $seed, work dir $work"
 test_start=$(now_ms)
 port=$("$loadgen" free-port)
 round=0
