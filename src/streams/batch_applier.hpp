@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "python/transform.hpp"
 #include "query/engine.hpp"
+#include "streams/system_keys.hpp"
 
 namespace tributary::streams {
 
@@ -40,9 +41,6 @@ struct ApplyTimings {
   double commit_ms = 0;  ///< The last attempt's commit alone.
   int attempts = 1;      ///< 1 + number of conflict retries.
 };
-
-/// A system key written by the batch's transaction.
-using SystemKeyWrite = std::pair<std::string, std::string>;
 
 /// Runs `queries` in order in one explicit transaction of `session`, writes
 /// `system_keys` into the same transaction and commits. A serialization

@@ -40,12 +40,6 @@ void StreamState::SetError(std::string reason, std::optional<int64_t> unix_ms) {
   snapshot_.last_error_ms = unix_ms.value_or(NowUnixMs());
 }
 
-void StreamState::RecordError(std::string reason) {
-  std::lock_guard lock(mutex_);
-  snapshot_.last_error = std::move(reason);
-  snapshot_.last_error_ms = NowUnixMs();
-}
-
 void StreamState::AddTimings(double apply_ms, double commit_ms) {
   std::lock_guard lock(mutex_);
   if (timings_.apply_ms.size() >= kMaxTimings) {

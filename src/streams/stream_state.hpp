@@ -23,12 +23,12 @@ class StreamState {
  public:
   /// A consistent copy of the state.
   struct Snapshot {
-    StreamStatus status = StreamStatus::kStopped;
+    StreamStatus status = StreamStatus::kStopped;  ///< What SHOW STREAMS prints.
     std::string last_error;     ///< The most recent error; kept after recovery.
     int64_t last_error_ms = 0;  ///< When it happened (Unix ms); 0 if never.
   };
 
-  /// Batch timings of the current run, for benchmarks and SHOW STREAM.
+  /// Batch timings of the current run (for benchmarks and diagnostics).
   struct Timings {
     std::vector<double> apply_ms;   ///< Queries + commit, per batch.
     std::vector<double> commit_ms;  ///< Commit alone, per batch.
@@ -37,20 +37,23 @@ class StreamState {
   /// Keeps at most this many timings (the oldest are dropped).
   static constexpr size_t kMaxTimings = 1 << 16;
 
+  /// A consistent copy of status and last error.
   Snapshot Get() const;
+  /// The status alone.
   StreamStatus Status() const;
 
+  /// Sets status stopped (the last error is kept).
   void SetStopped();
+  /// Sets status running (the last error is kept, as history).
   void SetRunning();
   /// Sets status error with `reason`, stamped now (or at `unix_ms` if given).
   void SetError(std::string reason, std::optional<int64_t> unix_ms = std::nullopt);
-  /// Records `reason` as the last error without changing the status.
-  void RecordError(std::string reason);
 
   /// Appends one batch's timings.
   void AddTimings(double apply_ms, double commit_ms);
   /// Forgets the timings (a new START).
   void ClearTimings();
+  /// A copy of the timings, oldest first.
   Timings GetTimings() const;
 
  private:

@@ -10,40 +10,10 @@
 
 namespace tributary::streams {
 
-std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const std::string& key) {
-  for (auto& [k, v] : storage.SystemKeys(key)) {
-    if (k == key) return std::move(v);
-  }
-  return std::nullopt;
-}
-
 void NameThisThread(std::string_view role, std::string_view stream) {
   // Linux allows 15 characters; "stream:mystream" fits, longer names are cut.
   std::string name = fmt::format("{}:{}", role, stream).substr(0, 15);
   pthread_setname_np(pthread_self(), name.c_str());
-}
-
-StreamProgress ReadProgress(const storage::Storage& storage, const std::string& name) {
-  auto text = ReadSystemKey(storage, ProgressKey(name));
-  if (!text) return {};
-  auto progress = DecodeProgress(*text);
-  if (!progress) {
-    spdlog::error("stream {}: stored progress is damaged ({}); starting from the earliest offsets",
-                  name, progress.Error());
-    return {};
-  }
-  return std::move(*progress);
-}
-
-Result<void, std::string> WriteSystemKeys(storage::Storage& storage,
-                                          const std::vector<SystemKeyWrite>& puts,
-                                          const std::vector<std::string>& deletes) {
-  auto tx = storage.Begin();
-  for (const auto& [key, value] : puts) tx->PutSystemKey(key, value);
-  for (const auto& key : deletes) tx->DeleteSystemKey(key);
-  auto committed = tx->Commit();
-  if (!committed) return MakeError(committed.Error().message);
-  return {};
 }
 
 StreamWorker::StreamWorker(std::shared_ptr<const StreamDefinition> definition,

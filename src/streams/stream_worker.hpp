@@ -126,16 +126,4 @@ class StreamWorker {
 /// top -H, perf and debuggers.
 void NameThisThread(std::string_view role, std::string_view stream);
 
-/// Reads one system key's latest committed value.
-std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const std::string& key);
-
-/// The stream's stored progress (empty if it never applied a batch). A
-/// damaged value is logged and treated as empty.
-StreamProgress ReadProgress(const storage::Storage& storage, const std::string& name);
-
-/// Writes `puts` and deletes `deletes` in one committed transaction.
-Result<void, std::string> WriteSystemKeys(storage::Storage& storage,
-                                          const std::vector<SystemKeyWrite>& puts,
-                                          const std::vector<std::string>& deletes = {});
-
 }  // namespace tributary::streams

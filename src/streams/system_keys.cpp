@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 namespace tributary::streams {
 namespace {
@@ -200,6 +201,36 @@ Result<StreamProgress, std::string> DecodeProgress(std::string_view text) {
     p.offsets[partition] = value.get<int64_t>();
   }
   return p;
+}
+
+std::optional<std::string> ReadSystemKey(const storage::Storage& storage, const std::string& key) {
+  for (auto& [k, v] : storage.SystemKeys(key)) {
+    if (k == key) return std::move(v);
+  }
+  return std::nullopt;
+}
+
+StreamProgress ReadProgress(const storage::Storage& storage, const std::string& name) {
+  auto text = ReadSystemKey(storage, ProgressKey(name));
+  if (!text) return {};
+  auto progress = DecodeProgress(*text);
+  if (!progress) {
+    spdlog::error("stream {}: stored progress is damaged ({}); starting from the earliest offsets",
+                  name, progress.Error());
+    return {};
+  }
+  return std::move(*progress);
+}
+
+Result<void, std::string> WriteSystemKeys(storage::Storage& storage,
+                                          const std::vector<SystemKeyWrite>& puts,
+                                          const std::vector<std::string>& deletes) {
+  auto tx = storage.Begin();
+  for (const auto& [key, value] : puts) tx->PutSystemKey(key, value);
+  for (const auto& key : deletes) tx->DeleteSystemKey(key);
+  auto committed = tx->Commit();
+  if (!committed) return MakeError(committed.Error().message);
+  return {};
 }
 
 }  // namespace tributary::streams
