@@ -11,9 +11,14 @@ against the guide's literal tables, so the comparison stays exact.
 Usage: walkthrough_test.py <tributary binary> <repository root>
 """
 
+import os
+import pty
 import re
+import select
+import socket
 import subprocess
 import sys
+import time
 
 GUIDE_SHOW_STREAMS = """\
 +----------+----------------+-------+-------------------------------+---------+
@@ -57,8 +62,64 @@ def show_streams(kafka_uri, transform_uri, status):
                  [["mystream", kafka_uri, "test", transform_uri, status]])
 
 
+def listening(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def interactive_ctrl_c(binary, root):
+    """On a terminal: banner, console prompt; Ctrl-C stops everything started."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(f"{root}/scripts/run-walkthrough", [f"{root}/scripts/run-walkthrough", binary])
+    out = b""
+    deadline = time.time() + 60
+    while b"tributary> " not in out and time.time() < deadline:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                out += os.read(fd, 65536)
+            except OSError:
+                break
+    text = out.decode(errors="replace")
+    ports = [int(p) for p in re.findall(r"(?:localhost|127\.0\.0\.1):(\d+)", text)]
+    work = re.search(r"data in (\S+)/data", text)
+    checks = [
+        ("banner names the statement to paste",
+         "CREATE STREAM mystream AS LOAD DATA KAFKA 'localhost:" in text),
+        ("banner names the kcat command", "| kcat -P -b localhost:" in text),
+        ("console prompt", "tributary> " in text),
+    ]
+    os.write(fd, b"\x03")  # Ctrl-C, as typed on the terminal
+    status = None
+    deadline = time.time() + 20
+    while status is None and time.time() < deadline:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                pass
+        done, raw = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = raw
+    if status is None:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+    time.sleep(0.5)
+    checks += [
+        ("exits on Ctrl-C", status is not None and os.WIFEXITED(status)),
+        ("every port it opened is closed", bool(ports) and not any(listening(p) for p in ports)),
+        ("its temporary directory is removed", work is not None and not os.path.exists(work.group(1))),
+    ]
+    failed = [name for name, ok in checks if not ok]
+    for name, ok in checks:
+        print(("ok: " if ok else "FAIL: ") + name)
+    if failed:
+        print(text)
+    return not failed
+
+
 def main():
-    binary, root = sys.argv[1], sys.argv[2]
+    binary, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     # The renderer reproduces the guide's table exactly.
     assert show_streams("localhost:9092", "http://localhost/transform.py",
                         "stopped") == GUIDE_SHOW_STREAMS, "renderer differs from the guide"
@@ -99,6 +160,9 @@ def main():
         print("FAIL: the transcript differs")
         return 1
     print(out)
+    if not interactive_ctrl_c(binary, root):
+        print("FAIL: interactive mode")
+        return 1
     print("PASS")
     return 0
 
