@@ -86,9 +86,9 @@ void RunBrokerChild(int partitions, int in, int out) {
 // the edge (to node k - partitions, or to itself for the first ones) always
 // finds both ends.
 void Produce(const std::string& broker, int64_t messages, int partitions) {
-  auto producer = kafka::Producer::Create(
-      broker, {{"linger.ms", "20"}, {"queue.buffering.max.messages", "1000000"},
-               {"batch.num.messages", "10000"}});
+  auto producer = kafka::Producer::Create(broker, {{"linger.ms", "20"},
+                                                   {"queue.buffering.max.messages", "1000000"},
+                                                   {"batch.num.messages", "10000"}});
   if (!producer) Die(producer.Error().message);
   const int64_t nodes = messages / 2;
   for (int64_t k = 0; k < nodes; ++k) {
@@ -101,7 +101,8 @@ void Produce(const std::string& broker, int64_t messages, int partitions) {
   if (auto flushed = (*producer)->Flush(120'000); !flushed) Die(flushed.Error().message);
 }
 
-std::unique_ptr<kafka::Consumer> StartConsumer(const std::string& broker, const std::string& group) {
+std::unique_ptr<kafka::Consumer> StartConsumer(const std::string& broker,
+                                               const std::string& group) {
   kafka::ConsumerOptions o;
   o.brokers = broker;
   o.topic = kTopic;
@@ -204,8 +205,9 @@ int main(int argc, char** argv) {
   while (read(from_child[0], &c, 1) == 1 && c != '\n') broker.push_back(c);
   if (broker.empty()) Die("the broker did not start");
 
-  std::printf("bench_ingest: %lld messages (half nodes, half edges) over %d partitions, broker %s\n",
-              static_cast<long long>(messages), partitions, broker.c_str());
+  std::printf(
+      "bench_ingest: %lld messages (half nodes, half edges) over %d partitions, broker %s\n",
+      static_cast<long long>(messages), partitions, broker.c_str());
   auto produce_start = Clock::now();
   Produce(broker, messages, partitions);
   std::printf("produced in %.1f s\n", Seconds(Clock::now() - produce_start));
@@ -284,10 +286,10 @@ int main(int argc, char** argv) {
   const double apply_total = std::accumulate(timings.apply_ms.begin(), timings.apply_ms.end(), 0.0);
   const double commit_total =
       std::accumulate(timings.commit_ms.begin(), timings.commit_ms.end(), 0.0);
-  std::printf("R    (stream, end to end):      %10.0f messages/s   (%zu batches; graph: %lld nodes, "
-              "%lld edges)\n",
-              r, timings.apply_ms.size(), static_cast<long long>(nodes),
-              static_cast<long long>(edges));
+  std::printf(
+      "R    (stream, end to end):      %10.0f messages/s   (%zu batches; graph: %lld nodes, "
+      "%lld edges)\n",
+      r, timings.apply_ms.size(), static_cast<long long>(nodes), static_cast<long long>(edges));
   if (lkp > 0) std::printf("R/L_kp:                         %10.2f\n", r / lkp);
   std::printf("CPU-seconds per million messages: %8.2f\n", cpu_per_million);
   std::printf("batch queries+commit latency:   p50 %.1f ms, p99 %.1f ms (total %.1f s)\n",

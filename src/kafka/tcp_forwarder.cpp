@@ -98,9 +98,9 @@ Result<std::unique_ptr<TcpForwarder>, KafkaError> TcpForwarder::Start(uint16_t p
   std::unique_ptr<TcpForwarder> f(new TcpForwarder(port, std::move(target_host), target_port));
   int v4 = ListenOn(/*ipv6=*/false, port);
   if (v4 < 0) {
-    return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                fmt::format("cannot listen on 127.0.0.1:{}: {}", port,
-                                            std::strerror(errno))});
+    return MakeError(
+        KafkaError{KafkaErrorKind::kFailed,
+                   fmt::format("cannot listen on 127.0.0.1:{}: {}", port, std::strerror(errno))});
   }
   f->listen_fds_.push_back(v4);
   // "localhost" may resolve to ::1 first; serve it too where possible.

@@ -27,11 +27,10 @@ Result<std::map<int32_t, PartitionWatermarks>, KafkaError> QueryWatermarks(
     rd_kafka_resp_err_t err =
         rd_kafka_query_watermark_offsets(rk->get(), topic.c_str(), p, &low, &hi, timeout_ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return MakeError(KafkaError{err == RD_KAFKA_RESP_ERR__TIMED_OUT
-                                      ? KafkaErrorKind::kBrokerNotAvailable
-                                      : KafkaErrorKind::kFailed,
-                                  fmt::format("watermarks of {} [{}]: {}", topic, p,
-                                              rd_kafka_err2str(err))});
+      return MakeError(
+          KafkaError{err == RD_KAFKA_RESP_ERR__TIMED_OUT ? KafkaErrorKind::kBrokerNotAvailable
+                                                         : KafkaErrorKind::kFailed,
+                     fmt::format("watermarks of {} [{}]: {}", topic, p, rd_kafka_err2str(err))});
     }
     marks[p] = PartitionWatermarks{low, hi};
   }

@@ -18,8 +18,9 @@ struct PartitionWatermarks {
 };
 
 /// The watermarks of every partition of `topic` on `brokers`, by partition.
-/// Looks the topic up in the all-topics listing (never auto-creating it). Errors as CheckTopic: kBrokerNotAvailable when no broker
-/// answered within `timeout_ms`, kTopicNotFound, kFailed. Thread-safe; blocks.
+/// Looks the topic up in the all-topics listing (never auto-creating it). Errors as CheckTopic:
+/// kBrokerNotAvailable when no broker answered within `timeout_ms`, kTopicNotFound, kFailed.
+/// Thread-safe; blocks.
 Result<std::map<int32_t, PartitionWatermarks>, KafkaError> QueryWatermarks(
     const std::string& brokers, const std::string& topic, int timeout_ms);
 

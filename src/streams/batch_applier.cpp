@@ -68,26 +68,26 @@ Result<ApplyTimings, ApplyError> ApplyBatch(query::Session& session,
         spdlog::debug("stream batch conflicted (attempt {}), retrying in {} ms: {}",
                       timings.attempts, backoff.count(), e.what());
         if (!SleepWhile(backoff, keep_going)) {
-          return MakeError(ApplyError{ApplyError::Kind::kStopped,
-                                      fmt::format("stopped while retrying a conflict: {}",
-                                                  e.what())});
+          return MakeError(
+              ApplyError{ApplyError::Kind::kStopped,
+                         fmt::format("stopped while retrying a conflict: {}", e.what())});
         }
         backoff = std::min(backoff * 2, retry.max);
         ++timings.attempts;
         continue;
       }
       if (current < queries.size()) {
-        return MakeError(ApplyError{ApplyError::Kind::kQuery,
-                                    fmt::format("query failed: {} (query: {})", e.what(),
-                                                queries[current].query)});
+        return MakeError(ApplyError{
+            ApplyError::Kind::kQuery,
+            fmt::format("query failed: {} (query: {})", e.what(), queries[current].query)});
       }
-      return MakeError(ApplyError{ApplyError::Kind::kCommit,
-                                  fmt::format("commit failed: {}", e.what())});
+      return MakeError(
+          ApplyError{ApplyError::Kind::kCommit, fmt::format("commit failed: {}", e.what())});
     } catch (const std::exception& e) {
       session.Reset();
-      return MakeError(ApplyError{current < queries.size() ? ApplyError::Kind::kQuery
-                                                           : ApplyError::Kind::kCommit,
-                                  fmt::format("batch failed: {}", e.what())});
+      return MakeError(ApplyError{
+          current < queries.size() ? ApplyError::Kind::kQuery : ApplyError::Kind::kCommit,
+          fmt::format("batch failed: {}", e.what())});
     }
   }
 }

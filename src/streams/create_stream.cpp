@@ -50,8 +50,9 @@ query::ResultTable StreamManager::Create(const cypher::CreateStreamStatement& st
     Throw(fmt::format("Kafka stream {}, invalid Kafka URI '{}': {}", name, st.kafka_uri, *problem));
   }
 
-  auto script = python::FetchScript(st.transform_uri, static_cast<int>(options_.fetch_timeout.count()),
-                                    options_.max_script_bytes);
+  auto script =
+      python::FetchScript(st.transform_uri, static_cast<int>(options_.fetch_timeout.count()),
+                          options_.max_script_bytes);
   if (!script) {
     spdlog::warn("CREATE STREAM {}: {}", name, script.Error());
     Throw(python::FetchFailureMessage(st.transform_uri));
@@ -69,8 +70,8 @@ query::ResultTable StreamManager::Create(const cypher::CreateStreamStatement& st
     }
   }
 
-  auto partitions = kafka::CheckTopic(st.kafka_uri, st.topic,
-                                      static_cast<int>(options_.kafka_timeout.count()));
+  auto partitions =
+      kafka::CheckTopic(st.kafka_uri, st.topic, static_cast<int>(options_.kafka_timeout.count()));
   if (!partitions) Throw(fmt::format("Kafka stream {}, {}", name, partitions.Error().message));
 
   StreamDefinition definition;
@@ -93,8 +94,8 @@ query::ResultTable StreamManager::Create(const cypher::CreateStreamStatement& st
                                       {ControlKey(name), EncodeControl(StreamControl{})}},
                                      {ProgressKey(name)});
       !written) {
-    throw cypher::DatabaseError("",
-                                fmt::format("Kafka stream {}: cannot store it: {}", name, written.Error()));
+    throw cypher::DatabaseError(
+        "", fmt::format("Kafka stream {}: cannot store it: {}", name, written.Error()));
   }
 
   auto stream = std::make_shared<Stream>();

@@ -22,8 +22,8 @@ query::ResultTable StreamManager::ShowAll() {
   table.columns = {"name", "uri", "topic", "transform", "status"};
   for (const auto& stream : All()) {
     const StreamDefinition& d = *stream->definition;
-    table.rows.push_back({cypher::Value(d.name), cypher::Value(d.kafka_uri),
-                          cypher::Value(d.topic), cypher::Value(d.transform_uri),
+    table.rows.push_back({cypher::Value(d.name), cypher::Value(d.kafka_uri), cypher::Value(d.topic),
+                          cypher::Value(d.transform_uri),
                           cypher::Value(std::string(StatusName(stream->state->Status())))});
   }
   return table;
@@ -41,7 +41,8 @@ query::ResultTable StreamManager::ShowOne(const std::string& name) {
   }
   cypher::Value lag;  // null when the broker cannot tell
   auto marks = kafka::QueryWatermarks(
-      d.kafka_uri, d.topic, static_cast<int>(std::min(options_.kafka_timeout, kLagTimeout).count()));
+      d.kafka_uri, d.topic,
+      static_cast<int>(std::min(options_.kafka_timeout, kLagTimeout).count()));
   if (marks) {
     cypher::Value::Map per_partition;
     for (const auto& [partition, mark] : *marks) {
@@ -54,10 +55,9 @@ query::ResultTable StreamManager::ShowOne(const std::string& name) {
   }
 
   query::ResultTable table;
-  table.columns = {"name",          "uri",        "topic",          "transform",
-                   "status",        "batch_interval", "batch_size", "consumer_group",
-                   "messages",      "batches",    "offsets",        "lag",
-                   "last_error",    "last_error_time"};
+  table.columns = {"name",           "uri",        "topic",          "transform",      "status",
+                   "batch_interval", "batch_size", "consumer_group", "messages",       "batches",
+                   "offsets",        "lag",        "last_error",     "last_error_time"};
   table.rows.push_back({
       cypher::Value(d.name),
       cypher::Value(d.kafka_uri),

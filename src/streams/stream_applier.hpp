@@ -73,11 +73,11 @@ class StreamApplier {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::optional<Batch> queued_;          // GUARDED_BY(mutex_)
-  bool busy_ = false;                    // GUARDED_BY(mutex_)
-  bool stop_ = false;                    // GUARDED_BY(mutex_)
-  std::optional<std::string> failure_;   // GUARDED_BY(mutex_)
-  kafka::PartitionOffsets committed_;    // GUARDED_BY(mutex_)
+  std::optional<Batch> queued_;         // GUARDED_BY(mutex_)
+  bool busy_ = false;                   // GUARDED_BY(mutex_)
+  bool stop_ = false;                   // GUARDED_BY(mutex_)
+  std::optional<std::string> failure_;  // GUARDED_BY(mutex_)
+  kafka::PartitionOffsets committed_;   // GUARDED_BY(mutex_)
   std::thread thread_;
 };
 

@@ -21,7 +21,7 @@ inline constexpr int64_t kDefaultBatchSize = 1000;
 /// A stream as created: immutable for its lifetime.
 struct StreamDefinition {
   std::string name;
-  std::string kafka_uri;      ///< "host:port" or a comma-separated list of them.
+  std::string kafka_uri;  ///< "host:port" or a comma-separated list of them.
   std::string topic;
   std::string transform_uri;  ///< Where the script was fetched from (shown, never re-read).
   std::string script;         ///< The transform's source text, fetched by CREATE STREAM.

@@ -47,8 +47,8 @@ size_t StreamManager::Recover() {
     const std::string name = key.substr(kDefinitionPrefix.size());
     auto definition = DecodeDefinition(value);
     if (!definition) {
-      spdlog::error("stream {}: stored definition cannot be read ({}); the stream is skipped",
-                    name, definition.Error());
+      spdlog::error("stream {}: stored definition cannot be read ({}); the stream is skipped", name,
+                    definition.Error());
       continue;
     }
     StreamControl control;
@@ -57,8 +57,8 @@ size_t StreamManager::Recover() {
       if (decoded) {
         control = std::move(*decoded);
       } else {
-        spdlog::error("stream {}: stored control state cannot be read ({}); it stays stopped",
-                      name, decoded.Error());
+        spdlog::error("stream {}: stored control state cannot be read ({}); it stays stopped", name,
+                      decoded.Error());
       }
     }
     auto stream = std::make_shared<Stream>();
@@ -72,8 +72,11 @@ size_t StreamManager::Recover() {
     ++recovered;
     std::lock_guard control_lock(stream->control);
     switch (control.desired) {
-      case DesiredState::kStopped: break;
-      case DesiredState::kFailed: stream->state->SetError(control.error, control.error_time_ms); break;
+      case DesiredState::kStopped:
+        break;
+      case DesiredState::kFailed:
+        stream->state->SetError(control.error, control.error_time_ms);
+        break;
       case DesiredState::kRunning:
         spdlog::info("stream {}: was running; starting it again", name);
         StartWorker(*stream, control);
@@ -110,19 +113,29 @@ query::ResultTable StreamManager::Execute(const cypher::Statement& statement) {
   switch (statement.kind) {
     case StatementKind::kCreateStream:
       return Create(static_cast<const cypher::CreateStreamStatement&>(statement));
-    case StatementKind::kShowStreams: return ShowAll();
-    case StatementKind::kStartAllStreams: return StartAll();
-    case StatementKind::kStopAllStreams: return StopAll();
-    default: break;
+    case StatementKind::kShowStreams:
+      return ShowAll();
+    case StatementKind::kStartAllStreams:
+      return StartAll();
+    case StatementKind::kStopAllStreams:
+      return StopAll();
+    default:
+      break;
   }
   const auto& s = static_cast<const cypher::StreamStatement&>(statement);
   switch (statement.kind) {
-    case StatementKind::kDropStream: return Drop(s.name);
-    case StatementKind::kShowStream: return ShowOne(s.name);
-    case StatementKind::kStartStream: return Start(s.name, s.limit_batches);
-    case StatementKind::kStopStream: return Stop(s.name);
-    case StatementKind::kTestStream: return Test(s.name, s.limit_batches);
-    default: break;
+    case StatementKind::kDropStream:
+      return Drop(s.name);
+    case StatementKind::kShowStream:
+      return ShowOne(s.name);
+    case StatementKind::kStartStream:
+      return Start(s.name, s.limit_batches);
+    case StatementKind::kStopStream:
+      return Stop(s.name);
+    case StatementKind::kTestStream:
+      return Test(s.name, s.limit_batches);
+    default:
+      break;
   }
   throw cypher::DatabaseError("", "not a stream statement");
 }
@@ -164,7 +177,8 @@ void StreamManager::StartLocked(Stream& stream, std::optional<int64_t> limit) {
   control.desired = DesiredState::kRunning;
   control.limit_batches = limit;
   control.limit_base = ReadProgress(engine_.storage(), name).batches;
-  if (auto written = WriteSystemKeys(engine_.storage(), {{ControlKey(name), EncodeControl(control)}});
+  if (auto written =
+          WriteSystemKeys(engine_.storage(), {{ControlKey(name), EncodeControl(control)}});
       !written) {
     ThrowStorage(name, "store its state", written.Error());
   }

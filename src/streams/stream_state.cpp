@@ -6,9 +6,12 @@ namespace tributary::streams {
 
 std::string_view StatusName(StreamStatus status) {
   switch (status) {
-    case StreamStatus::kStopped: return "stopped";
-    case StreamStatus::kRunning: return "running";
-    case StreamStatus::kError: return "error";
+    case StreamStatus::kStopped:
+      return "stopped";
+    case StreamStatus::kRunning:
+      return "running";
+    case StreamStatus::kError:
+      return "error";
   }
   return "error";
 }

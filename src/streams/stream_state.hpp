@@ -24,8 +24,8 @@ class StreamState {
   /// A consistent copy of the state.
   struct Snapshot {
     StreamStatus status = StreamStatus::kStopped;  ///< What SHOW STREAMS prints.
-    std::string last_error;     ///< The most recent error; kept after recovery.
-    int64_t last_error_ms = 0;  ///< When it happened (Unix ms); 0 if never.
+    std::string last_error;                        ///< The most recent error; kept after recovery.
+    int64_t last_error_ms = 0;                     ///< When it happened (Unix ms); 0 if never.
   };
 
   /// Batch timings of the current run (for benchmarks and diagnostics).

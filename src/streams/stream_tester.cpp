@@ -22,7 +22,8 @@ Result<std::vector<python::QueryWithParams>, std::string> RunTestStream(
   co.metadata_timeout_ms = static_cast<int>(options.metadata_timeout.count());
   co.extra_config = options.consumer_config;
   auto consumer = kafka::Consumer::Create(std::move(co));
-  if (!consumer) return MakeError(fmt::format("Kafka stream {}, {}", d.name, consumer.Error().message));
+  if (!consumer)
+    return MakeError(fmt::format("Kafka stream {}, {}", d.name, consumer.Error().message));
   if (auto started = (*consumer)->Start(offsets); !started) {
     return MakeError(fmt::format("Kafka stream {}, {}", d.name, started.Error().message));
   }

@@ -184,14 +184,15 @@ bool StreamWorker::Consume() {
         state_->SetRunning();
       }
       switch (ProcessBatch(collected.batch)) {
-        case Outcome::kSubmitted: break;
+        case Outcome::kSubmitted:
+          break;
         case Outcome::kLastSubmitted:
-        case Outcome::kFailed: return true;
+        case Outcome::kFailed:
+          return true;
       }
     }
     if (collected.error) {
-      spdlog::warn("stream {}: consuming {} failed: {}", d.name, d.topic,
-                   collected.error->message);
+      spdlog::warn("stream {}: consuming {} failed: {}", d.name, d.topic, collected.error->message);
       state_->SetError(collected.error->message);
       return false;
     }
@@ -246,7 +247,8 @@ void StreamWorker::Fail(const std::string& reason) {
   failed.error = reason;
   failed.error_time_ms = NowUnixMs();
   state_->SetError(reason, failed.error_time_ms);
-  if (auto written = WriteSystemKeys(engine_.storage(), {{ControlKey(d.name), EncodeControl(failed)}});
+  if (auto written =
+          WriteSystemKeys(engine_.storage(), {{ControlKey(d.name), EncodeControl(failed)}});
       !written) {
     spdlog::error("stream {}: cannot store its error state: {}", d.name, written.Error());
   }

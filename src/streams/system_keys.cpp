@@ -1,8 +1,8 @@
 #include "streams/system_keys.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace tributary::streams {
 namespace {
@@ -40,9 +40,12 @@ Result<T, std::string> Field(const Json& doc, const char* field, std::string_vie
 
 std::string_view DesiredName(DesiredState state) {
   switch (state) {
-    case DesiredState::kStopped: return "stopped";
-    case DesiredState::kRunning: return "running";
-    case DesiredState::kFailed: return "failed";
+    case DesiredState::kStopped:
+      return "stopped";
+    case DesiredState::kRunning:
+      return "running";
+    case DesiredState::kFailed:
+      return "failed";
   }
   return "stopped";
 }
@@ -60,16 +63,11 @@ std::string ProgressKey(std::string_view name) {
 }
 
 Result<std::string, std::string> EncodeDefinition(const StreamDefinition& d) {
-  Json doc = {{"version", kStreamFormatVersion},
-              {"name", d.name},
-              {"kafka_uri", d.kafka_uri},
-              {"topic", d.topic},
-              {"transform_uri", d.transform_uri},
-              {"batch_interval_ms", d.batch_interval_ms},
-              {"batch_size", d.batch_size},
-              {"consumer_group", d.consumer_group},
-              {"created_at_ms", d.created_at_ms},
-              {"script", d.script}};
+  Json doc = {{"version", kStreamFormatVersion},  {"name", d.name},
+              {"kafka_uri", d.kafka_uri},         {"topic", d.topic},
+              {"transform_uri", d.transform_uri}, {"batch_interval_ms", d.batch_interval_ms},
+              {"batch_size", d.batch_size},       {"consumer_group", d.consumer_group},
+              {"created_at_ms", d.created_at_ms}, {"script", d.script}};
   try {
     return doc.dump();
   } catch (const Json::type_error&) {

@@ -107,7 +107,8 @@ def stream(batch):
         else:
             out.append(("CREATE (:Msg {id: $id})", {"id": text}))
     return out
-)py"), "BATCH_SIZE 4 BATCH_INTERVAL 5000"));
+)py"),
+                      "BATCH_SIZE 4 BATCH_INTERVAL 5000"));
   Produce(topic, {"1", "2", "boom", "3"});
   db.Run("START STREAM s");
   ASSERT_TRUE(WaitFor([&] { return db.Status("s") == "error"; }));

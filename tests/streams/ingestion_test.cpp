@@ -85,8 +85,7 @@ TEST(Ingestion, BatchIntervalIsHonoured) {
   Database db;
   TempDir dir;
   const std::string topic = NewTopic();
-  db.Run(CreateStream("s", topic, dir.Write("batches.py", kBatchRecorder),
-                      "BATCH_INTERVAL 1500"));
+  db.Run(CreateStream("s", topic, dir.Write("batches.py", kBatchRecorder), "BATCH_INTERVAL 1500"));
   db.Run("START STREAM s");
   std::this_thread::sleep_for(milliseconds(500));  // Let the consumer connect.
   // Messages produced together within one interval make one batch, taken when

@@ -35,7 +35,7 @@ TEST(Recovery, RunningStreamsResumeWhereTheyWereAndStoppedOnesStayStopped) {
     ASSERT_TRUE(WaitFor([&] { return db.Messages("running") == 60; }));
     Produce(other, {"5"});
   }
-  std::filesystem::remove(script);  // The stored text is what runs now.
+  std::filesystem::remove(script);   // The stored text is what runs now.
   Produce(topic, Range(30, 50), 0);  // Produced while the server is down.
   {
     Database db(TestOptions(), data);

@@ -27,11 +27,11 @@ TEST(StreamStatements, CreatedStreamsAreStoppedAndListedWithTheFiveColumns) {
             (std::vector<std::string>{"name", "uri", "topic", "transform", "status"}));
   ASSERT_EQ(table.rows.size(), 2u);
   const std::string broker = StreamsEnvironment::Broker().Address();
-  EXPECT_EQ(Strings(table.rows[0]), (std::vector<std::string>{"another", broker, topic,
-                                                              "file://" + ExampleTransformPath(),
-                                                              "stopped"}));
-  EXPECT_EQ(Strings(table.rows[1]),
-            (std::vector<std::string>{"mystream", broker, topic, ExampleTransformPath(), "stopped"}));
+  EXPECT_EQ(Strings(table.rows[0]),
+            (std::vector<std::string>{"another", broker, topic, "file://" + ExampleTransformPath(),
+                                      "stopped"}));
+  EXPECT_EQ(Strings(table.rows[1]), (std::vector<std::string>{"mystream", broker, topic,
+                                                              ExampleTransformPath(), "stopped"}));
   // Keywords are case-insensitive.
   EXPECT_EQ(db.Run("show streams").rows.size(), 2u);
 }
@@ -43,11 +43,10 @@ TEST(StreamStatements, ShowStreamGivesTheDetails) {
   db.Run(CreateStream("t", topic, ExampleTransformPath(), "BATCH_INTERVAL 250 BATCH_SIZE 7"));
   db.Run(CreateStream("u", topic, ExampleTransformPath(), "BATCH INTERVAL 300 BATCH SIZE 8"));
   auto table = db.Run("SHOW STREAM s");
-  EXPECT_EQ(table.columns,
-            (std::vector<std::string>{"name", "uri", "topic", "transform", "status",
-                                      "batch_interval", "batch_size", "consumer_group", "messages",
-                                      "batches", "offsets", "lag", "last_error",
-                                      "last_error_time"}));
+  EXPECT_EQ(table.columns, (std::vector<std::string>{
+                               "name", "uri", "topic", "transform", "status", "batch_interval",
+                               "batch_size", "consumer_group", "messages", "batches", "offsets",
+                               "lag", "last_error", "last_error_time"}));
   ASSERT_EQ(table.rows.size(), 1u);
   const auto& row = table.rows[0];
   EXPECT_EQ(row[4].AsString(), "stopped");
@@ -89,8 +88,7 @@ TEST(StreamStatements, CreateRefusesWhatItCannotUseAndStoresNothing) {
 
   const std::string syntax = dir.Write("syntax.py", "def stream(batch)\n    return []\n");
   EXPECT_EQ(db.Error(CreateStream("s", topic, syntax)),
-            "Kafka stream s, transform script " + syntax +
-                ": SyntaxError: expected ':' (line 1)");
+            "Kafka stream s, transform script " + syntax + ": SyntaxError: expected ':' (line 1)");
   const std::string no_stream = dir.Write("nostream.py", "def transform(batch):\n    return []\n");
   EXPECT_EQ(db.Error(CreateStream("s", topic, no_stream)),
             "Kafka stream s, transform script " + no_stream +
@@ -218,7 +216,8 @@ TEST(StreamStatements, TheScriptIsStoredSoItsUriIsNotNeededAgain) {
   TempDir dir;
   const std::string topic = NewTopic();
   std::ifstream example(ExampleTransformPath());
-  const std::string text((std::istreambuf_iterator<char>(example)), std::istreambuf_iterator<char>());
+  const std::string text((std::istreambuf_iterator<char>(example)),
+                         std::istreambuf_iterator<char>());
   const std::string script = dir.Write("transform.py", text);
   db.Run(CreateStream("s", topic, script));
   std::filesystem::remove(script);

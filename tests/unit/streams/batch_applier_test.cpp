@@ -23,9 +23,8 @@ class BatchApplierTest : public ::testing::Test {
   std::vector<int64_t> Ints(const std::string& text) {
     query::Session session(engine_);
     std::vector<int64_t> out;
-    session.Run(text, {})->Pull(-1, [&](query::QueryResult::Row&& row) {
-      out.push_back(row.at(0).AsInt());
-    });
+    session.Run(text, {})->Pull(
+        -1, [&](query::QueryResult::Row&& row) { out.push_back(row.at(0).AsInt()); });
     return out;
   }
   int64_t Count(const std::string& label) {
@@ -80,8 +79,8 @@ TEST_F(BatchApplierTest, AnEmptyBatchStillStoresItsKeys) {
 
 TEST_F(BatchApplierTest, AQueryFailingMidBatchLeavesNothingOfTheBatch) {
   // The third query fails at run time, on its second row.
-  std::vector<QueryWithParams> queries = {Create("1"), Create("2"),
-                                          {"UNWIND [1, 0] AS x RETURN 10 / x", {}}, Create("3")};
+  std::vector<QueryWithParams> queries = {
+      Create("1"), Create("2"), {"UNWIND [1, 0] AS x RETURN 10 / x", {}}, Create("3")};
   auto applied = ApplyBatch(session_, queries, {{"streams/progress/s", "p3"}}, {}, kAlways);
   ASSERT_FALSE(applied);
   EXPECT_EQ(applied.Error().kind, ApplyError::Kind::kQuery);

@@ -30,7 +30,8 @@ class FakeTopic {
       ++polls_;
       if (fail_next_) {
         fail_next_ = false;
-        return MakeError(kafka::KafkaError{kafka::KafkaErrorKind::kTopicNotFound, "topic not found"});
+        return MakeError(
+            kafka::KafkaError{kafka::KafkaErrorKind::kTopicNotFound, "topic not found"});
       }
       const auto deadline = Clock::now() + milliseconds(max_wait_ms);
       kafka::Batch batch;
@@ -76,7 +77,8 @@ TEST(CollectBatch, TakesTheBatchWhenTheSizeIsReached) {
   EXPECT_EQ(c.batch.end_offsets.at(0), 3);
   EXPECT_LT(topic.Elapsed(), milliseconds(1000));
   // The next batch starts where this one ended.
-  Collected next = CollectBatch(topic.Poll(), options, [&] { return topic.Elapsed() < milliseconds(300); });
+  Collected next =
+      CollectBatch(topic.Poll(), options, [&] { return topic.Elapsed() < milliseconds(300); });
   ASSERT_EQ(next.batch.messages.size(), 2u);
   EXPECT_EQ(next.batch.messages[0].value, "3");
 }
