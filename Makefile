@@ -1,6 +1,6 @@
 # Thin wrapper over CMake + Ninja, as DuckDB and Kuzu do.
 # Every target that needs packages runs scripts/install-deps first.
-.PHONY: all release debug tsan test fuzz-smoke format format-check tidy bench run deps clean
+.PHONY: all release debug tsan test crash-soak fuzz-smoke format format-check tidy bench run deps clean
 
 JOBS ?= $(shell nproc)
 # Lets a clone in another folder (CI) reuse this machine's compiler cache.
@@ -37,6 +37,11 @@ tsan: deps
 test: release
 	@cd $(RELEASE_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# The SIGKILL crash test with 200 rounds instead of make test's 30 (~10 min).
+crash-soak: release
+	@CRASH_ROUNDS=200 tests/crash/run-crash-test.sh $(RELEASE_DIR)/src/main/tributary \
+	  $(RELEASE_DIR)/tests/crash/crash_loadgen $(RELEASE_DIR)/tests/crash/crash_check
 
 # Builds the libFuzzer target with clang and fuzzes the parser for FUZZ_SECONDS.
 fuzz-smoke: deps
