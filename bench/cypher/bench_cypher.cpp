@@ -38,12 +38,14 @@ struct Fixture {
 
   explicit Fixture(size_t cache_size = 1024) {
     storage = std::make_unique<storage::Storage>();
-    engine = std::make_unique<query::QueryEngine>(*storage,
-                                                  query::EngineOptions{.plan_cache_size = cache_size});
+    engine = std::make_unique<query::QueryEngine>(
+        *storage, query::EngineOptions{.plan_cache_size = cache_size});
     session = std::make_unique<query::Session>(*engine);
     session->Run("CREATE INDEX ON :Node(id)", {})->Discard();
-    session->Run("UNWIND range(0, " + std::to_string(kPopulation - 1) + ") AS i CREATE (:Node {id: i})",
-                 {})
+    session
+        ->Run(
+            "UNWIND range(0, " + std::to_string(kPopulation - 1) + ") AS i CREATE (:Node {id: i})",
+            {})
         ->Discard();
   }
 };
@@ -117,10 +119,11 @@ void BM_StorageCreateEdge(benchmark::State& state) {
     x ^= x << 17;
     auto tx = f.storage->Begin();
     storage::VertexAccessor a(nullptr, nullptr), b(nullptr, nullptr);
-    auto c1 = tx->ScanLabelPropertyEqual(label, id, PropertyValue(static_cast<int64_t>(x % kPopulation)),
-                                         storage::View::kOld);
+    auto c1 = tx->ScanLabelPropertyEqual(
+        label, id, PropertyValue(static_cast<int64_t>(x % kPopulation)), storage::View::kOld);
     auto c2 = tx->ScanLabelPropertyEqual(
-        label, id, PropertyValue(static_cast<int64_t>((x >> 20) % kPopulation)), storage::View::kOld);
+        label, id, PropertyValue(static_cast<int64_t>((x >> 20) % kPopulation)),
+        storage::View::kOld);
     if (c1->Next(&a) && c2->Next(&b)) (void)tx->CreateEdge(a, b, type);
     (void)tx->Commit();
   }

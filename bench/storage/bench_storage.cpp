@@ -83,8 +83,8 @@ void IndexedPointLookup(benchmark::State& state) {
   size_t i = 0;
   int64_t found = 0;
   for (auto _ : state) {
-    auto cursor = tx->ScanLabelPropertyEqual(label, prop, PropertyValue(keys[i++ & 0xFFFF]),
-                                             View::kOld);
+    auto cursor =
+        tx->ScanLabelPropertyEqual(label, prop, PropertyValue(keys[i++ & 0xFFFF]), View::kOld);
     VertexAccessor v(nullptr, nullptr);
     found += cursor->Next(&v);
   }

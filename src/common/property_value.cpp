@@ -11,13 +11,19 @@ namespace {
 // Rank of each kind in Cypher's orderability (lower sorts first).
 int OrderRank(const PropertyValue& v) {
   switch (v.type()) {
-    case PropertyType::kMap: return 0;
-    case PropertyType::kList: return 3;
-    case PropertyType::kString: return 11;
-    case PropertyType::kBool: return 12;
+    case PropertyType::kMap:
+      return 0;
+    case PropertyType::kList:
+      return 3;
+    case PropertyType::kString:
+      return 11;
+    case PropertyType::kBool:
+      return 12;
     case PropertyType::kInt:
-    case PropertyType::kDouble: return 13;
-    case PropertyType::kNull: return 100;
+    case PropertyType::kDouble:
+      return 13;
+    case PropertyType::kNull:
+      return 100;
   }
   return 99;
 }
@@ -47,12 +53,23 @@ void AppendEscaped(std::string& out, const std::string& s) {
   out += '\'';
   for (char c : s) {
     switch (c) {
-      case '\'': out += "\\'"; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\'':
+        out += "\\'";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
   out += '\'';
@@ -60,13 +77,25 @@ void AppendEscaped(std::string& out, const std::string& s) {
 
 void AppendLiteral(std::string& out, const PropertyValue& v) {
   switch (v.type()) {
-    case PropertyType::kNull: out += "null"; return;
-    case PropertyType::kBool: out += v.AsBool() ? "true" : "false"; return;
-    case PropertyType::kInt: out += std::to_string(v.AsInt()); return;
+    case PropertyType::kNull:
+      out += "null";
+      return;
+    case PropertyType::kBool:
+      out += v.AsBool() ? "true" : "false";
+      return;
+    case PropertyType::kInt:
+      out += std::to_string(v.AsInt());
+      return;
     case PropertyType::kDouble: {
       double d = v.AsDouble();
-      if (std::isnan(d)) { out += "NaN"; return; }
-      if (std::isinf(d)) { out += d > 0 ? "Infinity" : "-Infinity"; return; }
+      if (std::isnan(d)) {
+        out += "NaN";
+        return;
+      }
+      if (std::isinf(d)) {
+        out += d > 0 ? "Infinity" : "-Infinity";
+        return;
+      }
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.15g", d);
       if (std::strtod(buf, nullptr) != d) std::snprintf(buf, sizeof buf, "%.17g", d);
@@ -75,7 +104,9 @@ void AppendLiteral(std::string& out, const PropertyValue& v) {
       out += s;
       return;
     }
-    case PropertyType::kString: AppendEscaped(out, v.AsString()); return;
+    case PropertyType::kString:
+      AppendEscaped(out, v.AsString());
+      return;
     case PropertyType::kList: {
       out += '[';
       bool first = true;
@@ -128,11 +159,15 @@ int CompareOrder(const PropertyValue& a, const PropertyValue& b) {
   int ra = OrderRank(a), rb = OrderRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.type()) {
-    case PropertyType::kNull: return 0;
-    case PropertyType::kBool: return Cmp(a.AsBool(), b.AsBool());
+    case PropertyType::kNull:
+      return 0;
+    case PropertyType::kBool:
+      return Cmp(a.AsBool(), b.AsBool());
     case PropertyType::kInt:
-    case PropertyType::kDouble: return CompareNumbers(a, b);
-    case PropertyType::kString: return Cmp(a.AsString(), b.AsString());
+    case PropertyType::kDouble:
+      return CompareNumbers(a, b);
+    case PropertyType::kString:
+      return Cmp(a.AsString(), b.AsString());
     case PropertyType::kList: {
       const auto& x = a.AsList();
       const auto& y = b.AsList();
@@ -163,15 +198,22 @@ size_t HashValue(const PropertyValue& v) {
   size_t h = static_cast<size_t>(v.type()) * 0x9E3779B97F4A7C15ull;
   auto mix = [&h](size_t x) { h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2); };
   switch (v.type()) {
-    case PropertyType::kNull: break;
-    case PropertyType::kBool: mix(v.AsBool()); break;
-    case PropertyType::kInt: mix(std::hash<int64_t>{}(v.AsInt())); break;
+    case PropertyType::kNull:
+      break;
+    case PropertyType::kBool:
+      mix(v.AsBool());
+      break;
+    case PropertyType::kInt:
+      mix(std::hash<int64_t>{}(v.AsInt()));
+      break;
     case PropertyType::kDouble: {
       double d = v.AsDouble();
       mix(std::isnan(d) ? 0x7FF8ull : std::hash<double>{}(d));
       break;
     }
-    case PropertyType::kString: mix(std::hash<std::string>{}(v.AsString())); break;
+    case PropertyType::kString:
+      mix(std::hash<std::string>{}(v.AsString()));
+      break;
     case PropertyType::kList:
       for (const auto& e : v.AsList()) mix(HashValue(e));
       break;
@@ -193,13 +235,20 @@ std::string ToCypherLiteral(const PropertyValue& v) {
 
 std::string_view TypeName(PropertyType t) {
   switch (t) {
-    case PropertyType::kNull: return "Null";
-    case PropertyType::kBool: return "Boolean";
-    case PropertyType::kInt: return "Integer";
-    case PropertyType::kDouble: return "Float";
-    case PropertyType::kString: return "String";
-    case PropertyType::kList: return "List";
-    case PropertyType::kMap: return "Map";
+    case PropertyType::kNull:
+      return "Null";
+    case PropertyType::kBool:
+      return "Boolean";
+    case PropertyType::kInt:
+      return "Integer";
+    case PropertyType::kDouble:
+      return "Float";
+    case PropertyType::kString:
+      return "String";
+    case PropertyType::kList:
+      return "List";
+    case PropertyType::kMap:
+      return "Map";
   }
   return "Unknown";
 }

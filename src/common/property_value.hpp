@@ -35,16 +35,16 @@ class PropertyValue {
   using Map = std::map<std::string, PropertyValue, std::less<>>;
 
   PropertyValue() = default;
-  PropertyValue(std::nullptr_t) {}                                   // NOLINT
-  PropertyValue(bool v) : v_(v) {}                                   // NOLINT
-  PropertyValue(int v) : v_(static_cast<int64_t>(v)) {}              // NOLINT
-  PropertyValue(int64_t v) : v_(v) {}                                // NOLINT
-  PropertyValue(double v) : v_(v) {}                                 // NOLINT
-  PropertyValue(std::string v) : v_(std::move(v)) {}                 // NOLINT
-  PropertyValue(std::string_view v) : v_(std::string(v)) {}          // NOLINT
-  PropertyValue(const char* v) : v_(std::string(v)) {}               // NOLINT
-  PropertyValue(List v) : v_(std::move(v)) {}                        // NOLINT
-  PropertyValue(Map v) : v_(std::move(v)) {}                         // NOLINT
+  PropertyValue(std::nullptr_t) {}                           // NOLINT
+  PropertyValue(bool v) : v_(v) {}                           // NOLINT
+  PropertyValue(int v) : v_(static_cast<int64_t>(v)) {}      // NOLINT
+  PropertyValue(int64_t v) : v_(v) {}                        // NOLINT
+  PropertyValue(double v) : v_(v) {}                         // NOLINT
+  PropertyValue(std::string v) : v_(std::move(v)) {}         // NOLINT
+  PropertyValue(std::string_view v) : v_(std::string(v)) {}  // NOLINT
+  PropertyValue(const char* v) : v_(std::string(v)) {}       // NOLINT
+  PropertyValue(List v) : v_(std::move(v)) {}                // NOLINT
+  PropertyValue(Map v) : v_(std::move(v)) {}                 // NOLINT
 
   PropertyType type() const { return static_cast<PropertyType>(kTypeOfIndex[v_.index()]); }
   bool IsNull() const { return v_.index() == 0; }

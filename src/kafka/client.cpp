@@ -46,9 +46,9 @@ Result<ConfHandle, KafkaError> MakeConf(const ConfigSettings& settings) {
   for (const auto& [name, value] : all) {
     if (rd_kafka_conf_set(conf.get(), name.c_str(), value.c_str(), errstr, sizeof(errstr)) !=
         RD_KAFKA_CONF_OK) {
-      return MakeError(KafkaError{KafkaErrorKind::kInvalidArgument,
-                                  fmt::format("invalid Kafka setting {}={}: {}", name, value,
-                                              errstr)});
+      return MakeError(
+          KafkaError{KafkaErrorKind::kInvalidArgument,
+                     fmt::format("invalid Kafka setting {}={}: {}", name, value, errstr)});
     }
   }
   return conf;
@@ -78,18 +78,18 @@ Result<int, KafkaError> ListedPartitionCount(rd_kafka_t* rk, const std::string& 
         KafkaError{KafkaErrorKind::kBrokerNotAvailable, BrokerNotAvailableMessage(brokers)});
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                fmt::format("metadata request to {} failed: {}", brokers,
-                                            rd_kafka_err2str(err))});
+    return MakeError(KafkaError{
+        KafkaErrorKind::kFailed,
+        fmt::format("metadata request to {} failed: {}", brokers, rd_kafka_err2str(err))});
   }
   for (int i = 0; i < metadata->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (topic != t.topic) continue;
     if (t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) break;
     if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return MakeError(KafkaError{
-          KafkaErrorKind::kFailed,
-          fmt::format("topic {} is not usable: {}", topic, rd_kafka_err2str(t.err))});
+      return MakeError(
+          KafkaError{KafkaErrorKind::kFailed,
+                     fmt::format("topic {} is not usable: {}", topic, rd_kafka_err2str(t.err))});
     }
     return t.partition_cnt;
   }

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace tributary::kafka {
 namespace {
@@ -42,9 +42,12 @@ std::string ThrowawayGroupId(std::string_view stream_name) {
 
 std::string_view BrokerStateName(BrokerState state) {
   switch (state) {
-    case BrokerState::kConnecting: return "connecting";
-    case BrokerState::kUp: return "up";
-    case BrokerState::kNotAvailable: return "broker not available";
+    case BrokerState::kConnecting:
+      return "connecting";
+    case BrokerState::kUp:
+      return "up";
+    case BrokerState::kNotAvailable:
+      return "broker not available";
   }
   return "unknown";
 }
@@ -128,8 +131,8 @@ Consumer::~Consumer() {
 }
 
 Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets) {
-  auto count =
-      ListedPartitionCount(rk_.get(), options_.brokers, options_.topic, options_.metadata_timeout_ms);
+  auto count = ListedPartitionCount(rk_.get(), options_.brokers, options_.topic,
+                                    options_.metadata_timeout_ms);
   if (!count) {
     if (count.Error().kind == KafkaErrorKind::kBrokerNotAvailable) {
       RecordError(count.Error().message, /*broker_down=*/true);
@@ -151,9 +154,10 @@ Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets) {
   }
   for (const auto& [partition, offset] : next_offsets) {
     if (partition < 0 || partition >= *count) {
-      spdlog::warn("kafka consumer {}: offset {} stored for partition {}, but topic {} has {} "
-                   "partitions; ignored",
-                   options_.group_id, offset, partition, options_.topic, *count);
+      spdlog::warn(
+          "kafka consumer {}: offset {} stored for partition {}, but topic {} has {} "
+          "partitions; ignored",
+          options_.group_id, offset, partition, options_.topic, *count);
     }
   }
   // Dropping the old assignment first discards messages prefetched from it.
@@ -163,9 +167,9 @@ Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets) {
   if (partition_count_ != 0) err = rd_kafka_assign(rk_.get(), nullptr);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = rd_kafka_assign(rk_.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                fmt::format("cannot assign partitions of {}: {}", options_.topic,
-                                            rd_kafka_err2str(err))});
+    return MakeError(KafkaError{
+        KafkaErrorKind::kFailed,
+        fmt::format("cannot assign partitions of {}: {}", options_.topic, rd_kafka_err2str(err))});
   }
   partition_count_ = *count;
   pending_error_.reset();
@@ -201,9 +205,9 @@ Result<Batch, KafkaError> Consumer::PollBatch(size_t max_messages, int max_wait_
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string what = rd_kafka_message_errstr(m.get());
         if (IsFatalForConsumer(m->err)) {
-          fatal = KafkaError{IsTopicMissing(m->err) ? KafkaErrorKind::kTopicNotFound
-                                                    : KafkaErrorKind::kFailed,
-                             IsTopicMissing(m->err) ? std::string("topic not found") : what};
+          fatal = KafkaError{
+              IsTopicMissing(m->err) ? KafkaErrorKind::kTopicNotFound : KafkaErrorKind::kFailed,
+              IsTopicMissing(m->err) ? std::string("topic not found") : what};
         }
         RecordError(what, m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN);
         continue;
@@ -237,9 +241,9 @@ Result<void, KafkaError> Consumer::CommitToGroup(const PartitionOffsets& end_off
   }
   rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), /*async=*/1);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                fmt::format("commit to group {} failed: {}", options_.group_id,
-                                            rd_kafka_err2str(err))});
+    return MakeError(KafkaError{
+        KafkaErrorKind::kFailed,
+        fmt::format("commit to group {} failed: {}", options_.group_id, rd_kafka_err2str(err))});
   }
   return {};
 }

@@ -70,9 +70,9 @@ struct Batch {
 
 /// Whether the consumer can reach a broker.
 enum class BrokerState : uint8_t {
-  kConnecting,      ///< Started, no connection state known yet.
-  kUp,              ///< Connected to at least one broker.
-  kNotAvailable,    ///< No broker reachable; librdkafka keeps reconnecting.
+  kConnecting,    ///< Started, no connection state known yet.
+  kUp,            ///< Connected to at least one broker.
+  kNotAvailable,  ///< No broker reachable; librdkafka keeps reconnecting.
 };
 
 /// "connecting", "up" or "broker not available".
@@ -114,7 +114,9 @@ class Consumer {
   Result<void, KafkaError> Start(const PartitionOffsets& next_offsets);
 
   /// Same as Start(): restart reading from the given offsets.
-  Result<void, KafkaError> Seek(const PartitionOffsets& next_offsets) { return Start(next_offsets); }
+  Result<void, KafkaError> Seek(const PartitionOffsets& next_offsets) {
+    return Start(next_offsets);
+  }
 
   /// Waits until `max_messages` messages have arrived or `max_wait_ms` have
   /// passed since the call, and returns what arrived (possibly nothing). A
@@ -156,7 +158,7 @@ class Consumer {
   TopicHandle topic_;  // Keeps the topic known to librdkafka; destroyed before rk_.
   int partition_count_ = 0;
   std::vector<rd_kafka_message_t*> scratch_;  // Reused by PollBatch.
-  std::optional<KafkaError> pending_error_;    // Returned by the next PollBatch.
+  std::optional<KafkaError> pending_error_;   // Returned by the next PollBatch.
 
   mutable std::mutex status_mutex_;
   ConsumerStatus status_;  // GUARDED_BY(status_mutex_)

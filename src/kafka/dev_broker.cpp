@@ -31,8 +31,8 @@ Result<void, KafkaError> WriteFileAtomically(const std::string& path, const std:
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    return MakeError(
-        KafkaError{KafkaErrorKind::kFailed, fmt::format("cannot write {}: {}", path, ec.message())});
+    return MakeError(KafkaError{KafkaErrorKind::kFailed,
+                                fmt::format("cannot write {}: {}", path, ec.message())});
   }
   return {};
 }
@@ -89,9 +89,9 @@ DevBroker::~DevBroker() = default;
 
 Result<void, KafkaError> DevBroker::CreateTopic(const std::string& topic, int partitions) {
   if (topic.empty() || partitions < 1) {
-    return MakeError(KafkaError{KafkaErrorKind::kInvalidArgument,
-                                fmt::format("invalid topic '{}' with {} partitions", topic,
-                                            partitions)});
+    return MakeError(
+        KafkaError{KafkaErrorKind::kInvalidArgument,
+                   fmt::format("invalid topic '{}' with {} partitions", topic, partitions)});
   }
   rd_kafka_resp_err_t err =
       rd_kafka_mock_topic_create(cluster_.get(), topic.c_str(), partitions, /*replication=*/1);
@@ -153,8 +153,8 @@ Result<void, KafkaError> RunDevBroker(const DevBrokerOptions& options) {
   std::fprintf(stderr,
                "tributary dev-broker: mock Kafka cluster for development and tests only, at %s; "
                "topics: %s (%d partition%s each). Ctrl-C stops it.\n",
-               mock_address.c_str(), topics.empty() ? "(none)" : topics.c_str(),
-               options.partitions, options.partitions == 1 ? "" : "s");
+               mock_address.c_str(), topics.empty() ? "(none)" : topics.c_str(), options.partitions,
+               options.partitions == 1 ? "" : "s");
   if (forwarder != nullptr) {
     std::fprintf(stderr,
                  "tributary dev-broker: bootstrap also through localhost:%u (forwarded to %s; "

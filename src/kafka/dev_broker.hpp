@@ -70,8 +70,8 @@ class DevBroker {
  private:
   DevBroker() = default;
 
-  KafkaHandle rk_;              // Required by librdkafka for the mock's bookkeeping.
-  MockClusterHandle cluster_;   // Destroyed before rk_.
+  KafkaHandle rk_;             // Required by librdkafka for the mock's bookkeeping.
+  MockClusterHandle cluster_;  // Destroyed before rk_.
   std::string address_;
 };
 

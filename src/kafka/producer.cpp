@@ -5,14 +5,13 @@
 namespace tributary::kafka {
 
 Result<std::unique_ptr<Producer>, KafkaError> Producer::Create(const std::string& brokers,
-                                                              ConfigSettings extra_config) {
+                                                               ConfigSettings extra_config) {
   if (brokers.empty()) {
     return MakeError(KafkaError{KafkaErrorKind::kInvalidArgument, "empty Kafka broker list"});
   }
   std::unique_ptr<Producer> producer(new Producer());
-  ConfigSettings settings = {{"bootstrap.servers", brokers},
-                             {"client.id", "tributary-producer"},
-                             {"linger.ms", "5"}};
+  ConfigSettings settings = {
+      {"bootstrap.servers", brokers}, {"client.id", "tributary-producer"}, {"linger.ms", "5"}};
   settings.insert(settings.end(), extra_config.begin(), extra_config.end());
   auto conf = MakeConf(settings);
   if (!conf) return MakeError(conf.Error());
@@ -39,9 +38,9 @@ Result<void, KafkaError> Producer::Produce(std::string_view topic, int32_t parti
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                  fmt::format("cannot produce to {}: {}", topic,
-                                              rd_kafka_err2str(err))});
+      return MakeError(
+          KafkaError{KafkaErrorKind::kFailed,
+                     fmt::format("cannot produce to {}: {}", topic, rd_kafka_err2str(err))});
     }
     rd_kafka_poll(rk_.get(), 50);  // Serves delivery reports, freeing queue space.
   }
@@ -52,18 +51,17 @@ Result<void, KafkaError> Producer::Produce(std::string_view topic, int32_t parti
 Result<void, KafkaError> Producer::Flush(int timeout_ms) {
   rd_kafka_resp_err_t err = rd_kafka_flush(rk_.get(), timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return MakeError(KafkaError{
-        KafkaErrorKind::kFailed,
-        fmt::format("{} messages not delivered within {} ms", rd_kafka_outq_len(rk_.get()),
-                    timeout_ms)});
+    return MakeError(
+        KafkaError{KafkaErrorKind::kFailed, fmt::format("{} messages not delivered within {} ms",
+                                                        rd_kafka_outq_len(rk_.get()), timeout_ms)});
   }
   uint64_t failed = failed_.exchange(0);
   if (failed > 0) {
     std::lock_guard lock(first_failure_mutex_);
     std::string first = std::move(first_failure_);
     first_failure_.clear();
-    return MakeError(KafkaError{KafkaErrorKind::kFailed,
-                                fmt::format("{} messages failed: {}", failed, first)});
+    return MakeError(
+        KafkaError{KafkaErrorKind::kFailed, fmt::format("{} messages failed: {}", failed, first)});
   }
   return {};
 }

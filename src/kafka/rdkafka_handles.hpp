@@ -41,8 +41,7 @@ using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaHandleDeleter>;
 /// rd_kafka_new takes ownership on success only).
 using ConfHandle = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 /// Owns an rd_kafka_topic_partition_list_t.
-using PartitionListHandle =
-    std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+using PartitionListHandle = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 /// Owns one consumed message (and so a reference to librdkafka's fetch buffer).
 using MessageHandle = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 /// Owns a queue reference obtained from rd_kafka_queue_get_*.

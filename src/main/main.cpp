@@ -1,8 +1,8 @@
 // `tributary`: one binary, several subcommands (like `cockroach start` /
 // `cockroach sql`). Flags are parsed here and handed to the modules.
 
-#include <spdlog/spdlog.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -39,8 +39,9 @@ void SetupLogging(const std::string& level) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Tributary: an in-memory graph database for streaming data. Speaks openCypher "
-               "over Bolt and ingests Kafka topics through streams."};
+  CLI::App app{
+      "Tributary: an in-memory graph database for streaming data. Speaks openCypher "
+      "over Bolt and ingests Kafka topics through streams."};
   app.require_subcommand(1);
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error, off")
@@ -50,77 +51,96 @@ int main(int argc, char** argv) {
   server::ServeOptions serve;
   std::string wal_sync = "commit";
   std::string bolt_max = "5.4";
-  auto* serve_cmd = app.add_subcommand("serve", "Run the database server (Bolt on --bolt-address).");
+  auto* serve_cmd =
+      app.add_subcommand("serve", "Run the database server (Bolt on --bolt-address).");
   serve_cmd->add_option("--bolt-address", serve.bolt_address, "host:port to serve Bolt on")
       ->capture_default_str();
-  serve_cmd->add_option("--bolt-max-version", bolt_max,
-                        "Highest Bolt version to negotiate (e.g. 4.4 to test older clients)")
+  serve_cmd
+      ->add_option("--bolt-max-version", bolt_max,
+                   "Highest Bolt version to negotiate (e.g. 4.4 to test older clients)")
       ->capture_default_str();
-  serve_cmd->add_option("--max-connections", serve.max_connections,
-                        "Connections served at once; more are refused with a clear error")
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Connections served at once; more are refused with a clear error")
       ->capture_default_str();
-  serve_cmd->add_option("--idle-timeout", serve.idle_timeout_s,
-                        "Seconds of client silence before a connection is closed (0 = never)")
+  serve_cmd
+      ->add_option("--idle-timeout", serve.idle_timeout_s,
+                   "Seconds of client silence before a connection is closed (0 = never)")
       ->capture_default_str();
-  serve_cmd->add_option("--max-message-size", serve.max_message_size,
-                        "Largest accepted Bolt message in bytes")
+  serve_cmd
+      ->add_option("--max-message-size", serve.max_message_size,
+                   "Largest accepted Bolt message in bytes")
       ->capture_default_str();
   serve_cmd->add_option("--workers", serve.workers, "Bolt worker threads (0 = one per core)")
       ->capture_default_str();
   serve_cmd->add_option("--auth-file", serve.auth_file,
                         "File of users with password hashes (see `tributary user add`); "
                         "makes authentication mandatory");
-  serve_cmd->add_option("--data-dir", serve.durability.data_dir,
-                        "Directory of the write-ahead log and snapshots (locked while serving)")
+  serve_cmd
+      ->add_option("--data-dir", serve.durability.data_dir,
+                   "Directory of the write-ahead log and snapshots (locked while serving)")
       ->capture_default_str();
-  serve_cmd->add_option("--wal-sync", wal_sync,
-                        "When commits reach the disk: commit (fdatasync before acknowledging, "
-                        "with group commit), interval, none")
+  serve_cmd
+      ->add_option("--wal-sync", wal_sync,
+                   "When commits reach the disk: commit (fdatasync before acknowledging, "
+                   "with group commit), interval, none")
       ->check(CLI::IsMember({"commit", "interval", "none"}))
       ->capture_default_str();
-  serve_cmd->add_option("--snapshot-interval", serve.durability.snapshot_interval_s,
-                        "Seconds between periodic snapshots (0 = only on shutdown and "
-                        "CREATE SNAPSHOT)")
+  serve_cmd
+      ->add_option("--snapshot-interval", serve.durability.snapshot_interval_s,
+                   "Seconds between periodic snapshots (0 = only on shutdown and "
+                   "CREATE SNAPSHOT)")
       ->capture_default_str();
-  serve_cmd->add_option("--snapshot-retention", serve.durability.snapshots_to_keep,
-                        "Snapshots kept on disk")
+  serve_cmd
+      ->add_option("--snapshot-retention", serve.durability.snapshots_to_keep,
+                   "Snapshots kept on disk")
       ->capture_default_str();
   serve_cmd->add_flag("--in-memory-only", serve.in_memory_only,
                       "Keep nothing on disk (no WAL, no snapshots): for tests and benchmarks");
-  serve_cmd->add_option("--query-timeout", serve.query_timeout_ms,
-                        "Per-query time limit in milliseconds (0 = none)")
+  serve_cmd
+      ->add_option("--query-timeout", serve.query_timeout_ms,
+                   "Per-query time limit in milliseconds (0 = none)")
       ->capture_default_str();
-  serve_cmd->add_option("--query-memory-limit", serve.query_memory_limit_mb,
-                        "Per-query memory limit in MiB for sorting, aggregation and the like "
-                        "(0 = none)")
+  serve_cmd
+      ->add_option("--query-memory-limit", serve.query_memory_limit_mb,
+                   "Per-query memory limit in MiB for sorting, aggregation and the like "
+                   "(0 = none)")
       ->capture_default_str();
-  serve_cmd->add_option("--kafka-timeout", serve.kafka_timeout_ms,
-                        "Milliseconds CREATE STREAM waits for a broker to answer")
+  serve_cmd
+      ->add_option("--kafka-timeout", serve.kafka_timeout_ms,
+                   "Milliseconds CREATE STREAM waits for a broker to answer")
       ->capture_default_str();
-  serve_cmd->add_option("--transform-timeout", serve.transform_timeout_ms,
-                        "Milliseconds a transform call may run before it is interrupted")
+  serve_cmd
+      ->add_option("--transform-timeout", serve.transform_timeout_ms,
+                   "Milliseconds a transform call may run before it is interrupted")
       ->capture_default_str();
-  serve_cmd->add_option("--stream-test-wait", serve.stream_test_wait_ms,
-                        "Milliseconds TEST STREAM waits for messages before it returns what it "
-                        "has")
+  serve_cmd
+      ->add_option("--stream-test-wait", serve.stream_test_wait_ms,
+                   "Milliseconds TEST STREAM waits for messages before it returns what it "
+                   "has")
       ->capture_default_str();
 
   // ---- console ----
   console::ConsoleOptions con;
   std::string output_format = "tabular";
-  auto* console_cmd = app.add_subcommand("console", "Interactive openCypher console (a Bolt client).");
-  console_cmd->add_option("--host", con.host, "Server address (IP or DNS name)")->capture_default_str();
+  auto* console_cmd =
+      app.add_subcommand("console", "Interactive openCypher console (a Bolt client).");
+  console_cmd->add_option("--host", con.host, "Server address (IP or DNS name)")
+      ->capture_default_str();
   console_cmd->add_option("--port", con.port, "Server port")->capture_default_str();
   console_cmd->add_option("--username", con.username,
                           "User name; empty connects without authentication");
-  console_cmd->add_option("--password", con.password,
-                          "Password; asked for on the terminal when --username is given without it");
-  console_cmd->add_option("--output-format", output_format,
-                          "Result format: tabular (mgconsole-style tables), csv, or json")
+  console_cmd->add_option(
+      "--password", con.password,
+      "Password; asked for on the terminal when --username is given without it");
+  console_cmd
+      ->add_option("--output-format", output_format,
+                   "Result format: tabular (mgconsole-style tables), csv, or json")
       ->check(CLI::IsMember({"tabular", "csv", "json"}))
       ->capture_default_str();
-  console_cmd->add_flag("--continue-on-error", con.continue_on_error,
-                        "When reading queries from a pipe or file, keep going after a failed query");
+  console_cmd->add_flag(
+      "--continue-on-error", con.continue_on_error,
+      "When reading queries from a pipe or file, keep going after a failed query");
   console_cmd->add_option("--history", con.history_file,
                           "History file for interactive mode (default ~/.tributary_history)");
   console_cmd->add_flag("--no-history", con.no_history, "Do not read or write the history file");
@@ -136,16 +156,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   broker_cmd->add_option("--partitions", broker.partitions, "Partitions of each topic")
       ->capture_default_str();
-  broker_cmd->add_option("--port", broker.port,
-                         "Bootstrap port: 0 uses the mock's own port (chosen by the kernel); "
-                         "otherwise connections to localhost:PORT are forwarded to it")
+  broker_cmd
+      ->add_option("--port", broker.port,
+                   "Bootstrap port: 0 uses the mock's own port (chosen by the kernel); "
+                   "otherwise connections to localhost:PORT are forwarded to it")
       ->capture_default_str();
   broker_cmd->add_option("--address-file", broker.address_file,
                          "Also write the bootstrap address to this file");
 
   // ---- wal-dump / snapshot-dump ----
   std::string dump_path;
-  auto* wal_dump = app.add_subcommand("wal-dump", "Print a WAL segment (or a WAL directory) readably.");
+  auto* wal_dump =
+      app.add_subcommand("wal-dump", "Print a WAL segment (or a WAL directory) readably.");
   wal_dump->add_option("path", dump_path, "WAL segment file or directory")->required();
   auto* snap_dump = app.add_subcommand("snapshot-dump", "Print a snapshot file readably.");
   snap_dump->add_option("path", dump_path, "Snapshot file")->required();
@@ -163,9 +185,10 @@ int main(int argc, char** argv) {
   SetupLogging(log_level);
 
   if (*serve_cmd) {
-    serve.durability.wal_sync = wal_sync == "commit"     ? storage::durability::SyncPolicy::kCommit
-                                : wal_sync == "interval" ? storage::durability::SyncPolicy::kInterval
-                                                         : storage::durability::SyncPolicy::kNone;
+    serve.durability.wal_sync = wal_sync == "commit" ? storage::durability::SyncPolicy::kCommit
+                                : wal_sync == "interval"
+                                    ? storage::durability::SyncPolicy::kInterval
+                                    : storage::durability::SyncPolicy::kNone;
     if (!ParseBoltVersion(bolt_max, &serve.bolt_max_version)) {
       std::cerr << "--bolt-max-version must look like 5.4 or 4.4\n";
       return 2;

@@ -68,7 +68,8 @@ PyObject* WriteToLog(PyObject* /*self*/, PyObject* const* args, Py_ssize_t nargs
   Py_RETURN_NONE;
 }
 
-PyMethodDef kWriteDef = {"_tributary_write", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&WriteToLog)),
+PyMethodDef kWriteDef = {"_tributary_write",
+                         reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&WriteToLog)),
                          METH_FASTCALL, "Log text printed by a transform."};
 
 constexpr const char* kWriterSource = R"(

@@ -61,8 +61,8 @@ Result<std::unique_ptr<PythonRuntime>, std::string> PythonRuntime::Start() {
   };
   if (auto captured = InstallOutputCapture(); !captured) return fail(captured.Error());
   PyRef timeout_type(PyErr_NewExceptionWithDoc(
-      "tributary.TransformTimeout",
-      "Raised inside a transform that exceeded its time limit.", PyExc_BaseException, nullptr));
+      "tributary.TransformTimeout", "Raised inside a transform that exceeded its time limit.",
+      PyExc_BaseException, nullptr));
   if (!timeout_type) return fail("cannot create TransformTimeout: " + FetchExceptionText(nullptr));
 
   std::unique_ptr<PythonRuntime> runtime(new PythonRuntime());

@@ -75,8 +75,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* opaque) {
   return n;
 }
 
-Result<std::string, std::string> HttpGet(const std::string& uri, int timeout_ms,
-                                         size_t max_bytes) {
+Result<std::string, std::string> HttpGet(const std::string& uri, int timeout_ms, size_t max_bytes) {
   static std::once_flag curl_initialised;
   std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   CurlHandle curl(curl_easy_init());
@@ -103,8 +102,8 @@ Result<std::string, std::string> HttpGet(const std::string& uri, int timeout_ms,
     return MakeError(fmt::format("{} is larger than {} bytes", uri, max_bytes));
   }
   if (code != CURLE_OK) {
-    return MakeError(fmt::format("GET {} failed: {}", uri,
-                                 error[0] != '\0' ? error : curl_easy_strerror(code)));
+    return MakeError(
+        fmt::format("GET {} failed: {}", uri, error[0] != '\0' ? error : curl_easy_strerror(code)));
   }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -134,8 +133,8 @@ Result<std::string, std::string> FetchScript(const std::string& uri, int timeout
     return ReadFile(PercentDecode(rest), max_bytes);
   }
   if (StartsWith(uri, "/")) return ReadFile(uri, max_bytes);
-  return MakeError(fmt::format(
-      "{}: not an http://, https:// or file:// URI, nor an absolute path", uri));
+  return MakeError(
+      fmt::format("{}: not an http://, https:// or file:// URI, nor an absolute path", uri));
 }
 
 }  // namespace tributary::python

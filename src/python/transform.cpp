@@ -15,7 +15,7 @@ struct Transform::Impl {
   std::string name;
   std::string module_key;  // Its key in sys.modules.
   PyRef module;
-  PyRef stream;            // Borrowed from the module's dict, then owned here.
+  PyRef stream;  // Borrowed from the module's dict, then owned here.
 };
 
 namespace {
@@ -61,8 +61,8 @@ const std::string& Transform::Name() const { return impl_->name; }
 Result<std::unique_ptr<Transform>, TransformError> Transform::Load(
     std::string name, std::string_view source, std::chrono::milliseconds time_limit) {
   if (!PythonRuntime::IsRunning()) {
-    return MakeError(
-        MakeTransformError(TransformErrorKind::kNoRuntime, name, "the Python runtime is not running"));
+    return MakeError(MakeTransformError(TransformErrorKind::kNoRuntime, name,
+                                        "the Python runtime is not running"));
   }
   GilGuard gil;  // Declared first: every PyRef below is released while it is held.
   auto impl = std::make_unique<Impl>();

@@ -29,11 +29,11 @@ struct QueryWithParams {
 
 /// Why a transform failed.
 enum class TransformErrorKind : uint8_t {
-  kLoad,        ///< Script does not compile, raised while loading, or has no callable `stream`.
-  kException,   ///< `stream` raised an exception.
-  kBadResult,   ///< `stream` returned something outside the contract.
-  kTimeout,     ///< The time limit passed; the call was interrupted.
-  kNoRuntime,   ///< No PythonRuntime is running.
+  kLoad,       ///< Script does not compile, raised while loading, or has no callable `stream`.
+  kException,  ///< `stream` raised an exception.
+  kBadResult,  ///< `stream` returned something outside the contract.
+  kTimeout,    ///< The time limit passed; the call was interrupted.
+  kNoRuntime,  ///< No PythonRuntime is running.
 };
 
 /// A transform failure. `message` names the transform and the cause, e.g.

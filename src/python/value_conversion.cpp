@@ -52,7 +52,8 @@ Result<PropertyValue::Map, Failure> ConvertDict(PyObject* object, int depth) {
   Py_ssize_t pos = 0;
   while (PyDict_Next(object, &pos, &key, &item)) {
     if (!PyUnicode_Check(key)) {
-      return MakeError(Failure{"", fmt::format("key of type {} (keys must be str)", TypeNameOf(key))});
+      return MakeError(
+          Failure{"", fmt::format("key of type {} (keys must be str)", TypeNameOf(key))});
     }
     auto name = Utf8Of(key);
     if (!name) return MakeError(Failure{"", "key " + name.Error()});
@@ -102,8 +103,8 @@ Result<PropertyValue, Failure> Convert(PyObject* object, int depth) {
 
 Result<std::vector<QueryWithParams>, std::string> ToQueries(PyObject* result) {
   if (!PyList_Check(result)) {
-    return MakeError(fmt::format("result must be a list of (query, params) tuples, got {}",
-                                 TypeNameOf(result)));
+    return MakeError(
+        fmt::format("result must be a list of (query, params) tuples, got {}", TypeNameOf(result)));
   }
   const Py_ssize_t size = PyList_GET_SIZE(result);
   std::vector<QueryWithParams> queries;
@@ -117,9 +118,9 @@ Result<std::vector<QueryWithParams>, std::string> ToQueries(PyObject* result) {
     const bool is_list = PyList_Check(item);
     const Py_ssize_t length = is_list ? PyList_GET_SIZE(item) : PyTuple_GET_SIZE(item);
     if (length != 2) {
-      return MakeError(fmt::format(
-          "result item {} must be a (query, params) tuple, got a {} of {} items", i,
-          TypeNameOf(item), length));
+      return MakeError(
+          fmt::format("result item {} must be a (query, params) tuple, got a {} of {} items", i,
+                      TypeNameOf(item), length));
     }
     PyObject* query = is_list ? PyList_GET_ITEM(item, 0) : PyTuple_GET_ITEM(item, 0);
     PyObject* params = is_list ? PyList_GET_ITEM(item, 1) : PyTuple_GET_ITEM(item, 1);
@@ -137,9 +138,9 @@ Result<std::vector<QueryWithParams>, std::string> ToQueries(PyObject* result) {
     out.query = std::move(*text);
     auto map = ConvertDict(params, 0);
     if (!map) {
-      return MakeError(fmt::format("result item {}: params{}", i,
-                                   map.Error().path.empty() ? " " + map.Error().reason
-                                                            : map.Error().Text()));
+      return MakeError(
+          fmt::format("result item {}: params{}", i,
+                      map.Error().path.empty() ? " " + map.Error().reason : map.Error().Text()));
     }
     out.params = std::move(*map);
   }

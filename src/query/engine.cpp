@@ -61,8 +61,7 @@ void Session::Commit() {
 
 void Session::Rollback() {
   if (!tx_) {
-    throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
-                              "No open transaction to roll back");
+    throw cypher::CypherError(cypher::ErrorKind::kSemantic, "", "No open transaction to roll back");
   }
   tx_->Abort();
   tx_.reset();
@@ -87,8 +86,10 @@ bool IsStreamStatement(StatementKind k) {
     case StatementKind::kStopStream:
     case StatementKind::kStartAllStreams:
     case StatementKind::kStopAllStreams:
-    case StatementKind::kTestStream: return true;
-    default: return false;
+    case StatementKind::kTestStream:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -136,7 +137,8 @@ std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& p
                                 "CREATE SNAPSHOT is not allowed in multicommand transactions.");
     }
     SystemHandler* h = engine_.system_handler();
-    if (h == nullptr) throw cypher::DatabaseError("", "Snapshots are not available (no durability)");
+    if (h == nullptr)
+      throw cypher::DatabaseError("", "Snapshots are not available (no durability)");
     h->CreateSnapshot();
     return std::make_unique<TableResult>(ResultTable{}, "s");
   }
@@ -167,9 +169,8 @@ std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& p
   } else {
     tx->AdvanceCommand();
   }
-  auto result = std::make_unique<PlanResult>(prepared->plan, tx, std::move(owned),
-                                             engine_.storage(), std::move(bound),
-                                             engine_.options());
+  auto result = std::make_unique<PlanResult>(
+      prepared->plan, tx, std::move(owned), engine_.storage(), std::move(bound), engine_.options());
   if (prepared->mode != cypher::QueryMode::kProfile) return result;
 
   // PROFILE: run everything, then report per-operator rows and time.
@@ -194,10 +195,10 @@ std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& p
     char rel[32], abs[32];
     std::snprintf(rel, sizeof rel, "%.2f %%", total_ms > 0 ? 100.0 * ms / total_ms : 0.0);
     std::snprintf(abs, sizeof abs, "%.6f ms", ms);
-    t.rows.push_back({cypher::Value(std::string(static_cast<size_t>(depth) * 2, ' ') + "* " +
-                                    op->Name()),
-                      cypher::Value(static_cast<int64_t>(e.rows)), cypher::Value(std::string(rel)),
-                      cypher::Value(std::string(abs))});
+    t.rows.push_back(
+        {cypher::Value(std::string(static_cast<size_t>(depth) * 2, ' ') + "* " + op->Name()),
+         cypher::Value(static_cast<int64_t>(e.rows)), cypher::Value(std::string(rel)),
+         cypher::Value(std::string(abs))});
   }
   return std::make_unique<TableResult>(std::move(t), cypher::QueryTypeCode(plan.type),
                                        result->stats());

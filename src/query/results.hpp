@@ -24,7 +24,10 @@ class PlanResult final : public QueryResult {
   const char* type() const override { return cypher::QueryTypeCode(plan_->type); }
 
   /// Runs to the end, collecting per-operator statistics (PROFILE).
-  void EnableProfile() { profile_ = std::make_unique<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>>(); }
+  void EnableProfile() {
+    profile_ =
+        std::make_unique<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>>();
+  }
   const std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>* profile() const {
     return profile_.get();
   }

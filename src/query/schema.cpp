@@ -67,10 +67,12 @@ std::unique_ptr<QueryResult> ExecuteSchemaStatement(QueryEngine& engine,
               ? s.CreateLabelIndex(label)
               : s.CreateLabelPropertyIndex(label, s.PropertyIdFor(ix.properties[0]));
       if (r.HasError()) {
-        if (r.Error().code == storage::ErrorCode::kIndexExists && ix.if_exists_clause) return Done(stats);
+        if (r.Error().code == storage::ErrorCode::kIndexExists && ix.if_exists_clause)
+          return Done(stats);
         Throw(r.Error());
       }
-      if (!ix.name.empty()) PutIndexName(s, ix.name, ix.label, ix.properties.empty() ? "" : ix.properties[0]);
+      if (!ix.name.empty())
+        PutIndexName(s, ix.name, ix.label, ix.properties.empty() ? "" : ix.properties[0]);
       stats.indexes_added = 1;
       return Done(stats);
     }
@@ -80,15 +82,17 @@ std::unique_ptr<QueryResult> ExecuteSchemaStatement(QueryEngine& engine,
       if (label_name.empty()) {
         if (!LookupIndexName(s, ix.name, &label_name, &prop_name)) {
           if (ix.if_exists_clause) return Done(stats);
-          throw cypher::CypherError(cypher::ErrorKind::kSemantic, "",
-                                    "Unable to drop index: there is no index named `" + ix.name + "`");
+          throw cypher::CypherError(
+              cypher::ErrorKind::kSemantic, "",
+              "Unable to drop index: there is no index named `" + ix.name + "`");
         }
       }
       storage::LabelId label = s.LabelIdFor(label_name);
       auto r = prop_name.empty() ? s.DropLabelIndex(label)
                                  : s.DropLabelPropertyIndex(label, s.PropertyIdFor(prop_name));
       if (r.HasError()) {
-        if (r.Error().code == storage::ErrorCode::kIndexMissing && ix.if_exists_clause) return Done(stats);
+        if (r.Error().code == storage::ErrorCode::kIndexMissing && ix.if_exists_clause)
+          return Done(stats);
         Throw(r.Error());
       }
       if (!ix.name.empty()) DeleteIndexName(s, ix.name);
@@ -131,7 +135,8 @@ std::unique_ptr<QueryResult> ExecuteSchemaStatement(QueryEngine& engine,
       ResultTable t;
       t.columns = {"constraint type", "label", "properties"};
       for (const auto& info : s.ListConstraints()) {
-        t.rows.push_back({cypher::Value("unique"), cypher::Value(std::string(s.LabelName(info.label))),
+        t.rows.push_back({cypher::Value("unique"),
+                          cypher::Value(std::string(s.LabelName(info.label))),
                           cypher::Value(std::string(s.PropertyName(info.property)))});
       }
       return std::make_unique<TableResult>(std::move(t), "s");

@@ -105,9 +105,10 @@ class Handler final : public bolt::QueryHandler {
  public:
   explicit Handler(query::QueryEngine& engine) : engine_(engine), session_(engine) {}
 
-  Result<std::unique_ptr<bolt::ResultStream>, bolt::BoltError> Run(
-      const std::string& query, const bolt::Map& parameters, const bolt::TxOptions&,
-      bool in_transaction) override {
+  Result<std::unique_ptr<bolt::ResultStream>, bolt::BoltError> Run(const std::string& query,
+                                                                   const bolt::Map& parameters,
+                                                                   const bolt::TxOptions&,
+                                                                   bool in_transaction) override {
     return Guard<std::unique_ptr<bolt::ResultStream>>([&]() -> std::unique_ptr<bolt::ResultStream> {
       query::Params params;
       for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));

@@ -28,7 +28,8 @@ class SystemHandlerImpl final : public query::SystemHandler {
   }
   void CreateSnapshot() override {
     if (durability_ == nullptr) {
-      throw cypher::DatabaseError("", "Snapshots need a data directory (server runs in memory only)");
+      throw cypher::DatabaseError("",
+                                  "Snapshots need a data directory (server runs in memory only)");
     }
     auto r = durability_->CreateSnapshot();
     if (r.HasError()) throw cypher::DatabaseError("", r.Error().message);
@@ -101,8 +102,8 @@ int RunServe(const ServeOptions& options) {
     stream_manager = std::make_unique<streams::StreamManager>(engine, so);
     stream_manager->Recover();
   } else {
-    streams_unavailable = "Streams are not available: the Python runtime did not start (" +
-                          runtime.Error() + ")";
+    streams_unavailable =
+        "Streams are not available: the Python runtime did not start (" + runtime.Error() + ")";
     spdlog::error("{}", streams_unavailable);
   }
   SystemHandlerImpl system(durability.get(), stream_manager.get(), streams_unavailable);
@@ -118,8 +119,9 @@ int RunServe(const ServeOptions& options) {
     spdlog::info("authentication required (users from {})", options.auth_file);
     auth = std::move(*loaded);
   } else {
-    spdlog::warn("authentication is disabled: any client may connect (use --auth-file to require "
-                 "passwords)");
+    spdlog::warn(
+        "authentication is disabled: any client may connect (use --auth-file to require "
+        "passwords)");
     auth = std::make_shared<bolt::NoAuthAuthenticator>();
   }
 

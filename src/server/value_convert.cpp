@@ -7,8 +7,9 @@ namespace {
 
 using storage::View;
 
-bolt::Map Properties(const storage::StorageResult<std::vector<std::pair<storage::PropertyId, PropertyValue>>>& props,
-                     const storage::Storage& storage) {
+bolt::Map Properties(
+    const storage::StorageResult<std::vector<std::pair<storage::PropertyId, PropertyValue>>>& props,
+    const storage::Storage& storage) {
   bolt::Map out;
   if (props.HasError()) return out;
   out.reserve(props->size());
@@ -37,11 +38,16 @@ std::string RelationshipElementId(storage::Gid gid) { return "r:" + std::to_stri
 
 bolt::Value ToBolt(const cypher::Value& v, const storage::Storage& storage) {
   switch (v.type()) {
-    case cypher::ValueType::kNull: return bolt::Value();
-    case cypher::ValueType::kBool: return bolt::Value(v.AsBool());
-    case cypher::ValueType::kInt: return bolt::Value(v.AsInt());
-    case cypher::ValueType::kDouble: return bolt::Value(v.AsDouble());
-    case cypher::ValueType::kString: return bolt::Value(v.AsString());
+    case cypher::ValueType::kNull:
+      return bolt::Value();
+    case cypher::ValueType::kBool:
+      return bolt::Value(v.AsBool());
+    case cypher::ValueType::kInt:
+      return bolt::Value(v.AsInt());
+    case cypher::ValueType::kDouble:
+      return bolt::Value(v.AsDouble());
+    case cypher::ValueType::kString:
+      return bolt::Value(v.AsString());
     case cypher::ValueType::kList: {
       bolt::List out;
       out.reserve(v.AsList().size());
@@ -54,7 +60,8 @@ bolt::Value ToBolt(const cypher::Value& v, const storage::Storage& storage) {
       for (const auto& [k, e] : v.AsMap()) out.AppendUnchecked(k, ToBolt(e, storage));
       return bolt::Value(std::move(out));
     }
-    case cypher::ValueType::kNode: return bolt::Value(NodeOf(v.AsNode(), storage));
+    case cypher::ValueType::kNode:
+      return bolt::Value(NodeOf(v.AsNode(), storage));
     case cypher::ValueType::kRelationship: {
       const auto& e = v.AsRelationship();
       bolt::Relationship out;
@@ -95,11 +102,16 @@ bolt::Value ToBolt(const cypher::Value& v, const storage::Storage& storage) {
 
 cypher::Value FromBolt(const bolt::Value& v) {
   switch (v.type()) {
-    case bolt::ValueType::kNull: return cypher::Value();
-    case bolt::ValueType::kBool: return cypher::Value(v.AsBool());
-    case bolt::ValueType::kInt: return cypher::Value(v.AsInt());
-    case bolt::ValueType::kFloat: return cypher::Value(v.AsFloat());
-    case bolt::ValueType::kString: return cypher::Value(v.AsString());
+    case bolt::ValueType::kNull:
+      return cypher::Value();
+    case bolt::ValueType::kBool:
+      return cypher::Value(v.AsBool());
+    case bolt::ValueType::kInt:
+      return cypher::Value(v.AsInt());
+    case bolt::ValueType::kFloat:
+      return cypher::Value(v.AsFloat());
+    case bolt::ValueType::kString:
+      return cypher::Value(v.AsString());
     case bolt::ValueType::kList: {
       cypher::Value::List out;
       out.reserve(v.AsList().size());
@@ -112,9 +124,10 @@ cypher::Value FromBolt(const bolt::Value& v) {
       return cypher::Value(std::move(out));
     }
     default:
-      throw cypher::CypherTypeError(
-          "InvalidArgumentType",
-          "Parameters of type " + std::string(bolt::ValueTypeName(v.type())) + " are not supported");
+      throw cypher::CypherTypeError("InvalidArgumentType",
+                                    "Parameters of type " +
+                                        std::string(bolt::ValueTypeName(v.type())) +
+                                        " are not supported");
   }
 }
 

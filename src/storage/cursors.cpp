@@ -95,7 +95,9 @@ bool ReadLabelProperty(const Transaction::Impl& tx, Vertex* v, View view, LabelI
   }
   tx.ForEachUndo(head, view, [&](const Delta& d) {
     switch (d.action) {
-      case DeltaAction::kDeleteObject: exists = false; break;
+      case DeltaAction::kDeleteObject:
+        exists = false;
+        break;
       case DeltaAction::kRecreateObject:
         exists = true;
         deleted = false;
@@ -109,7 +111,8 @@ bool ReadLabelProperty(const Transaction::Impl& tx, Vertex* v, View view, LabelI
       case DeltaAction::kSetProperty:
         if (d.id == prop) *value = d.old_value.Decode();
         break;
-      default: break;
+      default:
+        break;
     }
   });
   return exists && !deleted && has;
@@ -180,7 +183,8 @@ class IndexEqualCursor : public VertexCursor {
         tx_(tx),
         index_(std::move(index)),
         view_(view),
-        lo_(target.IsInt() ? IndexKey(target) : IndexKey(NormalizeNumbers(target, NumberForm::kLow))),
+        lo_(target.IsInt() ? IndexKey(target)
+                           : IndexKey(NormalizeNumbers(target, NumberForm::kLow))),
         hi_(target.IsInt() ? HighInt(target.AsInt())
                            : IndexKey(NormalizeNumbers(target, NumberForm::kHigh))),
         target_(std::move(target)) {}
@@ -198,8 +202,9 @@ class IndexEqualCursor : public VertexCursor {
         size_t batch = buf_.capacity();
         buf_.clear();
         pos_ = 0;
-        index_->Collect(bookmark_ ? &*bookmark_ : nullptr, lo_, batch,
-                        [this](const IndexKey& k) { return k.Compare(hi_) <= 0; }, &buf_);
+        index_->Collect(
+            bookmark_ ? &*bookmark_ : nullptr, lo_, batch,
+            [this](const IndexKey& k) { return k.Compare(hi_) <= 0; }, &buf_);
         if (buf_.size() < batch) done_ = true;
         if (buf_.empty()) return false;
         if (!done_) bookmark_ = buf_.back();
@@ -247,11 +252,16 @@ int CompareForRange(const PropertyValue& a, const PropertyValue& b) {
 
 PropertyValue MinOfRank(int rank) {
   switch (rank) {
-    case 0: return PropertyValue(PropertyValue::Map{});
-    case 1: return PropertyValue(PropertyValue::List{});
-    case 2: return PropertyValue(std::string());
-    case 3: return PropertyValue(false);
-    default: return PropertyValue(-std::numeric_limits<double>::infinity());
+    case 0:
+      return PropertyValue(PropertyValue::Map{});
+    case 1:
+      return PropertyValue(PropertyValue::List{});
+    case 2:
+      return PropertyValue(std::string());
+    case 3:
+      return PropertyValue(false);
+    default:
+      return PropertyValue(-std::numeric_limits<double>::infinity());
   }
 }
 
@@ -267,10 +277,11 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabel(LabelId label, View view) {
   if (index && index->ready.load()) {
     return std::make_unique<LabelIndexCursor>(this, std::move(index), view);
   }
-  return std::make_unique<AllVerticesCursor>(this, impl_->s, [label, view](const VertexAccessor& v) {
-    auto has = v.HasLabel(label, view);
-    return has && *has;
-  });
+  return std::make_unique<AllVerticesCursor>(this, impl_->s,
+                                             [label, view](const VertexAccessor& v) {
+                                               auto has = v.HasLabel(label, view);
+                                               return has && *has;
+                                             });
 }
 
 static std::shared_ptr<LabelPropertyIndex> ReadyIndex(const IndexRegistry& reg, LabelId label,

@@ -128,12 +128,17 @@ void Storage::Impl::Collect() {
           dead_vertices.push_back(v);
           scan = true;
           break;
-        case DeltaAction::kAddLabel: scan = true; break;
+        case DeltaAction::kAddLabel:
+          scan = true;
+          break;
         case DeltaAction::kSetProperty:
           if (!d->old_value.IsNull()) scan = true;
           break;
-        case DeltaAction::kAddOutEdge: dead_edges.push_back(d->entry.gid()); break;
-        default: break;
+        case DeltaAction::kAddOutEdge:
+          dead_edges.push_back(d->entry.gid());
+          break;
+        default:
+          break;
       }
     });
   }

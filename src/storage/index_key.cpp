@@ -17,24 +17,38 @@ int CompareDoubles(double x, double y) {
 
 int KindRank(PropertyType t) {
   switch (t) {
-    case PropertyType::kMap: return 0;
-    case PropertyType::kList: return 1;
-    case PropertyType::kString: return 2;
-    case PropertyType::kBool: return 3;
+    case PropertyType::kMap:
+      return 0;
+    case PropertyType::kList:
+      return 1;
+    case PropertyType::kString:
+      return 2;
+    case PropertyType::kBool:
+      return 3;
     case PropertyType::kInt:
-    case PropertyType::kDouble: return 4;
-    case PropertyType::kNull: return 5;
+    case PropertyType::kDouble:
+      return 4;
+    case PropertyType::kNull:
+      return 5;
   }
   return 6;
 }
 
 IndexKey::IndexKey(const PropertyValue& v) : kind_(static_cast<uint8_t>(v.type())) {
   switch (v.type()) {
-    case PropertyType::kNull: break;
-    case PropertyType::kBool: i_ = v.AsBool() ? 1 : 0; break;
-    case PropertyType::kInt: i_ = v.AsInt(); break;
-    case PropertyType::kDouble: d_ = v.AsDouble(); break;
-    default: heap_ = new PropertyValue(v);  // NOLINT: owned, freed by FreeHeap
+    case PropertyType::kNull:
+      break;
+    case PropertyType::kBool:
+      i_ = v.AsBool() ? 1 : 0;
+      break;
+    case PropertyType::kInt:
+      i_ = v.AsInt();
+      break;
+    case PropertyType::kDouble:
+      d_ = v.AsDouble();
+      break;
+    default:
+      heap_ = new PropertyValue(v);  // NOLINT: owned, freed by FreeHeap
   }
 }
 
@@ -56,8 +70,10 @@ int IndexKey::CompareSlow(const IndexKey& o) const {
   int ra = KindRank(a), rb = KindRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a) {
-    case PropertyType::kNull: return 0;
-    case PropertyType::kBool: return Cmp3(i_, o.i_);
+    case PropertyType::kNull:
+      return 0;
+    case PropertyType::kBool:
+      return Cmp3(i_, o.i_);
     case PropertyType::kInt:
     case PropertyType::kDouble: {
       if (a == PropertyType::kDouble && b == PropertyType::kDouble) return CompareDoubles(d_, o.d_);
@@ -68,28 +84,39 @@ int IndexKey::CompareSlow(const IndexKey& o) const {
       int c = -CompareIntDouble(o.i_, d_);
       return c != 0 ? c : 1;
     }
-    default: return CompareOrder(*heap_, *o.heap_);
+    default:
+      return CompareOrder(*heap_, *o.heap_);
   }
 }
 
 bool IndexKey::Matches(const PropertyValue& v) const {
   if (static_cast<uint8_t>(v.type()) != kind_) return false;
   switch (v.type()) {
-    case PropertyType::kNull: return true;
-    case PropertyType::kBool: return (i_ != 0) == v.AsBool();
-    case PropertyType::kInt: return i_ == v.AsInt();
-    case PropertyType::kDouble: return PropertyValue(d_) == v;
-    default: return *heap_ == v;
+    case PropertyType::kNull:
+      return true;
+    case PropertyType::kBool:
+      return (i_ != 0) == v.AsBool();
+    case PropertyType::kInt:
+      return i_ == v.AsInt();
+    case PropertyType::kDouble:
+      return PropertyValue(d_) == v;
+    default:
+      return *heap_ == v;
   }
 }
 
 PropertyValue IndexKey::ToValue() const {
   switch (type()) {
-    case PropertyType::kNull: return PropertyValue();
-    case PropertyType::kBool: return PropertyValue(i_ != 0);
-    case PropertyType::kInt: return PropertyValue(i_);
-    case PropertyType::kDouble: return PropertyValue(d_);
-    default: return *heap_;
+    case PropertyType::kNull:
+      return PropertyValue();
+    case PropertyType::kBool:
+      return PropertyValue(i_ != 0);
+    case PropertyType::kInt:
+      return PropertyValue(i_);
+    case PropertyType::kDouble:
+      return PropertyValue(d_);
+    default:
+      return *heap_;
   }
 }
 
@@ -102,9 +129,12 @@ bool CypherEquals(const PropertyValue& a, const PropertyValue& b) {
   }
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case PropertyType::kNull: return false;
-    case PropertyType::kBool: return a.AsBool() == b.AsBool();
-    case PropertyType::kString: return a.AsString() == b.AsString();
+    case PropertyType::kNull:
+      return false;
+    case PropertyType::kBool:
+      return a.AsBool() == b.AsBool();
+    case PropertyType::kString:
+      return a.AsString() == b.AsString();
     case PropertyType::kList: {
       const auto& x = a.AsList();
       const auto& y = b.AsList();
@@ -123,14 +153,17 @@ bool CypherEquals(const PropertyValue& a, const PropertyValue& b) {
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
 bool CanEqual(const PropertyValue& v) {
   switch (v.type()) {
-    case PropertyType::kNull: return false;
-    case PropertyType::kDouble: return !std::isnan(v.AsDouble());
+    case PropertyType::kNull:
+      return false;
+    case PropertyType::kDouble:
+      return !std::isnan(v.AsDouble());
     case PropertyType::kList:
       for (const auto& e : v.AsList()) {
         if (!CanEqual(e)) return false;
@@ -141,7 +174,8 @@ bool CanEqual(const PropertyValue& v) {
         if (!CanEqual(e)) return false;
       }
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -172,7 +206,8 @@ PropertyValue NormalizeNumbers(const PropertyValue& v, NumberForm form) {
       for (const auto& [k, e] : v.AsMap()) out.emplace(k, NormalizeNumbers(e, form));
       return PropertyValue(std::move(out));
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 

@@ -14,8 +14,7 @@ void LabelIndex::Erase(Gid gid, Vertex* v) {
   entries_.Erase(LabelEntry{gid, v});
 }
 
-void LabelIndex::Collect(std::optional<Gid> after, size_t max,
-                         std::vector<LabelEntry>* out) const {
+void LabelIndex::Collect(std::optional<Gid> after, size_t max, std::vector<LabelEntry>* out) const {
   std::shared_lock guard(mu_);
   size_t n = 0;
   auto visit = [&](const LabelEntry& e) {

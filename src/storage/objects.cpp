@@ -22,7 +22,6 @@ void Grow(Vertex* v) {
   v->adj_cap = cap;
 }
 
-
 }  // namespace
 
 void Vertex::AddOut(AdjEntry e) {

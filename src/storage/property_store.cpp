@@ -58,8 +58,12 @@ int64_t ReadInt(const uint8_t* p, int width) {
 
 void EncodeValue(const PropertyValue& v, std::string* out) {
   switch (v.type()) {
-    case PropertyType::kNull: out->push_back(kCodeNull); return;
-    case PropertyType::kBool: out->push_back(v.AsBool() ? kCodeTrue : kCodeFalse); return;
+    case PropertyType::kNull:
+      out->push_back(kCodeNull);
+      return;
+    case PropertyType::kBool:
+      out->push_back(v.AsBool() ? kCodeTrue : kCodeFalse);
+      return;
     case PropertyType::kInt: {
       int64_t x = v.AsInt();
       int w = IntWidth(x);
@@ -103,9 +107,12 @@ void EncodeValue(const PropertyValue& v, std::string* out) {
 PropertyValue DecodeValue(const uint8_t** p) {
   uint8_t h = *(*p)++;
   switch (h & 0x0F) {
-    case kCodeNull: return PropertyValue();
-    case kCodeFalse: return PropertyValue(false);
-    case kCodeTrue: return PropertyValue(true);
+    case kCodeNull:
+      return PropertyValue();
+    case kCodeFalse:
+      return PropertyValue(false);
+    case kCodeTrue:
+      return PropertyValue(true);
     case kCodeInt: {
       int w = h >> 4;
       int64_t x = ReadInt(*p, w);
@@ -149,8 +156,12 @@ PropertyValue DecodeValue(const uint8_t** p) {
 void SkipValue(const uint8_t** p) {
   uint8_t h = *(*p)++;
   switch (h & 0x0F) {
-    case kCodeInt: *p += h >> 4; return;
-    case kCodeDouble: *p += 8; return;
+    case kCodeInt:
+      *p += h >> 4;
+      return;
+    case kCodeDouble:
+      *p += 8;
+      return;
     case kCodeString: {
       uint64_t n = GetVarint(p);
       *p += n;
@@ -170,7 +181,8 @@ void SkipValue(const uint8_t** p) {
       }
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 

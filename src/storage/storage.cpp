@@ -210,8 +210,12 @@ bool LatestCommitted(Vertex* v, LabelId label, PropertyId prop, PropertyValue* v
     uint64_t ts = d->info->ts.load();
     if (ts < kTxnIdBase || d->info->committing.load()) break;
     switch (d->action) {
-      case DeltaAction::kDeleteObject: exists = false; break;
-      case DeltaAction::kRecreateObject: deleted = false; break;
+      case DeltaAction::kDeleteObject:
+        exists = false;
+        break;
+      case DeltaAction::kRecreateObject:
+        deleted = false;
+        break;
       case DeltaAction::kAddLabel:
         if (d->id == label) has = true;
         break;
@@ -221,7 +225,8 @@ bool LatestCommitted(Vertex* v, LabelId label, PropertyId prop, PropertyValue* v
       case DeltaAction::kSetProperty:
         if (d->id == prop) *value = d->old_value.Decode();
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return exists && !deleted && has && !value->IsNull();
@@ -234,7 +239,8 @@ struct NormalizedHash {
 StorageResult<void> AppendSchema(Storage::Impl& s, SchemaChange change) {
   if (s.observer == nullptr) return {};
   auto r = s.observer->AppendSchema(change);
-  if (!r) return MakeError(Error{ErrorCode::kDurability, "Schema change failed: " + r.Error().message});
+  if (!r)
+    return MakeError(Error{ErrorCode::kDurability, "Schema change failed: " + r.Error().message});
   return {};
 }
 
@@ -253,8 +259,8 @@ StorageResult<void> Storage::CreateLabelIndex(LabelId label) {
   std::lock_guard ddl(s.ddl_mu);
   auto reg = s.Registry();
   if (reg->FindLabel(label)) {
-    return MakeError(Error{ErrorCode::kIndexExists, "Index on :" + std::string(LabelName(label)) +
-                                                        " already exists"});
+    return MakeError(Error{ErrorCode::kIndexExists,
+                           "Index on :" + std::string(LabelName(label)) + " already exists"});
   }
   auto index = std::make_shared<LabelIndex>(label);
   auto next = std::make_shared<IndexRegistry>(*reg);
@@ -279,8 +285,8 @@ StorageResult<void> Storage::DropLabelIndex(LabelId label) {
   auto reg = s.Registry();
   auto index = reg->FindLabel(label);
   if (!index) {
-    return MakeError(Error{ErrorCode::kIndexMissing,
-                           "No index on :" + std::string(LabelName(label))});
+    return MakeError(
+        Error{ErrorCode::kIndexMissing, "No index on :" + std::string(LabelName(label))});
   }
   std::lock_guard commit(s.commit_mu);
   if (auto r = AppendSchema(s, {SchemaChangeKind::kDropLabelIndex, label}); !r) return r;
@@ -321,9 +327,9 @@ StorageResult<void> Storage::DropLabelPropertyIndex(LabelId label, PropertyId pr
   auto reg = s.Registry();
   auto index = reg->FindLabelProperty(label, property);
   if (!index) {
-    return MakeError(Error{ErrorCode::kIndexMissing, "No index on :" +
-                                                         std::string(LabelName(label)) + "(" +
-                                                         std::string(PropertyName(property)) + ")"});
+    return MakeError(
+        Error{ErrorCode::kIndexMissing, "No index on :" + std::string(LabelName(label)) + "(" +
+                                            std::string(PropertyName(property)) + ")"});
   }
   std::lock_guard commit(s.commit_mu);
   if (auto r = AppendSchema(s, {SchemaChangeKind::kDropLabelPropertyIndex, label, property}); !r) {
@@ -337,8 +343,8 @@ StorageResult<void> Storage::CreateUniqueConstraint(LabelId label, PropertyId pr
   auto& s = *impl_;
   std::lock_guard ddl(s.ddl_mu);
   auto reg = s.Registry();
-  std::string name = ":" + std::string(LabelName(label)) + "(" +
-                     std::string(PropertyName(property)) + ")";
+  std::string name =
+      ":" + std::string(LabelName(label)) + "(" + std::string(PropertyName(property)) + ")";
   if (reg->FindUnique(label, property)) {
     return MakeError(
         Error{ErrorCode::kConstraintExists, "Unique constraint on " + name + " already exists"});
@@ -432,10 +438,12 @@ uint64_t Storage::ApproxEdgeCount() const {
 uint64_t Storage::ApproxLabelCount(LabelId label) const {
   std::lock_guard guard(impl_->label_count_mu);
   auto it = impl_->label_counts.find(label);
-  return it == impl_->label_counts.end() ? 0 : static_cast<uint64_t>(std::max<int64_t>(0, it->second));
+  return it == impl_->label_counts.end() ? 0
+                                         : static_cast<uint64_t>(std::max<int64_t>(0, it->second));
 }
 
-std::vector<std::pair<std::string, std::string>> Storage::SystemKeys(std::string_view prefix) const {
+std::vector<std::pair<std::string, std::string>> Storage::SystemKeys(
+    std::string_view prefix) const {
   std::shared_lock guard(impl_->system_mu);
   std::vector<std::pair<std::string, std::string>> out;
   for (auto it = impl_->system_keys.lower_bound(prefix); it != impl_->system_keys.end(); ++it) {
@@ -454,8 +462,8 @@ Gid Storage::NextVertexGid() const { return impl_->next_vertex_gid.load(); }
 Gid Storage::NextEdgeGid() const { return impl_->next_edge_gid.load(); }
 
 void Storage::AdvanceGids(Gid next_vertex, Gid next_edge) {
-  for (auto [counter, at_least] :
-       {std::pair{&impl_->next_vertex_gid, next_vertex}, std::pair{&impl_->next_edge_gid, next_edge}}) {
+  for (auto [counter, at_least] : {std::pair{&impl_->next_vertex_gid, next_vertex},
+                                   std::pair{&impl_->next_edge_gid, next_edge}}) {
     uint64_t cur = counter->load();
     while (cur < at_least && !counter->compare_exchange_weak(cur, at_least)) {
     }

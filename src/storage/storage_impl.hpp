@@ -53,10 +53,10 @@ class NameMap {
 
 /// Counters for white-box tests and benchmarks.
 struct StorageStats {
-  uint64_t live_deltas = 0;       ///< deltas not yet freed
-  uint64_t pending_buffers = 0;   ///< undo buffers awaiting collection or freeing
-  uint64_t vertex_objects = 0;    ///< Vertex objects allocated (incl. deleted, not yet freed)
-  uint64_t edge_objects = 0;      ///< Edge objects (edges with properties)
+  uint64_t live_deltas = 0;      ///< deltas not yet freed
+  uint64_t pending_buffers = 0;  ///< undo buffers awaiting collection or freeing
+  uint64_t vertex_objects = 0;   ///< Vertex objects allocated (incl. deleted, not yet freed)
+  uint64_t edge_objects = 0;     ///< Edge objects (edges with properties)
   uint64_t active_transactions = 0;
 };
 
@@ -92,7 +92,7 @@ struct Storage::Impl {
   std::mutex publish_mu;
   /// Signalled (under publish_mu) whenever the watermark advances.
   std::condition_variable publish_cv;
-  std::set<uint64_t> in_flight;  ///< assigned, not yet published or failed
+  std::set<uint64_t> in_flight;   ///< assigned, not yet published or failed
   uint64_t last_assigned_ts = 0;  // guarded by publish_mu
   /// Every commit with ts <= watermark is published; snapshots start above it.
   std::atomic<uint64_t> watermark{0};

@@ -55,12 +55,24 @@ void UndoOnVertex(Vertex* v, const Delta& d, UndoBuffer* buf) {
       v->deleted = true;
       buf->dead_vertices.push_back(v);
       break;
-    case DeltaAction::kRecreateObject: v->deleted = false; break;
-    case DeltaAction::kAddLabel: v->labels.Add(d.id); break;
-    case DeltaAction::kRemoveLabel: v->labels.Remove(d.id); break;
-    case DeltaAction::kSetProperty: v->properties.Set(d.id, d.old_value.Decode()); break;
-    case DeltaAction::kAddOutEdge: v->AddOut(d.entry); break;
-    case DeltaAction::kAddInEdge: v->AddIn(d.entry); break;
+    case DeltaAction::kRecreateObject:
+      v->deleted = false;
+      break;
+    case DeltaAction::kAddLabel:
+      v->labels.Add(d.id);
+      break;
+    case DeltaAction::kRemoveLabel:
+      v->labels.Remove(d.id);
+      break;
+    case DeltaAction::kSetProperty:
+      v->properties.Set(d.id, d.old_value.Decode());
+      break;
+    case DeltaAction::kAddOutEdge:
+      v->AddOut(d.entry);
+      break;
+    case DeltaAction::kAddInEdge:
+      v->AddIn(d.entry);
+      break;
     case DeltaAction::kRemoveOutEdge: {
       Gid g = d.entry.gid();
       v->RemoveOut(g);
@@ -77,10 +89,17 @@ void UndoOnVertex(Vertex* v, const Delta& d, UndoBuffer* buf) {
 
 void UndoOnEdge(Edge* e, const Delta& d) {
   switch (d.action) {
-    case DeltaAction::kSetProperty: e->properties.Set(d.id, d.old_value.Decode()); break;
-    case DeltaAction::kRecreateObject: e->deleted = false; break;
-    case DeltaAction::kDeleteObject: e->deleted = true; break;
-    default: break;
+    case DeltaAction::kSetProperty:
+      e->properties.Set(d.id, d.old_value.Decode());
+      break;
+    case DeltaAction::kRecreateObject:
+      e->deleted = false;
+      break;
+    case DeltaAction::kDeleteObject:
+      e->deleted = true;
+      break;
+    default:
+      break;
   }
 }
 
@@ -105,8 +124,12 @@ bool CommittedHasValue(const Transaction::Impl& tx, Vertex* w, LabelId label, Pr
     uint64_t ts = d->info->ts.load(std::memory_order_acquire);
     if (ts == tx.id || ts < kTxnIdBase || d->info->committing.load()) break;
     switch (d->action) {
-      case DeltaAction::kDeleteObject: exists = false; break;
-      case DeltaAction::kRecreateObject: deleted = false; break;
+      case DeltaAction::kDeleteObject:
+        exists = false;
+        break;
+      case DeltaAction::kRecreateObject:
+        deleted = false;
+        break;
       case DeltaAction::kAddLabel:
         if (d->id == label) has_label = true;
         break;
@@ -116,7 +139,8 @@ bool CommittedHasValue(const Transaction::Impl& tx, Vertex* w, LabelId label, Pr
       case DeltaAction::kSetProperty:
         if (d->id == prop) current = d->old_value.Decode();
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return exists && !deleted && has_label && CypherEquals(current, value);
@@ -164,7 +188,8 @@ std::optional<VertexAccessor> Transaction::FindVertex(Gid gid, View view) {
 std::optional<EdgeAccessor> Transaction::FindEdge(Gid gid, View view) {
   uint64_t w = impl_->s->edges.Get(gid);
   if (w == 0) return std::nullopt;
-  Vertex* from = (w & 1) ? reinterpret_cast<Vertex*>(w & ~uint64_t{1}) : reinterpret_cast<Edge*>(w)->from;
+  Vertex* from =
+      (w & 1) ? reinterpret_cast<Vertex*>(w & ~uint64_t{1}) : reinterpret_cast<Edge*>(w)->from;
   std::vector<EdgeAccessor> out;
   if (!VertexAccessor(from, this).OutEdges(view, {}, &out)) return std::nullopt;
   for (const auto& e : out) {
@@ -344,8 +369,9 @@ static StorageResult<void> ValidateUnique(Transaction::Impl& tx) {
       IndexKey lo(NormalizeNumbers(value, NumberForm::kLow));
       IndexKey hi(NormalizeNumbers(value, NumberForm::kHigh));
       candidates.clear();
-      index->Collect(nullptr, lo, SIZE_MAX, [&](const IndexKey& k) { return k.Compare(hi) <= 0; },
-                     &candidates);
+      index->Collect(
+          nullptr, lo, SIZE_MAX, [&](const IndexKey& k) { return k.Compare(hi) <= 0; },
+          &candidates);
       for (const auto& c : candidates) {
         if (c.vertex == v) continue;
         if (!CommittedHasValue(tx, c.vertex, index->label(), index->property(), value)) continue;

@@ -97,10 +97,14 @@ std::string FormatRel(const storage::EdgeAccessor& e, storage::Storage& s, const
 
 std::string Format(const Value& v, storage::Storage& s, const FormatOptions& o) {
   switch (v.type()) {
-    case cypher::ValueType::kNull: return "null";
-    case cypher::ValueType::kBool: return v.AsBool() ? "true" : "false";
-    case cypher::ValueType::kInt: return std::to_string(v.AsInt());
-    case cypher::ValueType::kDouble: return cypher::FormatFloat(v.AsDouble());
+    case cypher::ValueType::kNull:
+      return "null";
+    case cypher::ValueType::kBool:
+      return v.AsBool() ? "true" : "false";
+    case cypher::ValueType::kInt:
+      return std::to_string(v.AsInt());
+    case cypher::ValueType::kDouble:
+      return cypher::FormatFloat(v.AsDouble());
     case cypher::ValueType::kString: {
       // Newlines are shown as \n so that a cell stays on one line.
       std::string out = "'";
@@ -124,8 +128,10 @@ std::string Format(const Value& v, storage::Storage& s, const FormatOptions& o) 
       }
       return out + "}";
     }
-    case cypher::ValueType::kNode: return FormatNode(v.AsNode(), s, o);
-    case cypher::ValueType::kRelationship: return FormatRel(v.AsRelationship(), s, o);
+    case cypher::ValueType::kNode:
+      return FormatNode(v.AsNode(), s, o);
+    case cypher::ValueType::kRelationship:
+      return FormatRel(v.AsRelationship(), s, o);
     case cypher::ValueType::kPath: {
       const auto& p = v.AsPath();
       std::string out = "<" + FormatNode(p.nodes[0], s, o);
@@ -217,9 +223,8 @@ struct GraphState {
         g.relationships.insert(e.gid());
         auto edge_props = e.Properties(storage::View::kOld);
         for (auto& [k, p] : *edge_props) {
-          g.properties.insert("r" + std::to_string(e.gid()) + "." +
-                              std::string(s.PropertyName(k)) + "=" +
-                              Format(cypher::ToValue(p), s, o));
+          g.properties.insert("r" + std::to_string(e.gid()) + "." + std::string(s.PropertyName(k)) +
+                              "=" + Format(cypher::ToValue(p), s, o));
         }
       }
     }
@@ -458,7 +463,8 @@ struct Runner {
           std::vector<std::string> cols;
           Execute(text, &cols, {}, &phase);
           if (expect_error) {
-            Fail(line_no, "expected an error containing '" + want + "', but it succeeded:\n" + text);
+            Fail(line_no,
+                 "expected an error containing '" + want + "', but it succeeded:\n" + text);
           } else {
             ++passed;
           }

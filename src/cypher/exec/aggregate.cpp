@@ -14,10 +14,10 @@ namespace {
 /// Running state of one aggregation in one group.
 struct AggState {
   int64_t count = 0;
-  Value value;                  // sum / min / max
+  Value value;                   // sum / min / max
   double sum_d = 0, sum_sq = 0;  // avg, stDev
   bool all_int = true;
-  Value::List items;            // collect, percentiles
+  Value::List items;  // collect, percentiles
   std::unordered_set<Value, ValueHash, ValueEquivalent> distinct;
 };
 
@@ -40,7 +40,9 @@ void Update(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& ct
     ctx.ChargeMemory(ApproxSize(v));
   }
   switch (spec.kind) {
-    case AggregateKind::kCount: ++st.count; break;
+    case AggregateKind::kCount:
+      ++st.count;
+      break;
     case AggregateKind::kSum:
       ExpectNumeric(v, "sum");
       if (st.value.IsNull()) {
@@ -73,7 +75,8 @@ void Update(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& ct
       ctx.ChargeMemory(ApproxSize(v));
       st.items.push_back(std::move(v));
       break;
-    case AggregateKind::kCountStar: break;
+    case AggregateKind::kCountStar:
+      break;
   }
 }
 
@@ -88,8 +91,10 @@ double Percentile(const AggregationSpec& spec, Frame& f, ExecContext& ctx) {
 Value Finish(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& ctx) {
   switch (spec.kind) {
     case AggregateKind::kCount:
-    case AggregateKind::kCountStar: return Value(st.count);
-    case AggregateKind::kSum: return st.value.IsNull() ? Value(int64_t{0}) : st.value;
+    case AggregateKind::kCountStar:
+      return Value(st.count);
+    case AggregateKind::kSum:
+      return st.value.IsNull() ? Value(int64_t{0}) : st.value;
     case AggregateKind::kAvg:
       return st.count == 0 ? Value() : Value(st.sum_d / static_cast<double>(st.count));
     case AggregateKind::kStDev:
@@ -103,8 +108,10 @@ Value Finish(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& c
       return Value(std::sqrt(acc / (sample ? n - 1 : n)));
     }
     case AggregateKind::kMin:
-    case AggregateKind::kMax: return st.value;
-    case AggregateKind::kCollect: return Value(std::move(st.items));
+    case AggregateKind::kMax:
+      return st.value;
+    case AggregateKind::kCollect:
+      return Value(std::move(st.items));
     case AggregateKind::kPercentileCont:
     case AggregateKind::kPercentileDisc: {
       if (st.items.empty()) return Value();
@@ -185,7 +192,8 @@ class AggregateOp final : public UnaryOperator {
           it = groups_.emplace(key, std::move(g)).first;
           order_.push_back(key);
         }
-        for (size_t i = 0; i < op_.aggs_.size(); ++i) Update(op_.aggs_[i], it->second.states[i], f, ctx);
+        for (size_t i = 0; i < op_.aggs_.size(); ++i)
+          Update(op_.aggs_[i], it->second.states[i], f, ctx);
       }
       if (!any && op_.keys_.empty()) {
         // Aggregation over no rows still yields one row (count 0, ...).

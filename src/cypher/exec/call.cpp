@@ -11,7 +11,9 @@ class CallProcedureOp final : public UnaryOperator {
  public:
   CallProcedureOp(OperatorPtr in, const ProcedureInfo* proc, std::vector<ExprPtr> args,
                   std::vector<std::pair<size_t, size_t>> yields)
-      : UnaryOperator(std::move(in)), proc_(proc), args_(std::move(args)),
+      : UnaryOperator(std::move(in)),
+        proc_(proc),
+        args_(std::move(args)),
         yields_(std::move(yields)) {}
   std::string Name() const override { return "CallProcedure"; }
   std::string Details() const override { return std::string(proc_->name) + "()"; }

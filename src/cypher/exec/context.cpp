@@ -56,7 +56,8 @@ void* CursorArena::Allocate(size_t size, size_t align) {
 
 uint64_t ApproxSize(const Value& v) {
   switch (v.type()) {
-    case ValueType::kString: return sizeof(Value) + v.AsString().size();
+    case ValueType::kString:
+      return sizeof(Value) + v.AsString().size();
     case ValueType::kList: {
       uint64_t n = sizeof(Value);
       for (const auto& e : v.AsList()) n += ApproxSize(e);
@@ -70,7 +71,8 @@ uint64_t ApproxSize(const Value& v) {
     case ValueType::kPath:
       return sizeof(Value) + v.AsPath().nodes.size() * sizeof(storage::VertexAccessor) +
              v.AsPath().edges.size() * sizeof(storage::EdgeAccessor);
-    default: return sizeof(Value);
+    default:
+      return sizeof(Value);
   }
 }
 

@@ -30,8 +30,8 @@ struct QueryStats {
 
   bool ContainsUpdates() const {
     return nodes_created || nodes_deleted || relationships_created || relationships_deleted ||
-           properties_set || labels_added || labels_removed || indexes_added ||
-           indexes_removed || constraints_added || constraints_removed;
+           properties_set || labels_added || labels_removed || indexes_added || indexes_removed ||
+           constraints_added || constraints_removed;
   }
   void Add(const QueryStats& o);
 };
@@ -90,7 +90,9 @@ struct ExecContext {
   }
   /// Records `bytes` more held memory; throws MemoryLimitExceeded past the limit.
   void ChargeMemory(uint64_t bytes);
-  void ReleaseMemory(uint64_t bytes) { memory_used = bytes > memory_used ? 0 : memory_used - bytes; }
+  void ReleaseMemory(uint64_t bytes) {
+    memory_used = bytes > memory_used ? 0 : memory_used - bytes;
+  }
 
  private:
   void CheckDeadline() const;

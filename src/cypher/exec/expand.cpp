@@ -37,9 +37,7 @@ void CollectSteps(const VertexAccessor& from, Direction dir,
   }
 }
 
-std::string DirText(const ExpandSpec& s) {
-  return s.description;
-}
+std::string DirText(const ExpandSpec& s) { return s.description; }
 
 class ExpandOp final : public UnaryOperator {
  public:
@@ -77,9 +75,9 @@ class ExpandOp final : public UnaryOperator {
         const Value& from = f[s.from_slot];
         if (!from.IsNode()) {
           if (from.IsNull()) continue;
-          throw CypherTypeError("InvalidArgumentType",
-                                std::string("Expected a Node to expand from, got ") +
-                                    TypeName(from));
+          throw CypherTypeError(
+              "InvalidArgumentType",
+              std::string("Expected a Node to expand from, got ") + TypeName(from));
         }
         const VertexAccessor* other = nullptr;
         if (s.to_bound) {
@@ -170,9 +168,9 @@ class VarExpandOp final : public UnaryOperator {
       const Value& bound = f[s.hop.edge_slot];
       if (bound.IsNull()) return false;
       if (!bound.IsList()) {
-        throw CypherTypeError("InvalidArgumentType",
-                              std::string("Expected a List of Relationships, got ") +
-                                  TypeName(bound));
+        throw CypherTypeError(
+            "InvalidArgumentType",
+            std::string("Expected a List of Relationships, got ") + TypeName(bound));
       }
       const auto& rels = bound.AsList();
       auto n = static_cast<int64_t>(rels.size());
@@ -184,7 +182,8 @@ class VarExpandOp final : public UnaryOperator {
         if (!v.IsRelationship()) {
           throw CypherTypeError("InvalidArgumentType",
                                 std::string("Expected a List of Relationships, got an element "
-                                            "of type ") + TypeName(v));
+                                            "of type ") +
+                                    TypeName(v));
         }
         const EdgeAccessor& e = v.AsRelationship();
         if (!s.hop.types.empty() &&

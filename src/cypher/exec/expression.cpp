@@ -76,7 +76,9 @@ class PropertyExpr final : public Expr {
   std::string name_;
 };
 
-int64_t NormalizeIndex(int64_t i, size_t size) { return i < 0 ? i + static_cast<int64_t>(size) : i; }
+int64_t NormalizeIndex(int64_t i, size_t size) {
+  return i < 0 ? i + static_cast<int64_t>(size) : i;
+}
 
 class SubscriptExpr final : public Expr {
  public:
@@ -260,26 +262,46 @@ class UnaryExpr final : public Expr {
 
 const char* OpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kPow: return "^";
-    case BinaryOp::kAnd: return "AND";
-    case BinaryOp::kOr: return "OR";
-    case BinaryOp::kXor: return "XOR";
-    case BinaryOp::kEq: return "=";
-    case BinaryOp::kNe: return "<>";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kStartsWith: return "STARTS WITH";
-    case BinaryOp::kEndsWith: return "ENDS WITH";
-    case BinaryOp::kContains: return "CONTAINS";
-    case BinaryOp::kIn: return "IN";
-    case BinaryOp::kRegexMatch: return "=~";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kPow:
+      return "^";
+    case BinaryOp::kAnd:
+      return "AND";
+    case BinaryOp::kOr:
+      return "OR";
+    case BinaryOp::kXor:
+      return "XOR";
+    case BinaryOp::kEq:
+      return "=";
+    case BinaryOp::kNe:
+      return "<>";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kStartsWith:
+      return "STARTS WITH";
+    case BinaryOp::kEndsWith:
+      return "ENDS WITH";
+    case BinaryOp::kContains:
+      return "CONTAINS";
+    case BinaryOp::kIn:
+      return "IN";
+    case BinaryOp::kRegexMatch:
+      return "=~";
   }
   return "?";
 }
@@ -405,12 +427,14 @@ class BinaryExpr final : public Expr {
         if (a == Tri::kNull || b == Tri::kNull) return Value();
         return Value(a != b);
       }
-      default: break;
+      default:
+        break;
     }
     Value a = l_->Eval(f, ctx);
     Value b = r_->Eval(f, ctx);
     switch (op_) {
-      case BinaryOp::kEq: return FromTri(Equals(a, b));
+      case BinaryOp::kEq:
+        return FromTri(Equals(a, b));
       case BinaryOp::kNe: {
         Tri t = Equals(a, b);
         return t == Tri::kNull ? Value() : Value(t == Tri::kFalse);
@@ -423,10 +447,14 @@ class BinaryExpr final : public Expr {
         if (!CompareComparable(a, b, &c)) return Value();
         if (c == std::numeric_limits<int>::min()) return Value(false);
         switch (op_) {
-          case BinaryOp::kLt: return Value(c < 0);
-          case BinaryOp::kLe: return Value(c <= 0);
-          case BinaryOp::kGt: return Value(c > 0);
-          default: return Value(c >= 0);
+          case BinaryOp::kLt:
+            return Value(c < 0);
+          case BinaryOp::kLe:
+            return Value(c <= 0);
+          case BinaryOp::kGt:
+            return Value(c > 0);
+          default:
+            return Value(c >= 0);
         }
       }
       case BinaryOp::kStartsWith:
@@ -441,12 +469,14 @@ class BinaryExpr final : public Expr {
         }
         return Value(s.find(t) != std::string::npos);
       }
-      case BinaryOp::kIn: return InList(a, b);
+      case BinaryOp::kIn:
+        return InList(a, b);
       case BinaryOp::kRegexMatch: {
         if (!a.IsString() || !b.IsString()) return Value();
         return Value(std::regex_match(a.AsString(), CachedRegex(b.AsString())));
       }
-      default: return Arithmetic(op_, a, b);
+      default:
+        return Arithmetic(op_, a, b);
     }
   }
   std::string ToString() const override {
@@ -590,9 +620,12 @@ class QuantifierExpr final : public Expr {
       }
     }
     switch (q_) {
-      case Quantifier::kAll: return saw_null ? Value() : Value(true);
-      case Quantifier::kAny: return saw_null ? Value() : Value(false);
-      case Quantifier::kNone: return saw_null ? Value() : Value(true);
+      case Quantifier::kAll:
+        return saw_null ? Value() : Value(true);
+      case Quantifier::kAny:
+        return saw_null ? Value() : Value(false);
+      case Quantifier::kNone:
+        return saw_null ? Value() : Value(true);
       case Quantifier::kSingle:
         if (saw_null) return Value();
         return Value(trues == 1);
@@ -699,7 +732,9 @@ class MapProjectionExpr final : public Expr {
         case MapProjectionItem::Kind::kProperty:
           out.insert_or_assign(item.key, PropertyOf(o, item.property, item.key, ctx));
           break;
-        default: out.insert_or_assign(item.key, item.value->Eval(f, ctx)); break;
+        default:
+          out.insert_or_assign(item.key, item.value->Eval(f, ctx));
+          break;
       }
     }
     return Value(std::move(out));
@@ -713,7 +748,8 @@ class MapProjectionExpr final : public Expr {
 
 class PropertiesMatchExpr final : public Expr {
  public:
-  PropertiesMatchExpr(ExprPtr obj, ExprPtr props) : obj_(std::move(obj)), props_(std::move(props)) {}
+  PropertiesMatchExpr(ExprPtr obj, ExprPtr props)
+      : obj_(std::move(obj)), props_(std::move(props)) {}
   Value Eval(Frame& f, ExecContext& ctx) const override {
     Value o = obj_->Eval(f, ctx);
     Value m = props_->Eval(f, ctx);
@@ -742,8 +778,7 @@ bool CheckedMul(int64_t a, int64_t b, int64_t* out) { return __builtin_mul_overf
 
 [[noreturn]] void ThrowArithType(BinaryOp op, const Value& a, const Value& b) {
   throw CypherTypeError("InvalidArgumentType", std::string("Cannot apply '") + OpText(op) +
-                                                   "' to " + TypeName(a) + " and " +
-                                                   TypeName(b));
+                                                   "' to " + TypeName(a) + " and " + TypeName(b));
 }
 
 }  // namespace
@@ -753,12 +788,11 @@ Value Arithmetic(BinaryOp op, const Value& a, const Value& b) {
   if (op == BinaryOp::kAdd) {
     if (a.IsString() && b.IsString()) return Value(a.AsString() + b.AsString());
     if (a.IsString() && b.IsNumber()) {
-      return Value(a.AsString() + (b.IsInt() ? std::to_string(b.AsInt())
-                                             : FormatFloat(b.AsDouble())));
+      return Value(a.AsString() +
+                   (b.IsInt() ? std::to_string(b.AsInt()) : FormatFloat(b.AsDouble())));
     }
     if (a.IsNumber() && b.IsString()) {
-      return Value((a.IsInt() ? std::to_string(a.AsInt())
-                              : FormatFloat(a.AsDouble())) +
+      return Value((a.IsInt() ? std::to_string(a.AsInt()) : FormatFloat(a.AsDouble())) +
                    b.AsString());
     }
     if (a.IsList() && b.IsList()) {
@@ -802,19 +836,28 @@ Value Arithmetic(BinaryOp op, const Value& a, const Value& b) {
         if (y == 0) throw ArithmeticError("DivisionByZero", "% by zero");
         if (y == -1) return Value(int64_t{0});
         return Value(x % y);
-      case BinaryOp::kPow: return Value(std::pow(static_cast<double>(x), static_cast<double>(y)));
-      default: break;
+      case BinaryOp::kPow:
+        return Value(std::pow(static_cast<double>(x), static_cast<double>(y)));
+      default:
+        break;
     }
   }
   double x = a.AsNumber(), y = b.AsNumber();
   switch (op) {
-    case BinaryOp::kAdd: return Value(x + y);
-    case BinaryOp::kSub: return Value(x - y);
-    case BinaryOp::kMul: return Value(x * y);
-    case BinaryOp::kDiv: return Value(x / y);
-    case BinaryOp::kMod: return Value(std::fmod(x, y));
-    case BinaryOp::kPow: return Value(std::pow(x, y));
-    default: ThrowArithType(op, a, b);
+    case BinaryOp::kAdd:
+      return Value(x + y);
+    case BinaryOp::kSub:
+      return Value(x - y);
+    case BinaryOp::kMul:
+      return Value(x * y);
+    case BinaryOp::kDiv:
+      return Value(x / y);
+    case BinaryOp::kMod:
+      return Value(std::fmod(x, y));
+    case BinaryOp::kPow:
+      return Value(std::pow(x, y));
+    default:
+      ThrowArithType(op, a, b);
   }
 }
 
@@ -829,8 +872,10 @@ bool EvalPredicate(const Expr& e, Frame& frame, ExecContext& ctx) {
 Value PropertyOf(const Value& object, storage::PropertyId key, const std::string& key_name,
                  ExecContext& ctx) {
   switch (object.type()) {
-    case ValueType::kNull: return Value();
-    case ValueType::kNode: return ToValue(Unwrap(object.AsNode().GetProperty(key, View::kNew)));
+    case ValueType::kNull:
+      return Value();
+    case ValueType::kNode:
+      return ToValue(Unwrap(object.AsNode().GetProperty(key, View::kNew)));
     case ValueType::kRelationship:
       return ToValue(Unwrap(object.AsRelationship().GetProperty(key, View::kNew)));
     case ValueType::kMap: {
@@ -839,8 +884,7 @@ Value PropertyOf(const Value& object, storage::PropertyId key, const std::string
     }
     default:
       throw CypherTypeError("InvalidArgumentType", "Cannot read property '" + key_name +
-                                                       "' of a value of type " +
-                                                       TypeName(object));
+                                                       "' of a value of type " + TypeName(object));
   }
 }
 
@@ -856,9 +900,9 @@ Value::Map PropertiesOf(const Value& object, ExecContext& ctx) {
   } else if (object.IsNull()) {
     return out;
   } else {
-    throw CypherTypeError("InvalidArgumentType",
-                          std::string("Expected a Node, Relationship or Map, got ") +
-                              TypeName(object));
+    throw CypherTypeError(
+        "InvalidArgumentType",
+        std::string("Expected a Node, Relationship or Map, got ") + TypeName(object));
   }
   for (auto& [k, v] : props) out.emplace(std::string(ctx.storage->PropertyName(k)), ToValue(v));
   return out;
@@ -882,13 +926,15 @@ void ThrowStorageError(const storage::Error& e) {
                                     ? "Cannot delete a node that has relationships; use "
                                       "DETACH DELETE"
                                     : e.message);
-    case ErrorCode::kConstraintViolation: throw ConstraintViolation("", e.message);
+    case ErrorCode::kConstraintViolation:
+      throw ConstraintViolation("", e.message);
     case ErrorCode::kIndexExists:
     case ErrorCode::kIndexMissing:
     case ErrorCode::kConstraintExists:
     case ErrorCode::kConstraintMissing:
       throw CypherError(ErrorKind::kSemantic, "", e.message);
-    case ErrorCode::kDurability: throw DatabaseError("", e.message);
+    case ErrorCode::kDurability:
+      throw DatabaseError("", e.message);
   }
   throw DatabaseError("", e.message);
 }
@@ -913,7 +959,9 @@ ExprPtr MakeHasLabels(ExprPtr object, std::vector<storage::LabelId> labels,
                       std::vector<std::string> names) {
   return std::make_unique<HasLabelsExpr>(std::move(object), std::move(labels), std::move(names));
 }
-ExprPtr MakeList(std::vector<ExprPtr> items) { return std::make_unique<ListExpr>(std::move(items)); }
+ExprPtr MakeList(std::vector<ExprPtr> items) {
+  return std::make_unique<ListExpr>(std::move(items));
+}
 ExprPtr MakeMap(std::vector<std::pair<std::string, ExprPtr>> items) {
   return std::make_unique<MapExpr>(std::move(items));
 }
@@ -926,7 +974,8 @@ ExprPtr MakeBinary(BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
 ExprPtr MakeIsNull(ExprPtr operand, bool negated) {
   return std::make_unique<IsNullExpr>(std::move(operand), negated);
 }
-ExprPtr MakeCase(ExprPtr subject, std::vector<std::pair<ExprPtr, ExprPtr>> whens, ExprPtr otherwise) {
+ExprPtr MakeCase(ExprPtr subject, std::vector<std::pair<ExprPtr, ExprPtr>> whens,
+                 ExprPtr otherwise) {
   return std::make_unique<CaseExpr>(std::move(subject), std::move(whens), std::move(otherwise));
 }
 ExprPtr MakeFunctionCall(const FunctionInfo* fn, std::vector<ExprPtr> args) {

@@ -88,7 +88,8 @@ ExprPtr MakeBinary(BinaryOp op, ExprPtr lhs, ExprPtr rhs);
 ExprPtr MakeIsNull(ExprPtr operand, bool negated);
 
 /// Generic CASE (subject null) or simple CASE.
-ExprPtr MakeCase(ExprPtr subject, std::vector<std::pair<ExprPtr, ExprPtr>> whens, ExprPtr otherwise);
+ExprPtr MakeCase(ExprPtr subject, std::vector<std::pair<ExprPtr, ExprPtr>> whens,
+                 ExprPtr otherwise);
 
 /// A call of a scalar function.
 ExprPtr MakeFunctionCall(const FunctionInfo* fn, std::vector<ExprPtr> args);

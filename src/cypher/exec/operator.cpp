@@ -175,14 +175,13 @@ int64_t EvalCount(const Expr& e, Frame& f, ExecContext& ctx, const char* what) {
     v = Value(static_cast<int64_t>(v.AsDouble()));
   }
   if (!v.IsInt()) {
-    throw ArgumentError("InvalidArgumentType", std::string(what) +
-                                                   " expects a non-negative Integer, got " +
-                                                   TypeName(v));
+    throw ArgumentError("InvalidArgumentType",
+                        std::string(what) + " expects a non-negative Integer, got " + TypeName(v));
   }
   if (v.AsInt() < 0) {
-    throw ArgumentError("NegativeIntegerArgument",
-                        std::string(what) + " expects a non-negative Integer, got " +
-                            std::to_string(v.AsInt()));
+    throw ArgumentError(
+        "NegativeIntegerArgument",
+        std::string(what) + " expects a non-negative Integer, got " + std::to_string(v.AsInt()));
   }
   return v.AsInt();
 }
@@ -190,7 +189,9 @@ int64_t EvalCount(const Expr& e, Frame& f, ExecContext& ctx, const char* what) {
 class SkipLimitOp final : public UnaryOperator {
  public:
   SkipLimitOp(OperatorPtr in, ExprPtr count, bool is_limit, LimitDrain drain)
-      : UnaryOperator(std::move(in)), count_(std::move(count)), is_limit_(is_limit),
+      : UnaryOperator(std::move(in)),
+        count_(std::move(count)),
+        is_limit_(is_limit),
         drain_(drain) {}
   std::string Name() const override { return is_limit_ ? "Limit" : "Skip"; }
   std::string Details() const override { return count_->ToString(); }
@@ -291,8 +292,7 @@ class DistinctOp final : public UnaryOperator {
 
 class AccumulateOp final : public UnaryOperator {
  public:
-  AccumulateOp(OperatorPtr in, bool advance)
-      : UnaryOperator(std::move(in)), advance_(advance) {}
+  AccumulateOp(OperatorPtr in, bool advance) : UnaryOperator(std::move(in)), advance_(advance) {}
   std::string Name() const override { return "Accumulate"; }
 
   class C final : public Cursor {
@@ -364,8 +364,12 @@ class UnionOp final : public Operator {
  public:
   UnionOp(OperatorPtr l, std::vector<size_t> ls, OperatorPtr r, std::vector<size_t> rs,
           std::vector<size_t> out, bool distinct)
-      : l_(std::move(l)), ls_(std::move(ls)), r_(std::move(r)), rs_(std::move(rs)),
-        out_(std::move(out)), distinct_(distinct) {}
+      : l_(std::move(l)),
+        ls_(std::move(ls)),
+        r_(std::move(r)),
+        rs_(std::move(rs)),
+        out_(std::move(out)),
+        distinct_(distinct) {}
   std::string Name() const override { return distinct_ ? "Union" : "UnionAll"; }
   std::vector<const Operator*> Children() const override { return {l_.get(), r_.get()}; }
 
@@ -493,7 +497,7 @@ class MergeOp final : public UnaryOperator {
   CursorPtr MakeCursor(ExecContext& ctx,
                        std::map<const Operator*, ProfileEntry>* profile) const override {
     return NewCursor<C>(ctx, OpenInput(ctx, profile), match_->Open(ctx, profile),
-                               create_->Open(ctx, profile));
+                        create_->Open(ctx, profile));
   }
 
  private:

@@ -113,10 +113,9 @@ OperatorPtr MakeIndexSeek(OperatorPtr input, size_t slot, std::string name, stor
                           storage::PropertyId property, std::string description, ExprPtr value,
                           storage::View view = storage::View::kOld);
 /// Vertices with label and property within bounds (index range).
-OperatorPtr MakeIndexRange(OperatorPtr input, size_t slot, std::string name,
-                           storage::LabelId label, storage::PropertyId property,
-                           std::string description, ExprPtr lower, bool lower_inclusive,
-                           ExprPtr upper, bool upper_inclusive,
+OperatorPtr MakeIndexRange(OperatorPtr input, size_t slot, std::string name, storage::LabelId label,
+                           storage::PropertyId property, std::string description, ExprPtr lower,
+                           bool lower_inclusive, ExprPtr upper, bool upper_inclusive,
                            storage::View view = storage::View::kOld);
 /// Looks up a vertex by id(n) = expr.
 OperatorPtr MakeScanById(OperatorPtr input, size_t slot, std::string name, ExprPtr id,
@@ -215,7 +214,8 @@ struct PathElement {
   size_t slot;
   bool is_edge_list = false;
 };
-OperatorPtr MakeConstructPath(OperatorPtr input, size_t path_slot, std::vector<PathElement> elements);
+OperatorPtr MakeConstructPath(OperatorPtr input, size_t path_slot,
+                              std::vector<PathElement> elements);
 
 // ---- Calls (call.cpp) ----------------------------------------------------
 

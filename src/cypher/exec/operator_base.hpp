@@ -25,10 +25,10 @@ class UnaryOperator : public Operator {
 
 /// Defines MakeCursor for an operator whose cursor type `C` is constructed
 /// as C(const Op&, CursorPtr input, ExecContext&).
-#define TRIBUTARY_UNARY_CURSOR(Op, C)                                                       \
+#define TRIBUTARY_UNARY_CURSOR(Op, C)                                                      \
   CursorPtr MakeCursor(ExecContext& ctx, std::map<const Operator*, ProfileEntry>* profile) \
       const override {                                                                     \
-    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), ctx);                       \
+    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), ctx);                         \
   }
 
 }  // namespace tributary::cypher::exec

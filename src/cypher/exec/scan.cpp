@@ -198,13 +198,12 @@ OperatorPtr MakeIndexSeek(OperatorPtr input, size_t slot, std::string name, stor
   return std::make_shared<IndexSeekOp>(std::move(input), slot, std::move(name), label, property,
                                        std::move(description), std::move(value), view);
 }
-OperatorPtr MakeIndexRange(OperatorPtr input, size_t slot, std::string name,
-                           storage::LabelId label, storage::PropertyId property,
-                           std::string description, ExprPtr lower, bool lower_inclusive,
-                           ExprPtr upper, bool upper_inclusive, View view) {
+OperatorPtr MakeIndexRange(OperatorPtr input, size_t slot, std::string name, storage::LabelId label,
+                           storage::PropertyId property, std::string description, ExprPtr lower,
+                           bool lower_inclusive, ExprPtr upper, bool upper_inclusive, View view) {
   return std::make_shared<IndexRangeOp>(std::move(input), slot, std::move(name), label, property,
-                                        std::move(description), std::move(lower),
-                                        lower_inclusive, std::move(upper), upper_inclusive, view);
+                                        std::move(description), std::move(lower), lower_inclusive,
+                                        std::move(upper), upper_inclusive, view);
 }
 OperatorPtr MakeScanById(OperatorPtr input, size_t slot, std::string name, ExprPtr id, View view) {
   return std::make_shared<ScanByIdOp>(std::move(input), slot, std::move(name), std::move(id), view);

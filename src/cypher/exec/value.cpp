@@ -29,16 +29,25 @@ int CompareNumbers(const Value& a, const Value& b) {
 
 int OrderRank(const Value& v) {
   switch (v.type()) {
-    case ValueType::kMap: return 0;
-    case ValueType::kNode: return 1;
-    case ValueType::kRelationship: return 2;
-    case ValueType::kList: return 3;
-    case ValueType::kPath: return 4;
-    case ValueType::kString: return 11;
-    case ValueType::kBool: return 12;
+    case ValueType::kMap:
+      return 0;
+    case ValueType::kNode:
+      return 1;
+    case ValueType::kRelationship:
+      return 2;
+    case ValueType::kList:
+      return 3;
+    case ValueType::kPath:
+      return 4;
+    case ValueType::kString:
+      return 11;
+    case ValueType::kBool:
+      return 12;
     case ValueType::kInt:
-    case ValueType::kDouble: return 13;
-    case ValueType::kNull: return 100;
+    case ValueType::kDouble:
+      return 13;
+    case ValueType::kNull:
+      return 100;
   }
   return 99;
 }
@@ -64,27 +73,42 @@ void HashMix(size_t& h, size_t x) { h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + 
 
 const char* TypeName(ValueType t) {
   switch (t) {
-    case ValueType::kNull: return "Null";
-    case ValueType::kBool: return "Boolean";
-    case ValueType::kInt: return "Integer";
-    case ValueType::kDouble: return "Float";
-    case ValueType::kString: return "String";
-    case ValueType::kList: return "List";
-    case ValueType::kMap: return "Map";
-    case ValueType::kNode: return "Node";
-    case ValueType::kRelationship: return "Relationship";
-    case ValueType::kPath: return "Path";
+    case ValueType::kNull:
+      return "Null";
+    case ValueType::kBool:
+      return "Boolean";
+    case ValueType::kInt:
+      return "Integer";
+    case ValueType::kDouble:
+      return "Float";
+    case ValueType::kString:
+      return "String";
+    case ValueType::kList:
+      return "List";
+    case ValueType::kMap:
+      return "Map";
+    case ValueType::kNode:
+      return "Node";
+    case ValueType::kRelationship:
+      return "Relationship";
+    case ValueType::kPath:
+      return "Path";
   }
   return "Unknown";
 }
 
 Value ToValue(const PropertyValue& v) {
   switch (v.type()) {
-    case PropertyType::kNull: return Value();
-    case PropertyType::kBool: return Value(v.AsBool());
-    case PropertyType::kInt: return Value(v.AsInt());
-    case PropertyType::kDouble: return Value(v.AsDouble());
-    case PropertyType::kString: return Value(v.AsString());
+    case PropertyType::kNull:
+      return Value();
+    case PropertyType::kBool:
+      return Value(v.AsBool());
+    case PropertyType::kInt:
+      return Value(v.AsInt());
+    case PropertyType::kDouble:
+      return Value(v.AsDouble());
+    case PropertyType::kString:
+      return Value(v.AsString());
     case PropertyType::kList: {
       Value::List out;
       out.reserve(v.AsList().size());
@@ -102,11 +126,16 @@ Value ToValue(const PropertyValue& v) {
 
 PropertyValue ToPropertyValue(const Value& v) {
   switch (v.type()) {
-    case ValueType::kNull: return PropertyValue();
-    case ValueType::kBool: return PropertyValue(v.AsBool());
-    case ValueType::kInt: return PropertyValue(v.AsInt());
-    case ValueType::kDouble: return PropertyValue(v.AsDouble());
-    case ValueType::kString: return PropertyValue(v.AsString());
+    case ValueType::kNull:
+      return PropertyValue();
+    case ValueType::kBool:
+      return PropertyValue(v.AsBool());
+    case ValueType::kInt:
+      return PropertyValue(v.AsInt());
+    case ValueType::kDouble:
+      return PropertyValue(v.AsDouble());
+    case ValueType::kString:
+      return PropertyValue(v.AsString());
     case ValueType::kList: {
       PropertyValue::List out;
       out.reserve(v.AsList().size());
@@ -145,8 +174,10 @@ Tri Equals(const Value& a, const Value& b) {
   }
   if (a.type() != b.type()) return Tri::kFalse;
   switch (a.type()) {
-    case ValueType::kBool: return ToTri(a.AsBool() == b.AsBool());
-    case ValueType::kString: return ToTri(a.AsString() == b.AsString());
+    case ValueType::kBool:
+      return ToTri(a.AsBool() == b.AsBool());
+    case ValueType::kString:
+      return ToTri(a.AsString() == b.AsString());
     case ValueType::kList: {
       const auto& x = a.AsList();
       const auto& y = b.AsList();
@@ -166,14 +197,17 @@ Tri Equals(const Value& a, const Value& b) {
       }
       return acc.Result();
     }
-    case ValueType::kNode: return ToTri(a.AsNode() == b.AsNode());
-    case ValueType::kRelationship: return ToTri(a.AsRelationship() == b.AsRelationship());
+    case ValueType::kNode:
+      return ToTri(a.AsNode() == b.AsNode());
+    case ValueType::kRelationship:
+      return ToTri(a.AsRelationship() == b.AsRelationship());
     case ValueType::kPath: {
       const auto& x = a.AsPath();
       const auto& y = b.AsPath();
       return ToTri(x.nodes == y.nodes && x.edges == y.edges);
     }
-    default: return Tri::kFalse;
+    default:
+      return Tri::kFalse;
   }
 }
 
@@ -185,8 +219,12 @@ bool CompareComparable(const Value& a, const Value& b, int* out) {
   }
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case ValueType::kBool: *out = Cmp(a.AsBool(), b.AsBool()); return true;
-    case ValueType::kString: *out = Cmp(a.AsString(), b.AsString()); return true;
+    case ValueType::kBool:
+      *out = Cmp(a.AsBool(), b.AsBool());
+      return true;
+    case ValueType::kString:
+      *out = Cmp(a.AsString(), b.AsString());
+      return true;
     case ValueType::kList: {
       const auto& x = a.AsList();
       const auto& y = b.AsList();
@@ -201,7 +239,8 @@ bool CompareComparable(const Value& a, const Value& b, int* out) {
       *out = Cmp(x.size(), y.size());
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -209,8 +248,10 @@ int CompareOrder(const Value& a, const Value& b) {
   int ra = OrderRank(a), rb = OrderRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.type()) {
-    case ValueType::kNull: return 0;
-    case ValueType::kBool: return Cmp(a.AsBool(), b.AsBool());
+    case ValueType::kNull:
+      return 0;
+    case ValueType::kBool:
+      return Cmp(a.AsBool(), b.AsBool());
     case ValueType::kInt:
     case ValueType::kDouble: {
       bool na = a.IsDouble() && std::isnan(a.AsDouble());
@@ -218,7 +259,8 @@ int CompareOrder(const Value& a, const Value& b) {
       if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
       return CompareNumbers(a, b);
     }
-    case ValueType::kString: return Cmp(a.AsString(), b.AsString());
+    case ValueType::kString:
+      return Cmp(a.AsString(), b.AsString());
     case ValueType::kList: {
       const auto& x = a.AsList();
       const auto& y = b.AsList();
@@ -239,7 +281,8 @@ int CompareOrder(const Value& a, const Value& b) {
       }
       return Cmp(x.size(), y.size());
     }
-    case ValueType::kNode: return Cmp(a.AsNode().gid(), b.AsNode().gid());
+    case ValueType::kNode:
+      return Cmp(a.AsNode().gid(), b.AsNode().gid());
     case ValueType::kRelationship:
       return Cmp(a.AsRelationship().gid(), b.AsRelationship().gid());
     case ValueType::kPath: {
@@ -284,15 +327,19 @@ bool Equivalent(const Value& a, const Value& b) {
 size_t Hash(const Value& v) {
   size_t h = 0;
   switch (v.type()) {
-    case ValueType::kNull: return 0x51ED270B;
-    case ValueType::kBool: return v.AsBool() ? 0x1234567 : 0x7654321;
-    case ValueType::kInt: return std::hash<double>{}(static_cast<double>(v.AsInt()));
+    case ValueType::kNull:
+      return 0x51ED270B;
+    case ValueType::kBool:
+      return v.AsBool() ? 0x1234567 : 0x7654321;
+    case ValueType::kInt:
+      return std::hash<double>{}(static_cast<double>(v.AsInt()));
     case ValueType::kDouble: {
       double d = v.AsDouble();
       if (std::isnan(d)) return 0x7FF8;
       return std::hash<double>{}(d);
     }
-    case ValueType::kString: return std::hash<std::string>{}(v.AsString());
+    case ValueType::kString:
+      return std::hash<std::string>{}(v.AsString());
     case ValueType::kList:
       h = 0x1157;
       for (const auto& e : v.AsList()) HashMix(h, Hash(e));
@@ -304,8 +351,10 @@ size_t Hash(const Value& v) {
         HashMix(h, Hash(e));
       }
       return h;
-    case ValueType::kNode: return std::hash<uint64_t>{}(v.AsNode().gid()) ^ 0xA0;
-    case ValueType::kRelationship: return std::hash<uint64_t>{}(v.AsRelationship().gid()) ^ 0xB0;
+    case ValueType::kNode:
+      return std::hash<uint64_t>{}(v.AsNode().gid()) ^ 0xA0;
+    case ValueType::kRelationship:
+      return std::hash<uint64_t>{}(v.AsRelationship().gid()) ^ 0xB0;
     case ValueType::kPath:
       h = 0xC0;
       for (const auto& n : v.AsPath().nodes) HashMix(h, n.gid());
@@ -362,11 +411,16 @@ std::string FormatFloat(double d) {
 
 std::string ToDisplayString(const Value& v, const storage::Storage& storage) {
   switch (v.type()) {
-    case ValueType::kNull: return "null";
-    case ValueType::kBool: return v.AsBool() ? "true" : "false";
-    case ValueType::kInt: return std::to_string(v.AsInt());
-    case ValueType::kDouble: return FormatFloat(v.AsDouble());
-    case ValueType::kString: return v.AsString();
+    case ValueType::kNull:
+      return "null";
+    case ValueType::kBool:
+      return v.AsBool() ? "true" : "false";
+    case ValueType::kInt:
+      return std::to_string(v.AsInt());
+    case ValueType::kDouble:
+      return FormatFloat(v.AsDouble());
+    case ValueType::kString:
+      return v.AsString();
     case ValueType::kList: {
       std::string out = "[";
       bool first = true;
@@ -387,10 +441,12 @@ std::string ToDisplayString(const Value& v, const storage::Storage& storage) {
       }
       return out + "}";
     }
-    case ValueType::kNode: return "Node[" + std::to_string(v.AsNode().gid()) + "]";
+    case ValueType::kNode:
+      return "Node[" + std::to_string(v.AsNode().gid()) + "]";
     case ValueType::kRelationship:
       return "Relationship[" + std::to_string(v.AsRelationship().gid()) + "]";
-    case ValueType::kPath: return "Path[" + std::to_string(v.AsPath().edges.size()) + "]";
+    case ValueType::kPath:
+      return "Path[" + std::to_string(v.AsPath().edges.size()) + "]";
   }
   return "";
 }

@@ -42,18 +42,18 @@ class Value {
   using Map = std::map<std::string, Value, std::less<>>;
 
   Value() = default;
-  Value(std::nullptr_t) {}                                  // NOLINT
-  Value(bool v) : v_(v) {}                                  // NOLINT
-  Value(int v) : v_(static_cast<int64_t>(v)) {}             // NOLINT
-  Value(int64_t v) : v_(v) {}                               // NOLINT
-  Value(double v) : v_(v) {}                                // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}                // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}              // NOLINT
-  Value(List v) : v_(std::move(v)) {}                       // NOLINT
-  Value(Map v) : v_(std::move(v)) {}                        // NOLINT
-  Value(storage::VertexAccessor v) : v_(v) {}               // NOLINT
-  Value(storage::EdgeAccessor v) : v_(v) {}                 // NOLINT
-  Value(Path v) : v_(std::move(v)) {}                       // NOLINT
+  Value(std::nullptr_t) {}                       // NOLINT
+  Value(bool v) : v_(v) {}                       // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}  // NOLINT
+  Value(int64_t v) : v_(v) {}                    // NOLINT
+  Value(double v) : v_(v) {}                     // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}     // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}   // NOLINT
+  Value(List v) : v_(std::move(v)) {}            // NOLINT
+  Value(Map v) : v_(std::move(v)) {}             // NOLINT
+  Value(storage::VertexAccessor v) : v_(v) {}    // NOLINT
+  Value(storage::EdgeAccessor v) : v_(v) {}      // NOLINT
+  Value(Path v) : v_(std::move(v)) {}            // NOLINT
 
   ValueType type() const { return static_cast<ValueType>(v_.index()); }
   bool IsNull() const { return v_.index() == 0; }

@@ -39,9 +39,9 @@ void SetProp(Accessor& a, storage::PropertyId key, const Value& v, ExecContext& 
 }
 
 [[noreturn]] void ThrowMergeNull(std::string_view key) {
-  throw SemanticError("MergeReadOwnWrites",
-                      "Cannot merge an entity with a null value for property `" +
-                          std::string(key) + "`");
+  throw SemanticError(
+      "MergeReadOwnWrites",
+      "Cannot merge an entity with a null value for property `" + std::string(key) + "`");
 }
 
 template <typename Accessor>
@@ -94,9 +94,9 @@ class CreateNodeOp final : public EffectOperator {
 const storage::VertexAccessor& NodeIn(const Frame& f, size_t slot) {
   const Value& v = f[slot];
   if (!v.IsNode()) {
-    throw CypherTypeError("InvalidArgumentType",
-                          std::string("Expected a Node to create a relationship, got ") +
-                              TypeName(v));
+    throw CypherTypeError(
+        "InvalidArgumentType",
+        std::string("Expected a Node to create a relationship, got ") + TypeName(v));
   }
   return v.AsNode();
 }
@@ -162,7 +162,9 @@ void AssignMap(Accessor& a, const Value& m, bool replace, ExecContext& ctx) {
 class SetPropertiesOp final : public EffectOperator {
  public:
   SetPropertiesOp(OperatorPtr in, ExprPtr obj, ExprPtr map, bool replace)
-      : EffectOperator(std::move(in)), obj_(std::move(obj)), map_(std::move(map)),
+      : EffectOperator(std::move(in)),
+        obj_(std::move(obj)),
+        map_(std::move(map)),
         replace_(replace) {}
   std::string Name() const override { return "SetProperties"; }
   void Apply(Frame& f, ExecContext& ctx) const override {
@@ -171,9 +173,9 @@ class SetPropertiesOp final : public EffectOperator {
     if (o.IsNull()) return;
     if (m.IsNull()) m = Value(Value::Map{});
     if (!m.IsMap() && !m.IsNode() && !m.IsRelationship()) {
-      throw CypherTypeError("InvalidArgumentType",
-                            std::string("Expected a Map to set properties from, got ") +
-                                TypeName(m));
+      throw CypherTypeError(
+          "InvalidArgumentType",
+          std::string("Expected a Map to set properties from, got ") + TypeName(m));
     }
     if (o.IsNode()) {
       auto a = o.AsNode();
@@ -201,8 +203,9 @@ class LabelsOp final : public EffectOperator {
     const Value& o = f[slot_];
     if (o.IsNull()) return;
     if (!o.IsNode()) {
-      throw CypherTypeError("InvalidArgumentType",
-                            std::string("Labels can only be changed on a Node, got ") + TypeName(o));
+      throw CypherTypeError(
+          "InvalidArgumentType",
+          std::string("Labels can only be changed on a Node, got ") + TypeName(o));
     }
     auto v = o.AsNode();
     for (auto l : labels_) {
@@ -274,17 +277,22 @@ class DeleteOp final : public UnaryOperator {
     }
     void Collect(const Value& v, ExecContext& ctx) {
       switch (v.type()) {
-        case ValueType::kNull: return;
-        case ValueType::kNode: nodes_.push_back(v.AsNode()); return;
-        case ValueType::kRelationship: DeleteEdge(v.AsRelationship(), ctx); return;
+        case ValueType::kNull:
+          return;
+        case ValueType::kNode:
+          nodes_.push_back(v.AsNode());
+          return;
+        case ValueType::kRelationship:
+          DeleteEdge(v.AsRelationship(), ctx);
+          return;
         case ValueType::kPath:
           for (const auto& e : v.AsPath().edges) DeleteEdge(e, ctx);
           for (const auto& n : v.AsPath().nodes) nodes_.push_back(n);
           return;
         default:
-          throw CypherTypeError("InvalidArgumentType",
-                                std::string("DELETE expects a Node, Relationship or Path, got ") +
-                                    TypeName(v));
+          throw CypherTypeError(
+              "InvalidArgumentType",
+              std::string("DELETE expects a Node, Relationship or Path, got ") + TypeName(v));
       }
     }
     bool NextImpl(Frame& f, ExecContext& ctx) override {

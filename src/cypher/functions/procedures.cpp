@@ -81,8 +81,8 @@ Rows Indexes(std::span<Value>, ExecContext& ctx) {
     Value::List props;
     if (info.property) props.emplace_back(std::string(ctx.storage->PropertyName(*info.property)));
     rows.push_back({Value(info.property ? "label+property" : "label"),
-                    Value(std::string(ctx.storage->LabelName(info.label))),
-                    Value(std::move(props)), Value(static_cast<int64_t>(info.entries))});
+                    Value(std::string(ctx.storage->LabelName(info.label))), Value(std::move(props)),
+                    Value(static_cast<int64_t>(info.entries))});
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     for (size_t i = 0; i < 3; ++i) {
@@ -97,8 +97,9 @@ Rows Indexes(std::span<Value>, ExecContext& ctx) {
 Rows Constraints(std::span<Value>, ExecContext& ctx) {
   Rows rows;
   for (const auto& info : ctx.storage->ListConstraints()) {
-    rows.push_back({Value("unique"), Value(std::string(ctx.storage->LabelName(info.label))),
-                    Value(Value::List{Value(std::string(ctx.storage->PropertyName(info.property)))})});
+    rows.push_back(
+        {Value("unique"), Value(std::string(ctx.storage->LabelName(info.label))),
+         Value(Value::List{Value(std::string(ctx.storage->PropertyName(info.property)))})});
   }
   return rows;
 }

@@ -49,14 +49,14 @@ std::optional<exec::AggregateKind> LookupAggregate(std::string_view name) {
 
 void ExpectNumber(std::string_view fn, const Value& v) {
   if (!v.IsNumber()) {
-    throw CypherTypeError("InvalidArgumentType", std::string(fn) + "() expects a number, got " +
-                                                     TypeName(v));
+    throw CypherTypeError("InvalidArgumentType",
+                          std::string(fn) + "() expects a number, got " + TypeName(v));
   }
 }
 void ExpectString(std::string_view fn, const Value& v) {
   if (!v.IsString()) {
-    throw CypherTypeError("InvalidArgumentType", std::string(fn) + "() expects a String, got " +
-                                                     TypeName(v));
+    throw CypherTypeError("InvalidArgumentType",
+                          std::string(fn) + "() expects a String, got " + TypeName(v));
   }
 }
 void ExpectInt(std::string_view fn, const Value& v) {

@@ -2,8 +2,8 @@
 // startNode, endNode, size, length, nodes, relationships, head, last, tail,
 // range, coalesce, toInteger, toFloat, toString, toBoolean, timestamp,
 // randomUUID.
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,9 +16,9 @@
 namespace tributary::cypher {
 namespace {
 
-using storage::View;
 using exec::PropertiesOf;
 using exec::Unwrap;
+using storage::View;
 
 Value Id(std::span<Value> a, ExecContext&) {
   if (a[0].IsNull()) return Value();
@@ -155,7 +155,8 @@ Value Tail(std::span<Value> a, ExecContext&) {
 
 Value Range(std::span<Value> a, ExecContext& ctx) {
   for (auto& v : a) {
-    if (v.IsNull()) throw ArgumentError("InvalidArgumentValue", "range() arguments must not be null");
+    if (v.IsNull())
+      throw ArgumentError("InvalidArgumentValue", "range() arguments must not be null");
     ExpectInt("range", v);
   }
   int64_t from = a[0].AsInt(), to = a[1].AsInt(), step = a.size() == 3 ? a[2].AsInt() : 1;
@@ -226,11 +227,16 @@ Value ToFloat(std::span<Value> a, ExecContext&) {
 Value ToStringFn(std::span<Value> a, ExecContext&) {
   const Value& v = a[0];
   switch (v.type()) {
-    case ValueType::kNull: return Value();
-    case ValueType::kString: return v;
-    case ValueType::kInt: return Value(std::to_string(v.AsInt()));
-    case ValueType::kDouble: return Value(FormatFloat(v.AsDouble()));
-    case ValueType::kBool: return Value(std::string(v.AsBool() ? "true" : "false"));
+    case ValueType::kNull:
+      return Value();
+    case ValueType::kString:
+      return v;
+    case ValueType::kInt:
+      return Value(std::to_string(v.AsInt()));
+    case ValueType::kDouble:
+      return Value(FormatFloat(v.AsDouble()));
+    case ValueType::kBool:
+      return Value(std::string(v.AsBool() ? "true" : "false"));
     default:
       throw CypherTypeError("InvalidArgumentValue",
                             std::string("toString() cannot convert a ") + TypeName(v));
@@ -254,7 +260,8 @@ Value ToBoolean(std::span<Value> a, ExecContext&) {
 
 Value Timestamp(std::span<Value>, ExecContext&) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  return Value(static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+  return Value(
+      static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
 }
 
 Value RandomUuid(std::span<Value>, ExecContext&) {

@@ -32,8 +32,10 @@ Value Trim(std::span<Value> a, ExecContext&) {
   ExpectString("trim", a[0]);
   const std::string& s = a[0].AsString();
   size_t b = 0, e = s.size();
-  if (kLeft) while (b < e && IsSpace(s[b])) ++b;
-  if (kRight) while (e > b && IsSpace(s[e - 1])) --e;
+  if (kLeft)
+    while (b < e && IsSpace(s[b])) ++b;
+  if (kRight)
+    while (e > b && IsSpace(s[e - 1])) --e;
   return Value(s.substr(b, e - b));
 }
 

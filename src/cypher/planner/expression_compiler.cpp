@@ -18,26 +18,46 @@ namespace {
 
 ex::BinaryOp MapBinary(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kOr: return ex::BinaryOp::kOr;
-    case BinaryOp::kXor: return ex::BinaryOp::kXor;
-    case BinaryOp::kAnd: return ex::BinaryOp::kAnd;
-    case BinaryOp::kEq: return ex::BinaryOp::kEq;
-    case BinaryOp::kNe: return ex::BinaryOp::kNe;
-    case BinaryOp::kLt: return ex::BinaryOp::kLt;
-    case BinaryOp::kGt: return ex::BinaryOp::kGt;
-    case BinaryOp::kLe: return ex::BinaryOp::kLe;
-    case BinaryOp::kGe: return ex::BinaryOp::kGe;
-    case BinaryOp::kRegexMatch: return ex::BinaryOp::kRegexMatch;
-    case BinaryOp::kIn: return ex::BinaryOp::kIn;
-    case BinaryOp::kStartsWith: return ex::BinaryOp::kStartsWith;
-    case BinaryOp::kEndsWith: return ex::BinaryOp::kEndsWith;
-    case BinaryOp::kContains: return ex::BinaryOp::kContains;
-    case BinaryOp::kAdd: return ex::BinaryOp::kAdd;
-    case BinaryOp::kSub: return ex::BinaryOp::kSub;
-    case BinaryOp::kMul: return ex::BinaryOp::kMul;
-    case BinaryOp::kDiv: return ex::BinaryOp::kDiv;
-    case BinaryOp::kMod: return ex::BinaryOp::kMod;
-    case BinaryOp::kPow: return ex::BinaryOp::kPow;
+    case BinaryOp::kOr:
+      return ex::BinaryOp::kOr;
+    case BinaryOp::kXor:
+      return ex::BinaryOp::kXor;
+    case BinaryOp::kAnd:
+      return ex::BinaryOp::kAnd;
+    case BinaryOp::kEq:
+      return ex::BinaryOp::kEq;
+    case BinaryOp::kNe:
+      return ex::BinaryOp::kNe;
+    case BinaryOp::kLt:
+      return ex::BinaryOp::kLt;
+    case BinaryOp::kGt:
+      return ex::BinaryOp::kGt;
+    case BinaryOp::kLe:
+      return ex::BinaryOp::kLe;
+    case BinaryOp::kGe:
+      return ex::BinaryOp::kGe;
+    case BinaryOp::kRegexMatch:
+      return ex::BinaryOp::kRegexMatch;
+    case BinaryOp::kIn:
+      return ex::BinaryOp::kIn;
+    case BinaryOp::kStartsWith:
+      return ex::BinaryOp::kStartsWith;
+    case BinaryOp::kEndsWith:
+      return ex::BinaryOp::kEndsWith;
+    case BinaryOp::kContains:
+      return ex::BinaryOp::kContains;
+    case BinaryOp::kAdd:
+      return ex::BinaryOp::kAdd;
+    case BinaryOp::kSub:
+      return ex::BinaryOp::kSub;
+    case BinaryOp::kMul:
+      return ex::BinaryOp::kMul;
+    case BinaryOp::kDiv:
+      return ex::BinaryOp::kDiv;
+    case BinaryOp::kMod:
+      return ex::BinaryOp::kMod;
+    case BinaryOp::kPow:
+      return ex::BinaryOp::kPow;
   }
   return ex::BinaryOp::kAdd;
 }
@@ -67,8 +87,10 @@ bool IsNonBooleanConstant(const Expr& e) {
       return !v.IsNull() && !v.IsBool();
     }
     case ExprKind::kList:
-    case ExprKind::kMap: return true;
-    default: return false;
+    case ExprKind::kMap:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -95,7 +117,8 @@ bool AstEqual(const Expr& a, const Expr& b) {
       const auto& y = static_cast<const PropertyExpr&>(b);
       return x.key == y.key && AstEqual(*x.object, *y.object);
     }
-    case ExprKind::kCountStar: return true;
+    case ExprKind::kCountStar:
+      return true;
     case ExprKind::kFunctionCall: {
       const auto& x = static_cast<const FunctionCallExpr&>(a);
       const auto& y = static_cast<const FunctionCallExpr&>(b);
@@ -119,7 +142,8 @@ bool AstEqual(const Expr& a, const Expr& b) {
       const auto& y = static_cast<const UnaryExpr&>(b);
       return x.op == y.op && AstEqual(*x.operand, *y.operand);
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -133,7 +157,8 @@ size_t Planner::ParameterIndex(const std::string& name) {
 
 bool Planner::ContainsAggregate(const Expr& e) const {
   switch (e.kind) {
-    case ExprKind::kCountStar: return true;
+    case ExprKind::kCountStar:
+      return true;
     case ExprKind::kFunctionCall: {
       const auto& f = static_cast<const FunctionCallExpr&>(e);
       if (IsAggregateName(f.name)) return true;
@@ -142,8 +167,10 @@ bool Planner::ContainsAggregate(const Expr& e) const {
       }
       return false;
     }
-    case ExprKind::kProperty: return ContainsAggregate(*static_cast<const PropertyExpr&>(e).object);
-    case ExprKind::kUnary: return ContainsAggregate(*static_cast<const UnaryExpr&>(e).operand);
+    case ExprKind::kProperty:
+      return ContainsAggregate(*static_cast<const PropertyExpr&>(e).object);
+    case ExprKind::kUnary:
+      return ContainsAggregate(*static_cast<const UnaryExpr&>(e).operand);
     case ExprKind::kBinary: {
       const auto& b = static_cast<const BinaryExpr&>(e);
       return ContainsAggregate(*b.lhs) || ContainsAggregate(*b.rhs);
@@ -153,7 +180,8 @@ bool Planner::ContainsAggregate(const Expr& e) const {
         if (ContainsAggregate(*o)) return true;
       }
       return false;
-    case ExprKind::kIsNull: return ContainsAggregate(*static_cast<const IsNullExpr&>(e).operand);
+    case ExprKind::kIsNull:
+      return ContainsAggregate(*static_cast<const IsNullExpr&>(e).operand);
     case ExprKind::kSubscript: {
       const auto& s = static_cast<const SubscriptExpr&>(e);
       return ContainsAggregate(*s.object) || ContainsAggregate(*s.index);
@@ -197,7 +225,8 @@ bool Planner::ContainsAggregate(const Expr& e) const {
       }
       return false;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -224,8 +253,12 @@ void Planner::CheckAmbiguousAggregation(const Expr& e, const std::vector<const E
       for (const auto& a : f.args) check(*a);
       return;
     }
-    case ExprKind::kProperty: check(*static_cast<const PropertyExpr&>(e).object); return;
-    case ExprKind::kUnary: check(*static_cast<const UnaryExpr&>(e).operand); return;
+    case ExprKind::kProperty:
+      check(*static_cast<const PropertyExpr&>(e).object);
+      return;
+    case ExprKind::kUnary:
+      check(*static_cast<const UnaryExpr&>(e).operand);
+      return;
     case ExprKind::kBinary:
       check(*static_cast<const BinaryExpr&>(e).lhs);
       check(*static_cast<const BinaryExpr&>(e).rhs);
@@ -233,7 +266,9 @@ void Planner::CheckAmbiguousAggregation(const Expr& e, const std::vector<const E
     case ExprKind::kComparisonChain:
       for (const auto& o : static_cast<const ComparisonChainExpr&>(e).operands) check(*o);
       return;
-    case ExprKind::kIsNull: check(*static_cast<const IsNullExpr&>(e).operand); return;
+    case ExprKind::kIsNull:
+      check(*static_cast<const IsNullExpr&>(e).operand);
+      return;
     case ExprKind::kSubscript:
       check(*static_cast<const SubscriptExpr&>(e).object);
       check(*static_cast<const SubscriptExpr&>(e).index);
@@ -254,7 +289,8 @@ void Planner::CheckAmbiguousAggregation(const Expr& e, const std::vector<const E
       if (c.otherwise) check(*c.otherwise);
       return;
     }
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -295,7 +331,8 @@ void Planner::CheckPredicateType(const Expr& where, const Scope& scope) const {
     case SymbolType::kString:
     case SymbolType::kValue:
       Fail("InvalidArgumentType", "Type mismatch: WHERE expects a Boolean", where.pos);
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -314,32 +351,40 @@ SymbolType Planner::StaticType(const Expr& e, const Scope& scope) const {
     }
     case ExprKind::kList:
     case ExprKind::kListComprehension:
-    case ExprKind::kPatternComprehension: return SymbolType::kList;
+    case ExprKind::kPatternComprehension:
+      return SymbolType::kList;
     case ExprKind::kMap:
-    case ExprKind::kMapProjection: return SymbolType::kMap;
+    case ExprKind::kMapProjection:
+      return SymbolType::kMap;
     case ExprKind::kComparisonChain:
     case ExprKind::kIsNull:
     case ExprKind::kLabelsTest:
     case ExprKind::kPattern:
     case ExprKind::kExistsSubquery:
-    case ExprKind::kQuantifier: return SymbolType::kBoolean;
-    case ExprKind::kCountStar: return SymbolType::kValue;
+    case ExprKind::kQuantifier:
+      return SymbolType::kBoolean;
+    case ExprKind::kCountStar:
+      return SymbolType::kValue;
     case ExprKind::kUnary:
       return static_cast<const UnaryExpr&>(e).op == UnaryOp::kNot ? SymbolType::kBoolean
-                                                                   : SymbolType::kValue;
+                                                                  : SymbolType::kValue;
     case ExprKind::kBinary: {
       const auto& b = static_cast<const BinaryExpr&>(e);
       switch (b.op) {
-        case BinaryOp::kAdd: return SymbolType::kAny;  // numbers, strings or lists
+        case BinaryOp::kAdd:
+          return SymbolType::kAny;  // numbers, strings or lists
         case BinaryOp::kSub:
         case BinaryOp::kMul:
         case BinaryOp::kDiv:
         case BinaryOp::kMod:
-        case BinaryOp::kPow: return SymbolType::kValue;
-        default: return SymbolType::kBoolean;
+        case BinaryOp::kPow:
+          return SymbolType::kValue;
+        default:
+          return SymbolType::kBoolean;
       }
     }
-    default: return SymbolType::kAny;
+    default:
+      return SymbolType::kAny;
   }
 }
 
@@ -359,14 +404,19 @@ SymbolType Planner::ElementType(const Expr& list, const Scope& scope) const {
 
 void Planner::CollectVariables(const Expr& e, std::set<std::string>* out) const {
   switch (e.kind) {
-    case ExprKind::kVariable: out->insert(static_cast<const VariableExpr&>(e).name); return;
+    case ExprKind::kVariable:
+      out->insert(static_cast<const VariableExpr&>(e).name);
+      return;
     case ExprKind::kLiteral:
     case ExprKind::kParameter:
-    case ExprKind::kCountStar: return;
+    case ExprKind::kCountStar:
+      return;
     case ExprKind::kProperty:
       CollectVariables(*static_cast<const PropertyExpr&>(e).object, out);
       return;
-    case ExprKind::kUnary: CollectVariables(*static_cast<const UnaryExpr&>(e).operand, out); return;
+    case ExprKind::kUnary:
+      CollectVariables(*static_cast<const UnaryExpr&>(e).operand, out);
+      return;
     case ExprKind::kBinary: {
       const auto& b = static_cast<const BinaryExpr&>(e);
       CollectVariables(*b.lhs, out);
@@ -498,10 +548,10 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& p = static_cast<const PropertyExpr&>(e);
       if (p.object->kind == ExprKind::kVariable) {
         const Symbol* s = scope.Find(static_cast<const VariableExpr&>(*p.object).name);
-        if (s != nullptr && (s->type == SymbolType::kPath || s->type == SymbolType::kValue ||
-                             s->type == SymbolType::kString || s->type == SymbolType::kBoolean ||
-                             s->type == SymbolType::kList ||
-                             s->type == SymbolType::kRelationshipList)) {
+        if (s != nullptr &&
+            (s->type == SymbolType::kPath || s->type == SymbolType::kValue ||
+             s->type == SymbolType::kString || s->type == SymbolType::kBoolean ||
+             s->type == SymbolType::kList || s->type == SymbolType::kRelationshipList)) {
           Fail("InvalidArgumentType",
                "Type mismatch: expected a Node, Relationship or Map for `." + p.key + "`", e.pos);
         }
@@ -535,8 +585,7 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
           b.op == BinaryOp::kMod || b.op == BinaryOp::kPow) {
         for (const Expr* operand : {b.lhs.get(), b.rhs.get()}) {
           if (IsNonNumeric(StaticType(*operand, scope))) {
-            Fail("InvalidArgumentType", "Type mismatch: arithmetic expects numbers",
-                 operand->pos);
+            Fail("InvalidArgumentType", "Type mismatch: arithmetic expects numbers", operand->pos);
           }
         }
       }
@@ -547,8 +596,9 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       const auto& c = static_cast<const ComparisonChainExpr&>(e);
       ex::ExprPtr result;
       for (size_t i = 0; i < c.ops.size(); ++i) {
-        auto cmp = ex::MakeBinary(MapBinary(c.ops[i]), Compile(*c.operands[i], scope, agg, projected),
-                                  Compile(*c.operands[i + 1], scope, agg, projected));
+        auto cmp =
+            ex::MakeBinary(MapBinary(c.ops[i]), Compile(*c.operands[i], scope, agg, projected),
+                           Compile(*c.operands[i + 1], scope, agg, projected));
         result = result ? ex::MakeBinary(ex::BinaryOp::kAnd, std::move(result), std::move(cmp))
                         : std::move(cmp);
       }
@@ -571,7 +621,8 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
     }
     case ExprKind::kFunctionCall:
       return CompileFunction(static_cast<const FunctionCallExpr&>(e), scope, agg, projected);
-    case ExprKind::kCountStar: return CompileAggregate(e, scope, agg);
+    case ExprKind::kCountStar:
+      return CompileAggregate(e, scope, agg);
     case ExprKind::kCase: {
       const auto& c = static_cast<const CaseExpr&>(e);
       std::vector<std::pair<ex::ExprPtr, ex::ExprPtr>> whens;
@@ -660,8 +711,8 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
       auto list = Compile(*r.list, scope, agg, projected);
       size_t acc = NewSlot();
       size_t var = NewSlot();
-      Scope inner = With(With(scope, r.accumulator, acc), r.variable, var,
-                         ElementType(*r.list, scope));
+      Scope inner =
+          With(With(scope, r.accumulator, acc), r.variable, var, ElementType(*r.list, scope));
       return ex::MakeReduce(acc, std::move(init), var, std::move(list),
                             Compile(*r.expression, inner));
     }

@@ -34,8 +34,8 @@ struct StartChoice {
   std::string label_name;
   storage::PropertyId property = 0;
   std::string property_name;
-  const Expr* value = nullptr;          // seek value
-  const Expr* lower = nullptr;          // range bounds
+  const Expr* value = nullptr;  // seek value
+  const Expr* lower = nullptr;  // range bounds
   const Expr* upper = nullptr;
   bool lower_inclusive = true, upper_inclusive = true;
   const Expr* used_conjunct = nullptr;  // WHERE conjunct consumed by the seek
@@ -43,8 +43,8 @@ struct StartChoice {
 };
 
 /// " {key: expr, ...}" for EXPLAIN, or "" without properties.
-std::string PropertiesText(const std::vector<ex::PropertyAssignment>& props,
-                           const ex::ExprPtr& map, storage::Storage& storage) {
+std::string PropertiesText(const std::vector<ex::PropertyAssignment>& props, const ex::ExprPtr& map,
+                           storage::Storage& storage) {
   if (map) return " " + map->ToString();
   if (props.empty()) return "";
   std::string s = " {";
@@ -57,17 +57,21 @@ std::string PropertiesText(const std::vector<ex::PropertyAssignment>& props,
 
 ex::Direction Dir(RelDirection d, bool reversed) {
   switch (d) {
-    case RelDirection::kRight: return reversed ? ex::Direction::kIn : ex::Direction::kOut;
-    case RelDirection::kLeft: return reversed ? ex::Direction::kOut : ex::Direction::kIn;
-    case RelDirection::kBoth: return ex::Direction::kBoth;
+    case RelDirection::kRight:
+      return reversed ? ex::Direction::kIn : ex::Direction::kOut;
+    case RelDirection::kLeft:
+      return reversed ? ex::Direction::kOut : ex::Direction::kIn;
+    case RelDirection::kBoth:
+      return ex::Direction::kBoth;
   }
   return ex::Direction::kBoth;
 }
 
 }  // namespace
 
-ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const PatternPart*>& parts,
-                                   const Expr* where, Scope& scope, View view) {
+ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur,
+                                   const std::vector<const PatternPart*>& parts, const Expr* where,
+                                   Scope& scope, View view) {
   read_ = true;
   const Scope before = scope;
   std::vector<size_t> edge_slots, edge_list_slots;
@@ -95,9 +99,9 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
       node_slots[p].push_back(bind(n.variable, SymbolType::kNode, n.pos));
     }
     for (const auto& r : parts[p]->relationships) {
-      size_t slot = bind(r.variable, r.variable_length ? SymbolType::kRelationshipList
-                                                       : SymbolType::kRelationship,
-                         r.pos);
+      size_t slot = bind(
+          r.variable, r.variable_length ? SymbolType::kRelationshipList : SymbolType::kRelationship,
+          r.pos);
       rel_slots[p].push_back(slot);
       (r.variable_length ? edge_list_slots : edge_slots).push_back(slot);
     }
@@ -131,8 +135,8 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
   auto filter_eq = [&](ex::OperatorPtr in, size_t slot, const std::string& var,
                        const std::string& key, const Expr& value) {
     auto lhs = ex::MakeProperty(ex::MakeSlot(slot, var), storage_.PropertyIdFor(key), key);
-    return ex::MakeFilter(std::move(in), ex::MakeBinary(ex::BinaryOp::kEq, std::move(lhs),
-                                                        Compile(value, scope)));
+    return ex::MakeFilter(std::move(in),
+                          ex::MakeBinary(ex::BinaryOp::kEq, std::move(lhs), Compile(value, scope)));
   };
 
   // Filters for a node's labels and inline properties (minus what a seek used).
@@ -231,10 +235,14 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
           if (!storage_.HasLabelPropertyIndex(label, prop)) continue;
           BinaryOp op = b.op;
           if (flipped) {
-            if (op == BinaryOp::kLt) op = BinaryOp::kGt;
-            else if (op == BinaryOp::kGt) op = BinaryOp::kLt;
-            else if (op == BinaryOp::kLe) op = BinaryOp::kGe;
-            else if (op == BinaryOp::kGe) op = BinaryOp::kLe;
+            if (op == BinaryOp::kLt)
+              op = BinaryOp::kGt;
+            else if (op == BinaryOp::kGt)
+              op = BinaryOp::kLt;
+            else if (op == BinaryOp::kLe)
+              op = BinaryOp::kGe;
+            else if (op == BinaryOp::kGe)
+              op = BinaryOp::kLe;
           }
           if (op == BinaryOp::kEq) {
             c.kind = StartChoice::Kind::kIndexSeek;
@@ -283,10 +291,14 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
     size_t sslot = node_slots[p][start.node];
     std::string sname = sn.variable.empty() ? "anon" : sn.variable;
     switch (start.kind) {
-      case StartChoice::Kind::kBound: break;
-      case StartChoice::Kind::kAll: cur = ex::MakeScanAll(std::move(cur), sslot, sname, view); break;
+      case StartChoice::Kind::kBound:
+        break;
+      case StartChoice::Kind::kAll:
+        cur = ex::MakeScanAll(std::move(cur), sslot, sname, view);
+        break;
       case StartChoice::Kind::kLabel:
-        cur = ex::MakeScanByLabel(std::move(cur), sslot, sname, start.label, start.label_name, view);
+        cur =
+            ex::MakeScanByLabel(std::move(cur), sslot, sname, start.label, start.label_name, view);
         break;
       case StartChoice::Kind::kIndexSeek:
         cur = ex::MakeIndexSeek(std::move(cur), sslot, sname, start.label, start.property,
@@ -294,12 +306,11 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
                                 Compile(*start.value, scope), view);
         break;
       case StartChoice::Kind::kIndexRange:
-        cur = ex::MakeIndexRange(std::move(cur), sslot, sname, start.label, start.property,
-                                 start.label_name + " {" + start.property_name + "}",
-                                 start.lower ? Compile(*start.lower, scope) : nullptr,
-                                 start.lower_inclusive,
-                                 start.upper ? Compile(*start.upper, scope) : nullptr,
-                                 start.upper_inclusive, view);
+        cur = ex::MakeIndexRange(
+            std::move(cur), sslot, sname, start.label, start.property,
+            start.label_name + " {" + start.property_name + "}",
+            start.lower ? Compile(*start.lower, scope) : nullptr, start.lower_inclusive,
+            start.upper ? Compile(*start.upper, scope) : nullptr, start.upper_inclusive, view);
         break;
     }
     if (start.used_conjunct) {
@@ -387,8 +398,9 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur, const std::vector<const 
   return cur;
 }
 
-ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const PatternPart*>& parts,
-                                    Scope& scope, const Scope* preassigned) {
+ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur,
+                                    const std::vector<const PatternPart*>& parts, Scope& scope,
+                                    const Scope* preassigned) {
   wrote_ = writes_pending_ = true;
   auto new_slot = [&](const std::string& name) {
     if (preassigned != nullptr && !name.empty()) {
@@ -443,8 +455,8 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
         Fail("CreatingVarLength", "Variable length relationships cannot be created", r.pos);
       }
       if (r.types.size() != 1) {
-        Fail("NoSingleRelationshipType",
-             "A relationship must have exactly one type to be created", r.pos);
+        Fail("NoSingleRelationshipType", "A relationship must have exactly one type to be created",
+             r.pos);
       }
       // MERGE may use an undirected relationship: it matches either
       // direction and creates it left to right.
@@ -462,8 +474,10 @@ ex::OperatorPtr Planner::PlanCreate(ex::OperatorPtr cur, const std::vector<const
       const std::string& from = part->nodes[right ? i : i + 1].variable;
       const std::string& to = part->nodes[right ? i + 1 : i].variable;
       spec.description = "(" + from + ")-[" + r.variable + ":" + r.types[0] +
-                         PropertiesText(spec.properties, spec.properties_map, storage_) + "]->(" + to + ")";
-      if (!r.variable.empty()) scope.vars[r.variable] = Symbol{spec.slot, SymbolType::kRelationship};
+                         PropertiesText(spec.properties, spec.properties_map, storage_) + "]->(" +
+                         to + ")";
+      if (!r.variable.empty())
+        scope.vars[r.variable] = Symbol{spec.slot, SymbolType::kRelationship};
       rel_slots.push_back(spec.slot);
       cur = ex::MakeCreateEdge(std::move(cur), std::move(spec));
     }
@@ -502,7 +516,8 @@ ex::OperatorPtr Planner::PlanMerge(ex::OperatorPtr cur, const MergeClause& merge
     }
   }
   Scope match_scope = scope;
-  ex::OperatorPtr match = PlanMatch(ex::MakeOnce(), {&merge.pattern}, nullptr, match_scope, View::kNew);
+  ex::OperatorPtr match =
+      PlanMatch(ex::MakeOnce(), {&merge.pattern}, nullptr, match_scope, View::kNew);
   match = PlanSetItems(std::move(match), merge.on_match, match_scope);
   Scope create_scope = scope;
   ex::OperatorPtr create = PlanCreate(ex::MakeOnce(), {&merge.pattern}, create_scope, &match_scope);

@@ -17,10 +17,14 @@ using planning::SymbolType;
 
 const char* QueryTypeCode(QueryType t) {
   switch (t) {
-    case QueryType::kRead: return "r";
-    case QueryType::kWrite: return "w";
-    case QueryType::kReadWrite: return "rw";
-    case QueryType::kSchema: return "s";
+    case QueryType::kRead:
+      return "r";
+    case QueryType::kWrite:
+      return "w";
+    case QueryType::kReadWrite:
+      return "rw";
+    case QueryType::kSchema:
+      return "s";
   }
   return "r";
 }
@@ -82,7 +86,8 @@ ex::OperatorPtr Planner::PlanQuery(const Query& q, ex::OperatorPtr input, Scope&
   *columns = cols;
   *slots = left_slots;
   scope = Scope{};
-  for (size_t k = 0; k < cols.size(); ++k) scope.vars[cols[k]] = Symbol{left_slots[k], SymbolType::kAny};
+  for (size_t k = 0; k < cols.size(); ++k)
+    scope.vars[cols[k]] = Symbol{left_slots[k], SymbolType::kAny};
   return left;
 }
 
@@ -95,8 +100,8 @@ ex::OperatorPtr Planner::PlanSingle(const SingleQuery& q, ex::OperatorPtr cur, S
   for (size_t i = q.clauses.size(); i-- > 1;) {
     ClauseKind k = q.clauses[i]->kind;
     touches_after[i - 1] =
-        touches_after[i] || (k != ClauseKind::kWith && k != ClauseKind::kReturn &&
-                             k != ClauseKind::kUnwind);
+        touches_after[i] ||
+        (k != ClauseKind::kWith && k != ClauseKind::kReturn && k != ClauseKind::kUnwind);
   }
   for (size_t i = 0; i < q.clauses.size(); ++i) {
     const Clause& c = *q.clauses[i];
@@ -110,17 +115,21 @@ ex::OperatorPtr Planner::PlanSingle(const SingleQuery& q, ex::OperatorPtr cur, S
   return cur;
 }
 
-ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope& scope, bool is_last,
-                                    std::vector<std::string>* columns, std::vector<size_t>* slots) {
+ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope& scope,
+                                    bool is_last, std::vector<std::string>* columns,
+                                    std::vector<size_t>* slots) {
   switch (c.kind) {
     case ClauseKind::kMatch: {
       const auto& m = static_cast<const MatchClause&>(c);
       if (is_last && subquery_depth_ == 0) {
-        Fail("InvalidClauseComposition", "Query cannot conclude with MATCH (must be RETURN or an "
-             "update clause)", c.pos);
+        Fail("InvalidClauseComposition",
+             "Query cannot conclude with MATCH (must be RETURN or an "
+             "update clause)",
+             c.pos);
       }
       cur = BarrierBeforeRead(std::move(cur));
-      if (!m.optional) return PlanMatch(std::move(cur), m.pattern, m.where.get(), scope, storage::View::kOld);
+      if (!m.optional)
+        return PlanMatch(std::move(cur), m.pattern, m.where.get(), scope, storage::View::kOld);
       Scope inner = scope;
       ex::OperatorPtr sub =
           PlanMatch(ex::MakeOnce(), m.pattern, m.where.get(), inner, storage::View::kOld);
@@ -215,8 +224,8 @@ ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, S
                                   std::vector<size_t>* slots) {
   const ProcedureInfo* proc = LookupProcedure(call.procedure);
   if (proc == nullptr) {
-    throw ProcedureError("ProcedureNotFound", "There is no procedure with the name `" +
-                                                  call.procedure + "` registered");
+    throw ProcedureError("ProcedureNotFound",
+                         "There is no procedure with the name `" + call.procedure + "` registered");
   }
   std::vector<ex::ExprPtr> args;
   if (call.explicit_args) {
@@ -232,8 +241,8 @@ ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, S
   std::vector<std::pair<size_t, std::string>> bound;  // output index, variable
   if (!call.has_yield || call.yield_star) {
     if (!is_last) {
-      Fail("UnexpectedSyntax",
-           "A procedure call inside a query must name its results with YIELD", call.pos);
+      Fail("UnexpectedSyntax", "A procedure call inside a query must name its results with YIELD",
+           call.pos);
     }
     for (size_t i = 0; i < proc->outputs.size(); ++i) {
       bound.emplace_back(i, std::string(proc->outputs[i]));
@@ -242,8 +251,8 @@ ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, S
     for (const auto& y : call.yields) {
       auto it = std::find(proc->outputs.begin(), proc->outputs.end(), y.field);
       if (it == proc->outputs.end()) {
-        Fail("UndefinedVariable",
-             "Unknown procedure output `" + y.field + "` of " + call.procedure, y.pos);
+        Fail("UndefinedVariable", "Unknown procedure output `" + y.field + "` of " + call.procedure,
+             y.pos);
       }
       bound.emplace_back(static_cast<size_t>(it - proc->outputs.begin()), y.Name());
     }

@@ -18,16 +18,16 @@ namespace tributary::cypher::planning {
 
 /// What a variable is known to hold, for VariableTypeConflict checks.
 enum class SymbolType : uint8_t {
-  kAny,               ///< unknown at compile time
+  kAny,  ///< unknown at compile time
   kNode,
   kRelationship,
   kRelationshipList,  ///< bound by a variable-length pattern
   kPath,
-  kList,              ///< a list expression (may hold relationships)
-  kMap,               ///< a map literal or projection
-  kString,            ///< a string
-  kBoolean,           ///< a boolean (predicates, comparisons)
-  kValue,             ///< a number (or another scalar)
+  kList,     ///< a list expression (may hold relationships)
+  kMap,      ///< a map literal or projection
+  kString,   ///< a string
+  kBoolean,  ///< a boolean (predicates, comparisons)
+  kValue,    ///< a number (or another scalar)
 };
 
 /// True for the kinds that are never a number: arithmetic other than `+`
@@ -119,8 +119,9 @@ class Planner {
     return PlanMatch(std::move(input), parts, where, scope, view);
   }
   /// CREATE of a pattern. `preassigned` gives slots for new variables (MERGE).
-  exec::OperatorPtr PlanCreate(exec::OperatorPtr input, const std::vector<const PatternPart*>& parts,
-                               Scope& scope, const Scope* preassigned = nullptr);
+  exec::OperatorPtr PlanCreate(exec::OperatorPtr input,
+                               const std::vector<const PatternPart*>& parts, Scope& scope,
+                               const Scope* preassigned = nullptr);
   exec::OperatorPtr PlanMerge(exec::OperatorPtr input, const MergeClause& merge, Scope& scope);
   exec::OperatorPtr PlanSetItems(exec::OperatorPtr input, const std::vector<SetItem>& items,
                                  const Scope& scope);
@@ -138,9 +139,8 @@ class Planner {
  private:
   exec::OperatorPtr PlanSingle(const SingleQuery& q, exec::OperatorPtr input, Scope& scope,
                                std::vector<std::string>* columns, std::vector<size_t>* slots);
-  exec::OperatorPtr PlanClause(const Clause& c, exec::OperatorPtr input, Scope& scope,
-                               bool is_last, std::vector<std::string>* columns,
-                               std::vector<size_t>* slots);
+  exec::OperatorPtr PlanClause(const Clause& c, exec::OperatorPtr input, Scope& scope, bool is_last,
+                               std::vector<std::string>* columns, std::vector<size_t>* slots);
   exec::OperatorPtr PlanCall(const CallClause& call, exec::OperatorPtr input, Scope& scope,
                              bool is_last, std::vector<std::string>* columns,
                              std::vector<size_t>* slots);
@@ -161,7 +161,7 @@ class Planner {
 
   storage::Storage& storage_;
   Plan& plan_;
-  bool wrote_ = false;          ///< any write clause so far
+  bool wrote_ = false;           ///< any write clause so far
   bool writes_pending_ = false;  ///< writes since the last barrier
   bool read_ = false;
   bool graph_touched_later_ = false;  ///< a later clause of the current part reads/writes

@@ -107,8 +107,8 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     std::vector<std::pair<size_t, ex::ExprPtr>> produce;
     for (auto& it : items) {
       it.slot = NewSlot();
-      produce.emplace_back(it.slot, it.expr ? Compile(*it.expr, scope)
-                                            : ex::MakeSlot(it.star_slot, it.name));
+      produce.emplace_back(
+          it.slot, it.expr ? Compile(*it.expr, scope) : ex::MakeSlot(it.star_slot, it.name));
       if (it.expr != nullptr) {
         projected.items.emplace_back(it.expr, it.slot);
         projected.names.push_back(it.name);

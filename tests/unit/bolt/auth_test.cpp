@@ -79,9 +79,8 @@ TEST_F(AuthFileTest, AuthenticatesAgainstTheFile) {
   ASSERT_TRUE(ok);
   EXPECT_EQ(*ok, "ann");
   for (const auto& token :
-       {Basic("ann", "wrong"), Basic("ann", ""), Basic("carl", "right"),
-        Basic("carl", "other"), Basic("", ""),
-        AuthToken{"none", "", ""}, AuthToken{"kerberos", "ann", "right"}}) {
+       {Basic("ann", "wrong"), Basic("ann", ""), Basic("carl", "right"), Basic("carl", "other"),
+        Basic("", ""), AuthToken{"none", "", ""}, AuthToken{"kerberos", "ann", "right"}}) {
     auto denied = (*auth)->Authenticate(token);
     ASSERT_FALSE(denied) << token.scheme << " " << token.principal;
     EXPECT_EQ(denied.Error().code, "Neo.ClientError.Security.Unauthorized");

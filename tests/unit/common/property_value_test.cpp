@@ -97,8 +97,9 @@ TEST(PropertyValueTest, ListsAndMapsCompareLexicographically) {
 }
 
 TEST(PropertyValueTest, CompareOrderIsConsistentWithEquality) {
-  std::vector<PropertyValue> values = {PropertyValue(), false, true, 0, -1, 1, 0.5, -0.0,
-                                       std::nan(""), "a", "b", List{1}, List{1.0}, Map{{"x", 1}}};
+  std::vector<PropertyValue> values = {
+      PropertyValue(), false,     true,         0, -1, 1, 0.5, -0.0, std::nan(""), "a", "b",
+      List{1},         List{1.0}, Map{{"x", 1}}};
   for (const auto& a : values) {
     for (const auto& b : values) {
       if (a == b) EXPECT_EQ(CompareOrder(a, b), 0);

@@ -203,8 +203,8 @@ TEST_F(ConsumerTest, CommitToGroupIsVisibleToTheGroup) {
   // Let the async commit be sent and its result served.
   (void)consumer->PollBatch(1, 300);
 
-  auto conf = MakeConf(
-      {{"bootstrap.servers", broker_->Address()}, {"group.id", DefaultGroupId(Topic())}});
+  auto conf =
+      MakeConf({{"bootstrap.servers", broker_->Address()}, {"group.id", DefaultGroupId(Topic())}});
   ASSERT_TRUE(conf);
   auto rk = NewClient(RD_KAFKA_CONSUMER, std::move(*conf));
   ASSERT_TRUE(rk);

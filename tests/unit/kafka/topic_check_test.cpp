@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "kafka/dev_broker.hpp"
 #include "kafka/client.hpp"
+#include "kafka/dev_broker.hpp"
 #include "kafka_test_util.hpp"
 
 namespace tributary::kafka {
@@ -65,8 +65,8 @@ TEST_F(CheckTopicTest, MissingTopicIsNotFoundAndNotCreated) {
 // one topic by name creates it, even with allow.auto.create.topics=false.
 TEST_F(CheckTopicTest, MockAutoCreatesTopicsAskedForByName) {
   auto* broker = &broker_;
-  auto conf = MakeConf({{"bootstrap.servers", (*broker)->Address()},
-                        {"allow.auto.create.topics", "false"}});
+  auto conf = MakeConf(
+      {{"bootstrap.servers", (*broker)->Address()}, {"allow.auto.create.topics", "false"}});
   ASSERT_TRUE(conf);
   auto rk = NewClient(RD_KAFKA_PRODUCER, std::move(*conf));
   ASSERT_TRUE(rk);

@@ -96,8 +96,8 @@ const std::string kScript = "def stream(batch):\n    return []\n";
 class ScriptFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tributary-fetch-" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("tributary-fetch-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "my transform.py").string();
     std::ofstream(path_) << kScript;
@@ -146,8 +146,8 @@ TEST_F(ScriptFile, EnforcesTheSizeCap) {
 }
 
 TEST(FetchScript, DownloadsOverHttp) {
-  TinyHttpServer server({{"/transform.py", {200, kScript}},
-                         {"/moved", {302, "", 0, "Location: /transform.py\r\n"}}});
+  TinyHttpServer server(
+      {{"/transform.py", {200, kScript}}, {"/moved", {302, "", 0, "Location: /transform.py\r\n"}}});
   auto text = FetchScript(server.Url("/transform.py"), 2000, 1 << 20);
   ASSERT_TRUE(text) << text.Error();
   EXPECT_EQ(*text, kScript);
@@ -170,8 +170,8 @@ TEST(FetchScript, SlowServerTimesOut) {
   TinyHttpServer server({{"/slow", {200, kScript, 3000}}});
   auto start = std::chrono::steady_clock::now();
   auto text = FetchScript(server.Url("/slow"), 300, 1 << 20);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start)
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
                 .count();
   ASSERT_FALSE(text);
   EXPECT_GE(ms, 250);

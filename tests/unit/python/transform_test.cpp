@@ -52,8 +52,8 @@ TEST(Transform, ExampleTransformMatchesTheContract) {
   auto transform = MustLoad("example", source.str());
   ASSERT_NE(transform, nullptr);
   // Arabic-Indic "1" is a digit to Python but not a number of the guide's topic.
-  auto queries = transform->Call({"1", "1 2", " 3 \n", "a b", "", "\xff\xfe", "1 2 3", "-4",
-                                  "--5", "-", "\xd9\xa1", "6\t7"});
+  auto queries = transform->Call(
+      {"1", "1 2", " 3 \n", "a b", "", "\xff\xfe", "1 2 3", "-4", "--5", "-", "\xd9\xa1", "6\t7"});
   ASSERT_TRUE(queries) << queries.Error().message;
   Queries expected = {
       {"CREATE (:Node {id: $id})", Map{{"id", "1"}}},
@@ -329,8 +329,8 @@ TEST(Transform, BlockingCallIsInterruptedWhenItReturns) {
 
 TEST(Transform, SlowModuleCodeIsInterruptedToo) {
   auto start = std::chrono::steady_clock::now();
-  auto transform = Transform::Load("slowload", "while True:\n    pass\n",
-                                   std::chrono::milliseconds(200));
+  auto transform =
+      Transform::Load("slowload", "while True:\n    pass\n", std::chrono::milliseconds(200));
   ASSERT_FALSE(transform);
   EXPECT_EQ(transform.Error().kind, TransformErrorKind::kTimeout);
   EXPECT_EQ(transform.Error().message, "Transform slowload: loading timed out after 200 ms");
@@ -393,10 +393,8 @@ TEST(Transform, PrintGoesToTheLogTaggedWithTheTransform) {
     lines.push_back(line);
   }
   std::vector<std::string> expected = {
-      "info transform printer: loaded",
-      "info transform printer: got 2 messages",
-      "info transform printer: partial",
-      "warning transform printer: oops",
+      "info transform printer: loaded",     "info transform printer: got 2 messages",
+      "info transform printer: partial",    "warning transform printer: oops",
       "info transform printer: no newline",
   };
   EXPECT_EQ(lines, expected);

@@ -110,9 +110,15 @@ TEST_F(StorageBasicTest, ViewOldAndNewFollowCommands) {
 
 TEST_F(StorageBasicTest, PropertiesOfEveryKindRoundTrip) {
   std::vector<PropertyValue> values = {
-      PropertyValue(true), PropertyValue(false), PropertyValue(0), PropertyValue(-1),
-      PropertyValue(int64_t{1} << 62), PropertyValue(std::numeric_limits<int64_t>::min()),
-      PropertyValue(3.25), PropertyValue(std::string(100, 'x')), PropertyValue(""),
+      PropertyValue(true),
+      PropertyValue(false),
+      PropertyValue(0),
+      PropertyValue(-1),
+      PropertyValue(int64_t{1} << 62),
+      PropertyValue(std::numeric_limits<int64_t>::min()),
+      PropertyValue(3.25),
+      PropertyValue(std::string(100, 'x')),
+      PropertyValue(""),
       PropertyValue(PropertyValue::List{1, "a", PropertyValue::List{2.5}, PropertyValue()}),
       PropertyValue(PropertyValue::Map{{"k", 1}, {"m", PropertyValue::Map{{"z", "q"}}}})};
   auto tx = db.Begin();
@@ -149,12 +155,14 @@ TEST_F(StorageBasicTest, ManyLabelsAndProperties) {
   auto tx = db.Begin();
   auto v = tx->CreateVertex();
   for (LabelId l = 10; l > 0; --l) ASSERT_TRUE(*v.AddLabel(l * 3));
-  for (PropertyId p = 0; p < 50; ++p) ASSERT_TRUE(v.SetProperty(p, PropertyValue(int64_t{p} * 1000)).HasValue());
+  for (PropertyId p = 0; p < 50; ++p)
+    ASSERT_TRUE(v.SetProperty(p, PropertyValue(int64_t{p} * 1000)).HasValue());
   ASSERT_TRUE(*v.RemoveLabel(15));
   EXPECT_FALSE(*v.RemoveLabel(15));
   auto labels = *v.Labels(View::kNew);
   EXPECT_EQ(labels, (std::vector<LabelId>{3, 6, 9, 12, 18, 21, 24, 27, 30}));
-  for (PropertyId p = 0; p < 50; ++p) EXPECT_EQ(*v.GetProperty(p, View::kNew), PropertyValue(int64_t{p} * 1000));
+  for (PropertyId p = 0; p < 50; ++p)
+    EXPECT_EQ(*v.GetProperty(p, View::kNew), PropertyValue(int64_t{p} * 1000));
   ASSERT_TRUE(tx->Commit().HasValue());
 }
 
@@ -425,7 +433,8 @@ TEST_F(StorageBasicTest, ScansWithoutIndexes) {
       auto v = tx->CreateVertex();
       gids.push_back(v.gid());
       if (i % 2 == 0) ASSERT_TRUE(*v.AddLabel(person));
-      ASSERT_TRUE(v.SetProperty(age, i < 5 ? PropertyValue(i) : PropertyValue(double(i))).HasValue());
+      ASSERT_TRUE(
+          v.SetProperty(age, i < 5 ? PropertyValue(i) : PropertyValue(double(i))).HasValue());
     }
     ASSERT_TRUE(tx->Commit().HasValue());
   }

@@ -398,7 +398,9 @@ TEST_F(StorageCommitTest, MemoryStaysFlatOverAMillionUpdates) {
     auto tx = db.Begin();
     for (Gid g : gids) {
       auto v = *tx->FindVertex(g, View::kNew);
-      ASSERT_TRUE(v.SetProperty(prop, PropertyValue(static_cast<int64_t>(int64_t{round} * kVertices + g))).HasValue());
+      ASSERT_TRUE(
+          v.SetProperty(prop, PropertyValue(static_cast<int64_t>(int64_t{round} * kVertices + g)))
+              .HasValue());
     }
     ASSERT_TRUE(tx->Commit().HasValue());
     if (round % 50 == 49) {
@@ -412,7 +414,8 @@ TEST_F(StorageCommitTest, MemoryStaysFlatOverAMillionUpdates) {
       if (round > 99) ASSERT_LT(in_use, baseline + (1u << 20)) << "round " << round;
     }
   }
-  EXPECT_EQ(Read(gids[7]), PropertyValue(static_cast<int64_t>(int64_t{kRounds - 1} * kVertices + gids[7])));
+  EXPECT_EQ(Read(gids[7]),
+            PropertyValue(static_cast<int64_t>(int64_t{kRounds - 1} * kVertices + gids[7])));
 }
 
 TEST_F(StorageCommitTest, GcKeepsVersionsAnActiveReaderNeeds) {
@@ -458,7 +461,8 @@ TEST_F(StorageCommitTest, GcFreesDeletedAndAbortedObjects) {
   EXPECT_EQ(db.impl().Stats().edge_objects, 49u);
   {
     auto tx = db.Begin();
-    for (Gid g : gids) ASSERT_TRUE(tx->DetachDeleteVertex(*tx->FindVertex(g, View::kOld)).HasValue());
+    for (Gid g : gids)
+      ASSERT_TRUE(tx->DetachDeleteVertex(*tx->FindVertex(g, View::kOld)).HasValue());
     ASSERT_TRUE(tx->Commit().HasValue());
   }
   db.CollectGarbage();

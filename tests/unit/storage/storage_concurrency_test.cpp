@@ -134,8 +134,8 @@ TEST(StorageConcurrencyTest, TransfersPreserveTotalInEverySnapshot) {
       if (total != kAccounts * kInitial || count != kAccounts || out_degrees != in_degrees ||
           !found) {
         failed = true;
-        ADD_FAILURE() << "inconsistent snapshot: total " << total << " count " << count
-                      << " out " << out_degrees << " in " << in_degrees;
+        ADD_FAILURE() << "inconsistent snapshot: total " << total << " count " << count << " out "
+                      << out_degrees << " in " << in_degrees;
       }
       snapshots.fetch_add(1);
     }

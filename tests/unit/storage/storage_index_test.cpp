@@ -104,7 +104,8 @@ TEST_F(StorageIndexTest, IndexCreatedOverExistingDataAndOldVersions) {
   ASSERT_TRUE(db.CreateLabelIndex(label).HasValue());
   EXPECT_EQ(Gids(reader->ScanLabelPropertyEqual(label, prop, PropertyValue(1), View::kOld)),
             std::vector<Gid>{a});
-  EXPECT_TRUE(Gids(reader->ScanLabelPropertyEqual(label, prop, PropertyValue(2), View::kOld)).empty());
+  EXPECT_TRUE(
+      Gids(reader->ScanLabelPropertyEqual(label, prop, PropertyValue(2), View::kOld)).empty());
   EXPECT_EQ(Gids(reader->ScanLabel(label, View::kOld)), std::vector<Gid>{a});
   EXPECT_EQ(Equal(PropertyValue(2)), std::vector<Gid>{a});
   EXPECT_TRUE(Equal(PropertyValue(1)).empty());
@@ -133,8 +134,17 @@ TEST_F(StorageIndexTest, EqualityUsesCypherEquality) {
 }
 
 TEST_F(StorageIndexTest, EqualityWithAndWithoutIndexAgree) {
-  std::vector<PropertyValue> values = {1, 2, 2.0, -1, 3.5, "a", "b", true, false,
-                                       PropertyValue::List{1}, PropertyValue::Map{{"k", 1}}};
+  std::vector<PropertyValue> values = {1,
+                                       2,
+                                       2.0,
+                                       -1,
+                                       3.5,
+                                       "a",
+                                       "b",
+                                       true,
+                                       false,
+                                       PropertyValue::List{1},
+                                       PropertyValue::Map{{"k", 1}}};
   for (int round = 0; round < 2; ++round) {
     for (const auto& v : values) Add(label, v);
   }

@@ -36,11 +36,17 @@ struct Model {
 };
 
 const std::vector<PropertyValue>& Palette() {
-  static const std::vector<PropertyValue> values = {
-      PropertyValue(),  PropertyValue(0),   PropertyValue(1),
-      PropertyValue(1.0), PropertyValue(2), PropertyValue(2.5),
-      PropertyValue("a"), PropertyValue("b"), PropertyValue(true),
-      PropertyValue(PropertyValue::List{1, 2}), PropertyValue(PropertyValue::Map{{"k", 1}})};
+  static const std::vector<PropertyValue> values = {PropertyValue(),
+                                                    PropertyValue(0),
+                                                    PropertyValue(1),
+                                                    PropertyValue(1.0),
+                                                    PropertyValue(2),
+                                                    PropertyValue(2.5),
+                                                    PropertyValue("a"),
+                                                    PropertyValue("b"),
+                                                    PropertyValue(true),
+                                                    PropertyValue(PropertyValue::List{1, 2}),
+                                                    PropertyValue(PropertyValue::Map{{"k", 1}})};
   return values;
 }
 
@@ -62,7 +68,8 @@ Model ReadAll(Transaction& tx, View view) {
     std::vector<EdgeAccessor> out;
     RC_ASSERT(v.OutEdges(view, {}, &out).HasValue());
     for (const auto& e : out) {
-      m.edges[e.gid()] = EdgeModel{e.From().gid(), e.To().gid(), e.type(), ToMap(*e.Properties(view))};
+      m.edges[e.gid()] =
+          EdgeModel{e.From().gid(), e.To().gid(), e.type(), ToMap(*e.Properties(view))};
     }
     std::vector<EdgeAccessor> in;
     RC_ASSERT(v.InEdges(view, {}, &in).HasValue());
@@ -122,11 +129,11 @@ std::string Dump(const Model& m) {
   return out;
 }
 
-#define RC_ASSERT_MODEL(actual, expected)                                            \
-  do {                                                                               \
-    auto a_ = (actual);                                                              \
-    const auto& e_ = (expected);                                                     \
-    if (!(a_ == e_)) RC_FAIL("store: " + Dump(a_) + "\nmodel: " + Dump(e_));         \
+#define RC_ASSERT_MODEL(actual, expected)                                    \
+  do {                                                                       \
+    auto a_ = (actual);                                                      \
+    const auto& e_ = (expected);                                             \
+    if (!(a_ == e_)) RC_FAIL("store: " + Dump(a_) + "\nmodel: " + Dump(e_)); \
   } while (0)
 
 template <typename Map>
@@ -190,7 +197,8 @@ void RunModel(const std::vector<uint32_t>& script, bool indexed) {
           if (!r) break;
         } else {
           RC_ASSERT(tx->DetachDeleteVertex(v).HasValue());
-          std::erase_if(pending.edges, [g](const auto& kv) { return kv.second.from == g || kv.second.to == g; });
+          std::erase_if(pending.edges,
+                        [g](const auto& kv) { return kv.second.from == g || kv.second.to == g; });
         }
         pending.vertices.erase(g);
         break;
@@ -231,7 +239,8 @@ void RunModel(const std::vector<uint32_t>& script, bool indexed) {
         if (pending.vertices.empty()) break;
         Gid f = Pick(pending.vertices, a);
         Gid t = Pick(pending.vertices, b);
-        auto e = tx->CreateEdge(*tx->FindVertex(f, View::kNew), *tx->FindVertex(t, View::kNew), c % 2);
+        auto e =
+            tx->CreateEdge(*tx->FindVertex(f, View::kNew), *tx->FindVertex(t, View::kNew), c % 2);
         RC_ASSERT(e.HasValue());
         pending.edges[e->gid()] = EdgeModel{f, t, c % 2, {}};
         break;
@@ -259,9 +268,15 @@ void RunModel(const std::vector<uint32_t>& script, bool indexed) {
         }
         break;
       }
-      case 11: tx->AdvanceCommand(); break;
-      case 12: finish(true); break;
-      case 13: finish(a % 3 == 0); break;
+      case 11:
+        tx->AdvanceCommand();
+        break;
+      case 12:
+        finish(true);
+        break;
+      case 13:
+        finish(a % 3 == 0);
+        break;
       case 14:
         if (a % 2 == 0) {
           reader = db.Begin();
@@ -270,7 +285,9 @@ void RunModel(const std::vector<uint32_t>& script, bool indexed) {
           reader.reset();
         }
         break;
-      case 15: db.CollectGarbage(); break;
+      case 15:
+        db.CollectGarbage();
+        break;
     }
   }
   finish(true);
