@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <random>
 
 #include <fmt/format.h>
@@ -66,14 +68,36 @@ Result<KafkaHandle, KafkaError> NewClient(rd_kafka_type_t type, ConfHandle conf)
 }
 
 Result<int, KafkaError> ListedPartitionCount(rd_kafka_t* rk, const std::string& brokers,
-                                             const std::string& topic, int timeout_ms) {
-  const rd_kafka_metadata_t* raw = nullptr;
-  // all_topics=1: a by-name request would auto-create the topic on brokers with
-  // auto.create.topics.enable (and always on librdkafka's mock cluster).
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &raw, timeout_ms);
-  MetadataHandle metadata(raw);
-  if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__TIMED_OUT ||
-      err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || err == RD_KAFKA_RESP_ERR__RESOLVE) {
+                                             const std::string& topic, int timeout_ms,
+                                             const std::function<bool()>& cancelled) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  const auto unavailable = [](rd_kafka_resp_err_t e) {
+    return e == RD_KAFKA_RESP_ERR__TRANSPORT || e == RD_KAFKA_RESP_ERR__TIMED_OUT ||
+           e == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || e == RD_KAFKA_RESP_ERR__RESOLVE;
+  };
+  MetadataHandle metadata;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  // Asks in slices of kCancelCheckMs when cancellable. A slice that fails
+  // early (say, connection refused) ends the wait as one long call would; a
+  // slice that runs out is retried until the deadline.
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    const int slice = static_cast<int>(
+        std::max<int64_t>(1, cancelled ? std::min<int64_t>(left, kCancelCheckMs) : left));
+    const auto slice_end = Clock::now() + std::chrono::milliseconds(slice);
+    const rd_kafka_metadata_t* raw = nullptr;
+    // all_topics=1: a by-name request would auto-create the topic on brokers
+    // with auto.create.topics.enable (and always on librdkafka's mock cluster).
+    err = rd_kafka_metadata(rk, 1, nullptr, &raw, slice);
+    metadata.reset(raw);
+    if (!unavailable(err) || Clock::now() >= deadline || Clock::now() < slice_end) break;
+    if (cancelled && cancelled()) {
+      return MakeError(KafkaError{KafkaErrorKind::kCancelled, "cancelled"});
+    }
+  }
+  if (unavailable(err)) {
     return MakeError(
         KafkaError{KafkaErrorKind::kBrokerNotAvailable, BrokerNotAvailableMessage(brokers)});
   }

@@ -2,6 +2,7 @@
 // Shared plumbing for every librdkafka client this module creates: building
 // configurations (with librdkafka's log routed to spdlog) and creating handles.
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,8 +30,15 @@ Result<KafkaHandle, KafkaError> NewClient(rd_kafka_type_t type, ConfHandle conf)
 /// unlike asking for a topic by name). Errors: kBrokerNotAvailable ("broker not
 /// available at <brokers>") when no broker answered within `timeout_ms`,
 /// kTopicNotFound ("topic not found"), kFailed for anything else.
+/// `cancelled`, if given, is asked about every kCancelCheckMs while waiting for
+/// a broker; once it returns true the call gives up with kCancelled, so a
+/// stream being stopped never waits out the whole timeout.
 Result<int, KafkaError> ListedPartitionCount(rd_kafka_t* rk, const std::string& brokers,
-                                             const std::string& topic, int timeout_ms);
+                                             const std::string& topic, int timeout_ms,
+                                             const std::function<bool()>& cancelled = {});
+
+/// How often ListedPartitionCount asks its `cancelled` predicate.
+inline constexpr int kCancelCheckMs = 200;
 
 /// "broker not available at <brokers>".
 std::string BrokerNotAvailableMessage(const std::string& brokers);

@@ -130,9 +130,10 @@ Consumer::~Consumer() {
   rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
-Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets) {
+Result<void, KafkaError> Consumer::Start(const PartitionOffsets& next_offsets,
+                                         const std::function<bool()>& cancelled) {
   auto count = ListedPartitionCount(rk_.get(), options_.brokers, options_.topic,
-                                    options_.metadata_timeout_ms);
+                                    options_.metadata_timeout_ms, cancelled);
   if (!count) {
     if (count.Error().kind == KafkaErrorKind::kBrokerNotAvailable) {
       RecordError(count.Error().message, /*broker_down=*/true);

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -110,8 +111,10 @@ class Consumer {
   /// or, if absent, at its earliest message. Calling it again re-positions the
   /// consumer (messages already fetched from the old positions are dropped).
   /// Errors: kBrokerNotAvailable, kTopicNotFound (from the all-topics listing,
-  /// never auto-creating), kFailed.
-  Result<void, KafkaError> Start(const PartitionOffsets& next_offsets);
+  /// never auto-creating), kFailed, and kCancelled once `cancelled` (asked
+  /// every kCancelCheckMs while no broker answers) returns true.
+  Result<void, KafkaError> Start(const PartitionOffsets& next_offsets,
+                                 const std::function<bool()>& cancelled = {});
 
   /// Same as Start(): restart reading from the given offsets.
   Result<void, KafkaError> Seek(const PartitionOffsets& next_offsets) {

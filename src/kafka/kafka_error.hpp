@@ -13,6 +13,7 @@ enum class KafkaErrorKind : uint8_t {
   kTopicNotFound,       ///< The brokers answered but do not list the topic.
   kInvalidArgument,     ///< Bad configuration or arguments (empty broker list, ...).
   kFailed,              ///< Any other failure; `message` says which.
+  kCancelled,           ///< The caller asked to give up (a stream being stopped).
 };
 
 /// A Kafka-layer failure. `message` is complete enough to log or to show after

@@ -122,7 +122,9 @@ bool StreamWorker::Setup() {
       return false;
     }
     submitted_ = ReadProgress(engine_.storage(), d.name);
-    if (auto started = (*created)->Start(submitted_.offsets); !started) {
+    auto started = (*created)->Start(submitted_.offsets, [this] { return Stopping(); });
+    if (!started && started.Error().kind == kafka::KafkaErrorKind::kCancelled) return false;
+    if (!started) {
       spdlog::warn("stream {}: cannot start consuming {}: {}", d.name, d.topic,
                    started.Error().message);
       state_->SetError(started.Error().message);

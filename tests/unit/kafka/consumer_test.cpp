@@ -257,6 +257,30 @@ TEST(Consumer, StartOnUnreachableBrokerFails) {
   EXPECT_EQ((*consumer)->Status().broker, BrokerState::kNotAvailable);
 }
 
+// A stream being stopped while its consumer waits for a hanging broker must
+// not wait out the whole metadata timeout (STOP STREAM and shutdown stay quick).
+TEST(Consumer, StartOnHangingBrokerGivesUpWhenCancelled) {
+  testing::SilentLocalListener hanging;
+  ConsumerOptions options;
+  options.brokers = "127.0.0.1:" + std::to_string(hanging.Port());
+  options.topic = "t";
+  options.group_id = DefaultGroupId("s");
+  options.metadata_timeout_ms = 20000;
+  auto consumer = Consumer::Create(options);
+  ASSERT_TRUE(consumer);
+  const auto begin = std::chrono::steady_clock::now();
+  const auto cancelled = [&] {
+    return std::chrono::steady_clock::now() - begin > std::chrono::milliseconds(300);
+  };
+  Result<void, KafkaError> started;
+  const int64_t ms = MillisecondsOf([&] { started = (*consumer)->Start({}, cancelled); });
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.Error().kind, KafkaErrorKind::kCancelled);
+  EXPECT_GE(ms, 300);
+  // Gives up within a couple of kCancelCheckMs slices, far below the 20 s timeout.
+  EXPECT_LT(ms, 300 + 10 * kCancelCheckMs);
+}
+
 TEST(Consumer, RejectsIncompleteOptions) {
   auto consumer = Consumer::Create(ConsumerOptions{});
   ASSERT_FALSE(consumer);

@@ -27,6 +27,31 @@ inline uint16_t ClosedLocalPort() {
   return ntohs(addr.sin_port);
 }
 
+/// A 127.0.0.1 listening socket that never accepts: connections complete (the
+/// kernel queues them) but no Kafka request is ever answered, like a broker
+/// host that hangs. Closed when it goes out of scope.
+class SilentLocalListener {
+ public:
+  SilentLocalListener() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(fd_, 16);
+    socklen_t len = sizeof(addr);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentLocalListener() { ::close(fd_); }
+  SilentLocalListener(const SilentLocalListener&) = delete;
+  SilentLocalListener& operator=(const SilentLocalListener&) = delete;
+  uint16_t Port() const { return port_; }
+
+ private:
+  int fd_;
+  uint16_t port_ = 0;
+};
+
 /// Milliseconds `f` took.
 inline int64_t MillisecondsOf(const std::function<void()>& f) {
   auto start = std::chrono::steady_clock::now();
