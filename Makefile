@@ -1,6 +1,6 @@
 # Thin wrapper over CMake + Ninja, as DuckDB and Kuzu do.
 # Every target that needs packages runs scripts/install-deps first.
-.PHONY: all release debug tsan test crash-soak fuzz-smoke format format-check tidy bench run deps clean
+.PHONY: all release debug tsan test crash-soak fuzz-smoke format format-check tidy bench bench-compare run deps clean
 
 JOBS ?= $(shell nproc)
 # Lets a clone in another folder (CI) reuse this machine's compiler cache.
@@ -46,11 +46,26 @@ crash-soak: release
 # Builds the libFuzzer target with clang and fuzzes the parser for FUZZ_SECONDS.
 fuzz-smoke: deps
 	@CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_FUZZ=ON -DTRIBUTARY_BENCH=OFF >/dev/null
-	@cmake --build $(FUZZ_DIR) --target parser_fuzz -j $(JOBS)
+	@cmake --build $(FUZZ_DIR) --target parser_fuzz bolt_fuzz -j $(JOBS)
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-smoke.sh $(FUZZ_DIR)
 
 bench: release
 	@for b in $(RELEASE_DIR)/bench/*/bench_*; do [ -x "$$b" ] && echo "== $$b" && "$$b"; done
+
+# Tributary against Kuzu, PostgreSQL and raw librdkafka on the same data
+# (bench/README.md, "Peers"): writes bench/results/<date>-<commit>.md with
+# PNG charts, about 10 minutes. SMOKE=1: tiny data in seconds, report in a
+# temp folder (also ctest's bench_compare_smoke, part of `make test`).
+# BENCH_COMPARE_ARGS passes flags to bench/compare/run.py (--nodes, --edges,
+# --seconds, --runs, --skip ...); BENCH_COMPARE_DIR is the build folder.
+BENCH_COMPARE_DIR ?= $(RELEASE_DIR)
+bench-compare: deps
+	@cmake -S . -B $(BENCH_COMPARE_DIR) $(GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(BENCH_COMPARE_DIR) --target tributary bench_compare_bolt bench_ingest -j $(JOBS)
+	@/usr/bin/python3 bench/compare/run.py $(if $(SMOKE),--smoke) \
+	  --tributary $(BENCH_COMPARE_DIR)/src/main/tributary \
+	  --loadgen $(BENCH_COMPARE_DIR)/bench/compare/bench_compare_bolt \
+	  --ingest $(BENCH_COMPARE_DIR)/bench/ingest/bench_ingest $(BENCH_COMPARE_ARGS)
 
 # The documented walkthrough (see README): server, dev broker, console.
 run: release

@@ -48,12 +48,14 @@ class Map {
   bool Erase(std::string_view key);
 
   /// Entry count, and read access to the entries in insertion order.
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  void reserve(size_t n) { entries_.reserve(n); }
+  // (Defined after Value: clang instantiates them eagerly and needs Value
+  // complete.)
+  size_t size() const;
+  bool empty() const;
+  void reserve(size_t n);
   const std::vector<Entry>& entries() const { return entries_; }
-  std::vector<Entry>::const_iterator begin() const { return entries_.begin(); }
-  std::vector<Entry>::const_iterator end() const { return entries_.end(); }
+  std::vector<Entry>::const_iterator begin() const;
+  std::vector<Entry>::const_iterator end() const;
 
   /// Equal when the same keys map to equal values, in the same order.
   friend bool operator==(const Map& a, const Map& b);
@@ -229,6 +231,12 @@ class Value {
                Box<Relationship>, Box<UnboundRelationship>, Box<Path>, Structure>
       v_;
 };
+
+inline size_t Map::size() const { return entries_.size(); }
+inline bool Map::empty() const { return entries_.empty(); }
+inline void Map::reserve(size_t n) { entries_.reserve(n); }
+inline std::vector<Map::Entry>::const_iterator Map::begin() const { return entries_.begin(); }
+inline std::vector<Map::Entry>::const_iterator Map::end() const { return entries_.end(); }
 
 /// Name of a value kind for error messages ("Integer", "Map", ...).
 std::string_view ValueTypeName(ValueType t);
