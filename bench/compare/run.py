@@ -1,0 +1,1006 @@
+#!/usr/bin/python3
+"""make bench-compare: Tributary side by side with Kuzu, PostgreSQL and raw
+librdkafka consumption, on the same generated data, on this machine, in one
+run. Writes bench/results/<date>-<short-commit>.md with tables and PNG charts.
+
+See bench/README.md ("Peers") for how to read the report and
+docs/adr/013-bench-compare.md for how each peer is driven.
+
+Every server this script starts listens on 127.0.0.1 only and is stopped
+before it exits, whatever happens (finally blocks and signal handlers).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+WORKLOADS = {
+    # name: (Cypher, SQL for pgbench, parameter kind)
+    "point": (
+        "MATCH (n:Node {id: $id}) RETURN n.name",
+        "SELECT name FROM node WHERE id = :id;",
+        "id",
+    ),
+    "onehop": (
+        "MATCH (n:Node {id: $id})-[:Edge]->(m) RETURN count(m)",
+        "SELECT count(*) FROM edge WHERE src = :id;",
+        "id",
+    ),
+    "twohop": (
+        "MATCH (n:Node {id: $id})-[:Edge]->()-[:Edge]->(m) RETURN count(DISTINCT m)",
+        "SELECT count(DISTINCT e2.dst) FROM edge e1 JOIN edge e2 ON e2.src = e1.dst "
+        "WHERE e1.src = :id;",
+        "id",
+    ),
+    "aggregation": (
+        "MATCH (n:Node)-[:Edge]->(m) RETURN m.id % 100 AS bucket, count(*) ORDER BY bucket",
+        "SELECT dst % 100, count(*) FROM edge GROUP BY 1 ORDER BY 1;",
+        "none",
+    ),
+    # mgbench's single_vertex_write and single_edge_write, verbatim.
+    "vertex_write": (
+        "CREATE (n:UserTemp {id: $id}) RETURN n",
+        "INSERT INTO user_temp (id) VALUES (:id) RETURNING *;",
+        "new",
+    ),
+    "edge_write": (
+        "MATCH (n:User {id: $from}), (m:User {id: $to}) CREATE (n)-[e:Temp]->(m) RETURN e",
+        "INSERT INTO temp_edge (src, dst) SELECT a.id, b.id FROM users a, users b "
+        "WHERE a.id = :from AND b.id = :to RETURNING *;",
+        "pair",
+    ),
+}
+CLIENT_WORKLOADS = ["point", "onehop", "twohop", "vertex_write", "edge_write"]
+TITLES = {
+    "point": "Point reads",
+    "onehop": "One-hop neighbourhood count",
+    "twohop": "Two-hop neighbourhood count (DISTINCT)",
+    "aggregation": "Global aggregation",
+    "vertex_write": "Small writes: single_vertex_write (mgbench)",
+    "edge_write": "Small writes: single_edge_write (mgbench)",
+}
+
+live_processes = []  # Popen objects to end on exit
+cleanups = []  # callables run once on exit (PostgreSQL stop)
+
+
+def log(msg):
+    print(f"[bench-compare {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def die(msg):
+    raise SystemExit(f"bench-compare: {msg}")
+
+
+def run(cmd, timeout=900, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kw)
+    if r.returncode != 0:
+        die(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def proc_status(pid):
+    out = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    out[line.split(":")[0]] = int(line.split()[1])
+    except OSError:
+        pass
+    return out
+
+
+def pss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(ppid):
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == ppid:
+                out.append(int(entry))
+        except (OSError, IndexError, ValueError):
+            pass
+    return out
+
+
+class Sampler:
+    """Samples a memory function every 0.2 s on a thread; keeps the peak."""
+
+    def __init__(self, fn):
+        self.fn, self.peak, self.stop_flag = fn, 0, threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        while not self.stop_flag.wait(0.2):
+            self.peak = max(self.peak, self.fn())
+
+    def stop(self):
+        self.stop_flag.set()
+        self.thread.join()
+        self.peak = max(self.peak, self.fn())
+        return self.peak
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def summarize(runs):
+    """Median of the measured runs (throughput and latency percentiles)."""
+    if not runs:
+        return None
+    return {
+        "ops_per_s": median([r["ops_per_s"] for r in runs]),
+        "p50_ms": median([r["p50_ms"] for r in runs]),
+        "p90_ms": median([r.get("p90_ms", 0) for r in runs]),
+        "p99_ms": median([r["p99_ms"] for r in runs]),
+        "runs": [round(r["ops_per_s"], 2) for r in runs],
+        "ops": sum(r["ops"] for r in runs),
+        "retries": sum(r.get("retries", 0) for r in runs),
+    }
+
+
+# --------------------------------------------------------------------------
+# Tributary
+
+
+def bench_tributary(a, work, data, results):
+    log("tributary: starting the server")
+    data_dir = os.path.join(work, "tributary-data")
+    log_path = os.path.join(work, "tributary.log")
+    logf = open(log_path, "w")
+    server = subprocess.Popen(
+        [a.tributary, "serve", "--bolt-address", "127.0.0.1:0", "--data-dir", data_dir,
+         "--wal-sync", "commit"],
+        stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+    live_processes.append(server)
+    port = None
+    deadline = time.time() + 30
+    while time.time() < deadline and port is None:
+        with open(log_path) as f:
+            m = re.search(r"serving Bolt on 127\.0\.0\.1:(\d+)", f.read())
+        if m:
+            port = int(m.group(1))
+        elif server.poll() is not None:
+            die(f"tributary exited: {open(log_path).read()[-2000:]}")
+        else:
+            time.sleep(0.05)
+    if port is None:
+        die("tributary did not report its port")
+    lg = [a.loadgen]
+    out = {"runs": {}, "memory": {}}
+    results["tributary"] = out
+    try:
+        log(f"tributary: loading over Bolt (port {port})")
+        for line in json_lines(run(lg + ["load", "--port", str(port), "--dir", data, "--batch",
+                                        str(a.batch)], timeout=3600)):
+            out.setdefault("load", []).append(
+                {"path": f"UNWIND $rows (Bolt, batches of {a.batch}) ({line['phase']})",
+                 "rows": line["rows"], "seconds": line["seconds"]})
+        st = proc_status(server.pid)
+        out["memory"]["after_load_kib"] = st.get("VmRSS", 0)
+        checks = []
+        for i in a.check_ids:
+            one = run(lg + ["query", "--port", str(port),
+                            f"MATCH (n:Node {{id: {i}}})-[:Edge]->(m) RETURN count(m)"]).strip()
+            two = run(lg + ["query", "--port", str(port),
+                            f"MATCH (n:Node {{id: {i}}})-[:Edge]->()-[:Edge]->(m) "
+                            "RETURN count(DISTINCT m)"]).strip()
+            name = run(lg + ["query", "--port", str(port),
+                             f"MATCH (n:Node {{id: {i}}}) RETURN n.name"]).strip()
+            checks.append({"id": i, "onehop": json.loads(one)[0], "twohop": json.loads(two)[0],
+                           "name": json.loads(name)[0]})
+        agg = run(lg + ["query", "--port", str(port), WORKLOADS["aggregation"][0]])
+        out["checks"] = checks
+        out["agg"] = [json.loads(line) for line in agg.splitlines() if line.strip()]
+        run(lg + ["query", "--port", str(port), "CREATE INDEX ON :User(id)"])
+        run(lg + ["query", "--port", str(port),
+                  f"UNWIND range(0, {a.users - 1}) AS i CREATE (:User {{id: i}})"])
+        for w in ["point", "onehop", "twohop", "aggregation", "vertex_write", "edge_write"]:
+            cypher, _, kind = WORKLOADS[w]
+            rng = a.users if kind == "pair" else a.nodes
+            for clients in ([1] if w == "aggregation" else [1, 8]):
+                log(f"tributary: {w}, {clients} connection(s)")
+                cmd = lg + ["run", "--port", str(port), "--query", cypher, "--param", kind,
+                            "--range", str(rng), "--clients", str(clients), "--runs", str(a.runs),
+                            "--seed", str(a.seed)]
+                if w == "aggregation":
+                    cmd += ["--iterations", "1", "--warmup-seconds", "0"]
+                else:
+                    cmd += ["--seconds", str(a.seconds), "--warmup-seconds", str(a.warmup_seconds)]
+                out["runs"][f"{w}/{clients}"] = summarize(json_lines(run(cmd, timeout=1800)))
+            if w == "aggregation":
+                out["memory"]["after_reads_kib"] = proc_status(server.pid).get("VmRSS", 0)
+        st = proc_status(server.pid)
+        out["memory"]["peak_kib"] = st.get("VmHWM", 0)
+        out["memory"]["after_writes_kib"] = st.get("VmRSS", 0)
+    finally:
+        log("tributary: stopping the server (SIGTERM, snapshot on shutdown)")
+        stop_process(server, 300)
+        logf.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def stop_process(proc, timeout):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    if proc in live_processes:
+        live_processes.remove(proc)
+
+
+# --------------------------------------------------------------------------
+# PostgreSQL
+
+
+def bench_postgres(a, work, data, results):
+    pgdir = os.path.join(work, "pg")
+    os.makedirs(pgdir)
+    prefix = []
+    if os.geteuid() == 0:
+        # initdb and postgres refuse to run as root: run the server as the
+        # `postgres` system user the Debian package creates.
+        import pwd
+        try:
+            pw = pwd.getpwnam("postgres")
+        except KeyError:
+            die("running as root needs the `postgres` system user (Debian package postgresql)")
+        os.chown(pgdir, pw.pw_uid, pw.pw_gid)
+        os.chmod(work, 0o755)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    pgdata = os.path.join(pgdir, "data")
+    port = free_port()
+    log(f"postgres: initdb and start on 127.0.0.1:{port}")
+    run(prefix + [f"{PG_BIN}/initdb", "-D", pgdata, "-U", "postgres", "--auth=trust",
+                  "--no-sync", "-E", "UTF8", "--locale=C"])
+    opts = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={pgdir} "
+            f"-c shared_buffers={a.pg_shared_buffers} -c max_connections=50 "
+            "-c max_wal_size=8GB -c checkpoint_timeout=30min")
+
+    def stop():
+        subprocess.run(prefix + [f"{PG_BIN}/pg_ctl", "-D", pgdata, "-m", "fast", "-w", "stop"],
+                       capture_output=True, timeout=120)
+
+    run(prefix + [f"{PG_BIN}/pg_ctl", "-D", pgdata, "-l", os.path.join(pgdir, "log"), "-o", opts,
+                  "-w", "start"], timeout=60)
+    cleanups.append(stop)
+    out = {"runs": {}, "memory": {}}
+    results["postgres"] = out
+    conn = ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+
+    def psql(sql, timeout=1800):
+        return run(["psql", *conn, "-d", "postgres", "-X", "-q", "-A", "-t", "-v",
+                    "ON_ERROR_STOP=1", "-c", sql], timeout=timeout)
+
+    with open(os.path.join(pgdata, "postmaster.pid")) as f:
+        postmaster = int(f.readline())
+
+    def memory():
+        return sum(pss_kib(p) for p in [postmaster] + children(postmaster))
+
+    try:
+        out["version"] = psql("SHOW server_version").strip()
+        psql("CREATE TABLE node (id bigint PRIMARY KEY, name text); "
+             "CREATE TABLE edge (src bigint NOT NULL, dst bigint NOT NULL);")
+        sampler = Sampler(memory)
+        t = time.time()
+        psql(f"\\copy node FROM '{data}/nodes.csv' CSV HEADER")
+        out["load"] = [{"path": "COPY (nodes, primary key maintained)", "rows": a.nodes,
+                        "seconds": time.time() - t}]
+        t = time.time()
+        psql(f"\\copy edge FROM '{data}/edges.csv' CSV HEADER")
+        copy_secs = time.time() - t
+        t = time.time()
+        psql("CREATE INDEX edge_src ON edge (src)")
+        index_secs = time.time() - t
+        out["load"].append({"path": "COPY (edges) + CREATE INDEX on src", "rows": a.edges,
+                            "seconds": copy_secs + index_secs, "copy_seconds": copy_secs,
+                            "index_seconds": index_secs})
+        # Untimed: statistics and the visibility map (index-only scans), as a
+        # DBA would after a bulk load.
+        psql("VACUUM ANALYZE")
+        out["memory"]["after_load_kib"] = memory()
+        checks = []
+        for i in a.check_ids:
+            one = int(psql(f"SELECT count(*) FROM edge WHERE src = {i}"))
+            two = int(psql(WORKLOADS["twohop"][1].replace(":id", str(i)).rstrip(";")))
+            name = psql(f"SELECT name FROM node WHERE id = {i}").strip()
+            checks.append({"id": i, "onehop": one, "twohop": two, "name": name})
+        out["checks"] = checks
+        out["agg"] = [[int(x) for x in line.split("|")]
+                      for line in psql(WORKLOADS["aggregation"][1]).splitlines() if line]
+        psql("CREATE TABLE users (id bigint PRIMARY KEY); "
+             "CREATE TABLE user_temp (id bigint); "
+             "CREATE TABLE temp_edge (src bigint, dst bigint); "
+             f"INSERT INTO users SELECT generate_series(0, {a.users - 1});")
+        psql("VACUUM ANALYZE users")
+        scripts = os.path.join(work, "pgbench")
+        os.makedirs(scripts)
+        for w in ["point", "onehop", "twohop", "aggregation", "vertex_write", "edge_write"]:
+            _, sql, kind = WORKLOADS[w]
+            script = os.path.join(scripts, f"{w}.sql")
+            with open(script, "w") as f:
+                if kind == "id":
+                    f.write(f"\\set id random(0, {a.nodes - 1})\n")
+                elif kind == "pair":
+                    f.write(f"\\set from random(0, {a.users - 1})\n\\set to random(0, {a.users - 1})\n")
+                elif kind == "new":
+                    # Unique enough: user_temp has no key (as :UserTemp has no index).
+                    f.write("\\set id random(1000000000, 9000000000000)\n")
+                f.write(sql + "\n")
+            for clients in ([1] if w == "aggregation" else [1, 8]):
+                log(f"postgres: {w}, {clients} pgbench client(s)")
+                runs = []
+                for r in range(a.runs + 1):  # run 0 is the warm-up
+                    logdir = os.path.join(scripts, f"log-{w}-{clients}-{r}")
+                    os.makedirs(logdir)
+                    cmd = ["pgbench", *conn, "-n", "-M", "prepared", "-c", str(clients),
+                           "-j", str(min(clients, 2)), "-f", script, "-l",
+                           f"--log-prefix={logdir}/tx"]
+                    if w == "aggregation":
+                        cmd += ["-t", "1"]
+                    elif a.pg_transactions:
+                        cmd += ["-t", str(a.pg_transactions)]
+                    else:
+                        secs = a.seconds if r > 0 else a.warmup_seconds
+                        cmd += ["-T", str(max(1, round(secs)))]
+                    cmd.append("postgres")
+                    text = run(cmd, timeout=1800)
+                    if r == 0:
+                        continue
+                    lat = []
+                    for name in os.listdir(logdir):
+                        with open(os.path.join(logdir, name)) as f:
+                            lat += [int(line.split()[2]) / 1000.0 for line in f if line.strip()]
+                    lat.sort()
+                    m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", text)
+                    if not m:
+                        die(f"no tps in pgbench output:\n{text}")
+                    pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else 0
+                    runs.append({"ops": len(lat), "ops_per_s": float(m.group(1)),
+                                 "p50_ms": pick(0.5), "p90_ms": pick(0.9), "p99_ms": pick(0.99)})
+                    shutil.rmtree(logdir)
+                out["runs"][f"{w}/{clients}"] = summarize(runs)
+            if w == "aggregation":
+                out["memory"]["after_reads_kib"] = memory()
+        out["memory"]["peak_kib"] = sampler.stop()
+        out["memory"]["after_writes_kib"] = memory()
+    finally:
+        log("postgres: stopping")
+        stop()
+        if stop in cleanups:
+            cleanups.remove(stop)
+
+
+# --------------------------------------------------------------------------
+# Kuzu
+
+
+def bench_kuzu(a, work, data, results):
+    stamp = os.path.join(HERE, "node_modules", ".package-lock.json")
+    lock = os.path.join(HERE, "package-lock.json")
+    if not os.path.exists(stamp) or os.path.getmtime(lock) > os.path.getmtime(stamp):
+        log("kuzu: installing the pinned npm packages (npm ci)")
+        run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=HERE, timeout=900)
+    kwork = os.path.join(work, "kuzu")
+    os.makedirs(kwork)
+    opts = {"dir": data, "work": kwork, "nodes": a.nodes, "users": a.users,
+            "unwindNodes": min(a.nodes, a.kuzu_unwind_nodes),
+            "unwindEdges": a.kuzu_unwind_edges, "batch": a.batch, "seconds": a.seconds,
+            "warmupSeconds": a.warmup_seconds, "runs": a.runs, "seed": a.seed,
+            "checkIds": a.check_ids}
+    lines = []
+    for mode in ("unwind", "main"):
+        log(f"kuzu: {'UNWIND load paths (scratch database)' if mode == 'unwind' else 'COPY load, cross-checks and workloads'} in a node process (in-process)")
+        proc = subprocess.Popen(["node", os.path.join(HERE, "kuzu_driver.js"),
+                                 json.dumps(dict(opts, mode=mode))],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        live_processes.append(proc)
+        for line in proc.stdout:
+            if line.startswith("{"):
+                obj = json.loads(line)
+                lines.append(obj)
+                if obj["kind"] == "run" and obj["run"] == 0:
+                    log(f"kuzu: {obj['workload']}, threads {obj['threads']}")
+        err = proc.stderr.read()
+        proc.wait()
+        live_processes.remove(proc)
+        if proc.returncode != 0:
+            die(f"kuzu driver ({mode}) failed ({proc.returncode}):\n{err[-3000:]}")
+    out = {"runs": {}, "memory": {}, "load": [], "checks": []}
+    results["kuzu"] = out
+    by = {}
+    for obj in lines:
+        k = obj["kind"]
+        if k == "version":
+            out["version"], out["node"] = obj["kuzu"], obj["node"]
+        elif k == "load":
+            out["load"].append({"path": obj["path"], "rows": obj["rows"], "seconds": obj["seconds"]})
+        elif k == "memory":
+            if obj["after"] == "load":
+                out["memory"]["after_load_kib"] = obj["rss_kib"]
+            if obj["after"] == "aggregation/1":
+                out["memory"]["after_reads_kib"] = obj["rss_kib"]
+            out["memory"]["peak_kib"] = max(out["memory"].get("peak_kib", 0), obj["hwm_kib"])
+            out["memory"]["after_writes_kib"] = obj["rss_kib"]
+        elif k == "check":
+            if "agg" in obj:
+                out["agg"] = obj["agg"]
+            else:
+                out["checks"].append({x: obj[x] for x in ("id", "onehop", "twohop", "name")})
+        elif k == "run":
+            by.setdefault((obj["workload"], obj["threads"]), []).append(obj)
+    for (w, threads), runs in by.items():
+        out["runs"][f"{w}/threads={threads}"] = summarize(runs)
+    # The better of the two thread settings, as the issue asks.
+    for w in WORKLOADS:
+        cands = [(out["runs"].get(f"{w}/threads={t}"), t) for t in ("default", "1")]
+        cands = [(s, t) for s, t in cands if s]
+        if cands:
+            best, t = max(cands, key=lambda c: c[0]["ops_per_s"])
+            out["runs"][f"{w}/best"] = dict(best, threads=t)
+
+
+# --------------------------------------------------------------------------
+# Kafka ingest (bench/ingest's benchmark: L_k, L_kp and R)
+
+
+def bench_ingest(a, work, results):
+    rows = []
+    for r in range(0 if a.ingest_warmup else 1, a.ingest_runs + 1):  # run 0 is the warm-up
+        log(f"ingest: bench_ingest --messages {a.ingest_messages} ({'warm-up' if r == 0 else f'run {r}'})")
+        text = run([a.ingest, "--messages", str(a.ingest_messages), "--partitions",
+                    str(a.ingest_partitions)], cwd=work, timeout=900)
+        if r == 0:
+            continue
+
+        def grab(pattern):
+            m = re.search(pattern, text)
+            if not m:
+                die(f"bench_ingest output lacks {pattern}:\n{text}")
+            return float(m.group(1))
+
+        rows.append({"L_k": grab(r"L_k\s+\(consume only\):\s+([\d.]+)"),
+                     "L_kp": grab(r"L_kp \(consume \+ transform\):\s+([\d.]+)"),
+                     "R": grab(r"R\s+\(stream, end to end\):\s+([\d.]+)"),
+                     "cpu_s_per_million": grab(r"CPU-seconds per million messages:\s+([\d.]+)"),
+                     "batch_p50_ms": grab(r"batch queries\+commit latency:\s+p50 ([\d.]+)"),
+                     "batch_p99_ms": grab(r"batch queries\+commit latency:.*p99 ([\d.]+)")})
+    results["ingest"] = {"runs": rows,
+                         "median": {k: median([x[k] for x in rows]) for k in rows[0]}}
+
+
+# --------------------------------------------------------------------------
+# Cross-checks: the same answers from every system, or the numbers mean nothing
+
+
+def cross_check(results):
+    systems = [s for s in ("tributary", "postgres", "kuzu") if s in results]
+    problems = []
+    for s in systems[1:]:
+        for x, y in zip(results[systems[0]]["checks"], results[s]["checks"]):
+            if x != y:
+                problems.append(f"{systems[0]} {x} != {s} {y}")
+        if results[systems[0]]["agg"] != results[s]["agg"]:
+            problems.append(f"aggregation differs between {systems[0]} and {s}")
+    return systems, problems
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def fmt(x, digits=0):
+    if x is None:
+        return "—"
+    if digits == 0:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}"
+
+
+def ratio(a, b):
+    if not a or not b:
+        return "—"
+    return f"{a / b:.2f}"
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": mem_kib / 1024 / 1024,
+            "kernel": platform.release(), "load_start": os.getloadavg()}
+
+
+def versions(a):
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "unknown"
+
+    def dpkg(pkg):
+        return first_line(["dpkg-query", "-W", "-f=${Version}", pkg])
+
+    return {
+        "postgres": first_line([f"{PG_BIN}/postgres", "--version"]) + f" (Debian package postgresql-15 {dpkg('postgresql-15')})",
+        "pgbench": first_line(["pgbench", "--version"]),
+        "librdkafka": f"{dpkg('librdkafka-dev')} (Debian librdkafka-dev; the mock broker of the same library)",
+        "python": first_line(["/usr/bin/python3", "--version"]) + f" (libpython3.11 {dpkg('libpython3.11-dev')})",
+        "node": first_line(["node", "--version"]),
+        "gcc": first_line(["c++", "--version"]),
+    }
+
+
+def charts(results, outdir, stem):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    colors = {"Tributary": "#1f77b4", "PostgreSQL": "#7f7f7f", "Kuzu": "#ff7f0e",
+              "librdkafka": "#2ca02c"}
+    files = {}
+
+    def bar(name, title, ylabel, bars, log_scale=False):
+        fig, ax = plt.subplots(figsize=(7, 3.6), dpi=110)
+        labels = [b[0] for b in bars]
+        values = [b[1] or 0 for b in bars]
+        cols = [colors.get(b[2], "#999999") for b in bars]
+        rects = ax.bar(range(len(bars)), values, color=cols)
+        ax.set_xticks(range(len(bars)))
+        ax.set_xticklabels(labels, fontsize=8)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel(ylabel, fontsize=9)
+        if log_scale:
+            ax.set_yscale("log")
+        for rect, v in zip(rects, values):
+            ax.annotate(f"{v:,.0f}" if v >= 10 else f"{v:,.2f}",
+                        (rect.get_x() + rect.get_width() / 2, rect.get_height()),
+                        ha="center", va="bottom", fontsize=7)
+        fig.tight_layout()
+        path = os.path.join(outdir, f"{name}.png")
+        fig.savefig(path)
+        plt.close(fig)
+        files[name] = os.path.join(stem, f"{name}.png")
+
+    t, p, k = (results.get(s, {}).get("runs", {}) for s in ("tributary", "postgres", "kuzu"))
+    get = lambda d, key: (d.get(key) or {}).get("ops_per_s")
+    for w in WORKLOADS:
+        bars = []
+        if w == "aggregation":
+            sec = lambda d, key: 1.0 / d[key]["ops_per_s"] if d.get(key) else None
+            bars = [("Tributary\nBolt", sec(t, "aggregation/1"), "Tributary"),
+                    ("PostgreSQL\npgbench", sec(p, "aggregation/1"), "PostgreSQL"),
+                    ("Kuzu\nin-process", sec(k, "aggregation/best"), "Kuzu")]
+            bar(w, TITLES[w] + " (seconds per query, lower is better)", "seconds", bars)
+            continue
+        for c in (1, 8):
+            bars.append((f"Tributary\n{c} conn", get(t, f"{w}/{c}"), "Tributary"))
+            bars.append((f"PostgreSQL\n{c} client{'s' if c > 1 else ''}", get(p, f"{w}/{c}"), "PostgreSQL"))
+        bars.append(("Kuzu\nin-process", get(k, f"{w}/best"), "Kuzu"))
+        bar(w, TITLES[w] + " (operations/s, higher is better)", "operations/s", bars)
+    load = []
+    for sys_name, label in (("tributary", "Tributary"), ("postgres", "PostgreSQL"), ("kuzu", "Kuzu")):
+        for row in results.get(sys_name, {}).get("load", []):
+            short = "nodes" if "nodes" in row["path"] else "edges"
+            kind = ("UNWIND" if "UNWIND" in row["path"] else "COPY")
+            load.append((f"{label}\n{kind} {short}", row["rows"] / row["seconds"], label))
+    bar("load", "Load (rows/s, log scale; COPY = bulk-load ceiling)", "rows/s", load, log_scale=True)
+    mem = []
+    for sys_name, label in (("tributary", "Tributary"), ("postgres", "PostgreSQL"), ("kuzu", "Kuzu")):
+        m = results.get(sys_name, {}).get("memory", {})
+        if m:
+            mem.append((f"{label}\nafter load", m.get("after_load_kib", 0) / 1024, label))
+            mem.append((f"{label}\npeak", m.get("peak_kib", 0) / 1024, label))
+    bar("memory", "Server / process memory (MiB, lower is better)", "MiB", mem)
+    ing = results.get("ingest", {}).get("median")
+    if ing:
+        bar("ingest", "Kafka ingest (messages/s)", "messages/s",
+            [("librdkafka\nconsume (L_k)", ing["L_k"], "librdkafka"),
+             ("librdkafka +\nPython (L_kp)", ing["L_kp"], "librdkafka"),
+             ("Tributary\nstream (R)", ing["R"], "Tributary")])
+    return files
+
+
+def write_report(a, results, meta, path, chart_files):
+    t, p, k = (results.get(s, {}) for s in ("tributary", "postgres", "kuzu"))
+    tr, pr, kr = (x.get("runs", {}) for x in (t, p, k))
+    L = []
+    w_ = L.append
+    m = meta["machine"]
+    w_(f"# bench-compare {meta['date']} at {meta['commit']}")
+    w_("")
+    w_("Produced by `" + meta["command"] + "` (bench/compare/run.py; how to read it: "
+       "[bench/README.md](../README.md#peers-make-bench-compare), design: "
+       "[ADR 013](../../docs/adr/013-bench-compare.md)).")
+    if a.smoke:
+        w_("")
+        w_("**SMOKE RUN: tiny data, one short run each. These numbers mean nothing.**")
+    w_("")
+    w_("## Machine and versions")
+    w_("")
+    w_(f"- `nproc` = {m['nproc']}, {m['cpu']}, {m['mem_gib']:.1f} GiB memory, Linux {m['kernel']}")
+    w_(f"- load average (1/5/15 min) at start: {' / '.join(f'{x:.2f}' for x in m['load_start'])}; "
+       f"at end: {' / '.join(f'{x:.2f}' for x in meta['load_end'])} "
+       "(the machine is shared; every process of this run competes with others for 2 cores)")
+    w_(f"- Tributary: commit {meta['commit']}, `tributary serve --wal-sync commit` (durable), "
+       "RelWithDebInfo (-O2), Bolt over 127.0.0.1 from `bench_compare_bolt` (C++, src/bolt client)")
+    v = meta["versions"]
+    w_(f"- Kuzu: {k.get('version', '—')} (npm `kuzu`, pinned in bench/compare/package-lock.json), "
+       f"in-process under node {k.get('node', v['node'])}, on-disk database in a temp folder")
+    w_(f"- PostgreSQL: {v['postgres']}; {v['pgbench']}; private cluster on 127.0.0.1, "
+       f"shared_buffers={a.pg_shared_buffers}, fsync and synchronous_commit on (defaults)")
+    w_(f"- librdkafka {v['librdkafka']}; {v['python']}")
+    w_(f"- compiler: {v['gcc']}")
+    w_("")
+    w_(f"Data: {a.nodes:,} `:Node` nodes (`id` integer, `name` string), {a.edges:,} `:Edge` edges "
+       f"between uniformly random distinct nodes (seed {a.seed}); {a.users:,} `:User` nodes for the "
+       f"write workloads. Runs: a warm-up, then the median of {a.runs} runs of {a.seconds} s "
+       "(the aggregation: of single queries). Throughput is operations per second of wall time; "
+       "latencies are per query as the client sees it.")
+    w_("")
+    w_("Cross-check: " + meta["cross_check"])
+    w_("")
+    # Load
+    w_("## 1. Load")
+    w_("")
+    w_("| system | path | rows | seconds | rows/s | Tributary / this |")
+    w_("| --- | --- | ---: | ---: | ---: | ---: |")
+    trib_rate = {("nodes" if "nodes" in r["path"] else "edges"): r["rows"] / r["seconds"]
+                 for r in t.get("load", [])}
+    for sys_name, label, rows in (("tributary", "Tributary", t.get("load", [])),
+                                  ("postgres", "PostgreSQL", p.get("load", [])),
+                                  ("kuzu", "Kuzu (in-process)", k.get("load", []))):
+        for r in rows:
+            rate = r["rows"] / r["seconds"]
+            kind = "nodes" if "nodes" in r["path"] else "edges"
+            rt = "—" if sys_name == "tributary" else ratio(trib_rate.get(kind), rate)
+            w_(f"| {label} | {r['path']} | {r['rows']:,} | {r['seconds']:.2f} | {fmt(rate)} | {rt} |")
+    w_("")
+    w_("COPY rows are the bulk-load ceiling, not the same path as Cypher text over Bolt. "
+       "Kuzu's UNWIND rows load a prefix of the nodes and a sample of edges into a scratch "
+       "database (its UNWIND ... MATCH ... CREATE path is too slow for the full edge set); "
+       "PostgreSQL's edge row includes building the index on `src` "
+       + (f"({p['load'][1]['copy_seconds']:.1f} s COPY + {p['load'][1]['index_seconds']:.1f} s index)."
+          if p.get("load") and len(p["load"]) > 1 else "."))
+    w_("")
+    if "load" in chart_files:
+        w_(f"![load]({chart_files['load']})")
+        w_("")
+    # Read and write workloads
+    num = {"point": 2, "onehop": 3, "twohop": 3, "aggregation": 4, "vertex_write": 5, "edge_write": 5}
+    for w in WORKLOADS:
+        cypher, sql, _ = WORKLOADS[w]
+        w_(f"## {num[w]}. {TITLES[w]}")
+        w_("")
+        w_(f"Cypher: `{cypher}`  ")
+        w_(f"SQL (pgbench `-M prepared`): `{sql}`")
+        w_("")
+        if w == "aggregation":
+            w_("| system | seconds per query (median) | runs (queries/s) | Tributary / this (speed) |")
+            w_("| --- | ---: | --- | ---: |")
+            ts = (tr.get("aggregation/1") or {}).get("ops_per_s")
+            for label, s in (("Tributary, Bolt, 1 connection", tr.get("aggregation/1")),
+                             ("PostgreSQL, 1 pgbench client", pr.get("aggregation/1")),
+                             ("Kuzu, in-process, threads=" + str((kr.get("aggregation/best") or {}).get("threads")),
+                              kr.get("aggregation/best"))):
+                if not s:
+                    continue
+                rt = "—" if label.startswith("Tributary") else ratio(ts, s["ops_per_s"])
+                w_(f"| {label} | {1 / s['ops_per_s']:.3f} | {s['runs']} | {rt} |")
+        else:
+            w_("| system | clients | ops/s (median) | p50 ms | p90 ms | p99 ms | Tributary / this |")
+            w_("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            for c in (1, 8):
+                ts = (tr.get(f"{w}/{c}") or {}).get("ops_per_s")
+                for label, s in (("Tributary (Bolt)", tr.get(f"{w}/{c}")),
+                                 ("PostgreSQL (pgbench)", pr.get(f"{w}/{c}"))):
+                    if not s:
+                        continue
+                    rt = "—" if label.startswith("Tributary") else ratio(ts, s["ops_per_s"])
+                    w_(f"| {label} | {c} | {fmt(s['ops_per_s'])} | {s['p50_ms']:.3f} | "
+                       f"{s['p90_ms']:.3f} | {s['p99_ms']:.3f} | {rt} |")
+            for th in ("default", "1"):
+                s = kr.get(f"{w}/threads={th}")
+                if s:
+                    best = (kr.get(f"{w}/best") or {}).get("threads") == th
+                    t1 = (tr.get(f"{w}/1") or {}).get("ops_per_s")
+                    w_(f"| Kuzu in-process, threads={th}{' (better)' if best else ''} | 1 caller | "
+                       f"{fmt(s['ops_per_s'])} | ({s['p50_ms']:.3f}) | ({s['p90_ms']:.3f}) | "
+                       f"({s['p99_ms']:.3f}) | {ratio(t1, s['ops_per_s']) + ' (1 conn)' if best else ''} |")
+            w_("")
+            w_("Kuzu's latencies are in parentheses: in-process calls, no network or protocol; its "
+               "ratio compares it with Tributary's single connection.")
+            retried = {c: (tr.get(f"{w}/{c}") or {}).get("retries", 0) for c in (1, 8)}
+            if any(retried.values()):
+                w_("")
+                w_(f"Tributary answered some of these with a transient write-conflict error (two "
+                   f"transactions changing the same vertex); the load generator retried them at "
+                   f"once, as drivers do, inside the measured latency: {retried[1]:,} retries with "
+                   f"1 connection, {retried[8]:,} with 8, over all measured runs.")
+        w_("")
+        if w in chart_files:
+            w_(f"![{w}]({chart_files[w]})")
+            w_("")
+        if w == "edge_write":
+            w_("Context, not a side-by-side result: Memgraph publishes 63–78k vertex writes/s and "
+               "58–70k edge writes/s for these two queries with 12 workers on 8–12-core machines; "
+               f"this machine has {m['nproc']} cores shared with other work.")
+            w_("")
+    # Ingest
+    ing = results.get("ingest")
+    w_("## 6. Kafka ingest")
+    w_("")
+    if ing:
+        md = ing["median"]
+        w_(f"`bench_ingest --messages {a.ingest_messages} --partitions {a.ingest_partitions}` "
+           f"(bench/ingest, see bench/README.md) {len(ing['runs'])} times after a warm-up: the "
+           "dev broker (librdkafka's mock) in a child process, the guide's messages (half nodes, "
+           "half edges), `examples/transform.py`, WAL synced on commit.")
+        w_("")
+        w_("| rate | median messages/s | runs | Tributary R / this |")
+        w_("| --- | ---: | --- | ---: |")
+        w_(f"| L_k: raw librdkafka consumption | {fmt(md['L_k'])} | "
+           f"{[round(x['L_k']) for x in ing['runs']]} | {ratio(md['R'], md['L_k'])} |")
+        w_(f"| L_kp: consumption + the Python transform, results discarded | {fmt(md['L_kp'])} | "
+           f"{[round(x['L_kp']) for x in ing['runs']]} | {ratio(md['R'], md['L_kp'])} |")
+        w_(f"| R: Tributary stream, end to end (durable) | {fmt(md['R'])} | "
+           f"{[round(x['R']) for x in ing['runs']]} | — |")
+        w_("")
+        w_(f"CPU-seconds per million messages (R): {md['cpu_s_per_million']:.2f}; batch "
+           f"queries+commit latency p50 {md['batch_p50_ms']:.1f} ms, p99 {md['batch_p99_ms']:.1f} ms.")
+        w_("")
+        if "ingest" in chart_files:
+            w_(f"![ingest]({chart_files['ingest']})")
+            w_("")
+    else:
+        w_("Not run (--skip ingest).")
+        w_("")
+    # Memory
+    w_("## Memory")
+    w_("")
+    w_("| system | what is measured | after load MiB | after reads MiB | peak MiB | Tributary / this (after load) |")
+    w_("| --- | --- | ---: | ---: | ---: | ---: |")
+    tm = t.get("memory", {})
+    for label, what, mm in (
+            ("Tributary", "server process RSS (VmRSS; peak = VmHWM)", tm),
+            ("PostgreSQL", "postmaster + backends, sum of PSS (shared buffers counted once)", p.get("memory", {})),
+            ("Kuzu", "the node process RSS (Kuzu in-process + node runtime ~50 MiB)", k.get("memory", {}))):
+        if not mm:
+            continue
+        rt = "—" if label == "Tributary" else ratio(tm.get("after_load_kib"), mm.get("after_load_kib"))
+        w_(f"| {label} | {what} | {fmt(mm.get('after_load_kib', 0) / 1024)} | "
+           f"{fmt(mm.get('after_reads_kib', 0) / 1024)} | {fmt(mm.get('peak_kib', 0) / 1024)} | {rt} |")
+    w_("")
+    if "memory" in chart_files:
+        w_(f"![memory]({chart_files['memory']})")
+        w_("")
+    # Targets
+    w_("## Targets (issue #7)")
+    w_("")
+    for line in targets(results):
+        w_(f"- {line}")
+    w_("")
+    w_("## Commands")
+    w_("")
+    w_("```")
+    for c in meta["commands"]:
+        w_(c)
+    w_("```")
+    w_("")
+    w_(f"Total wall time of this run: {meta['elapsed']:.0f} s. Raw numbers: "
+       f"[{os.path.basename(path)[:-3]}.json]({os.path.basename(path)[:-3]}.json).")
+    with open(path, "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+def targets(results):
+    tr = results.get("tributary", {}).get("runs", {})
+    pr = results.get("postgres", {}).get("runs", {})
+    kr = results.get("kuzu", {}).get("runs", {})
+    g = lambda d, key: (d.get(key) or {}).get("ops_per_s")
+    out = []
+
+    def check(desc, mine, theirs):
+        if mine is None or theirs is None:
+            out.append(f"{desc}: not measured")
+            return
+        verdict = "met" if mine >= theirs else "NOT met"
+        out.append(f"{desc}: {verdict} ({mine:,.1f} vs {theirs:,.1f}, ratio {mine / theirs:.2f})")
+
+    for w in ("point", "onehop", "twohop"):
+        check(f"{w}, 8 clients, Tributary ≥ PostgreSQL", g(tr, f"{w}/8"), g(pr, f"{w}/8"))
+        check(f"{w}, 1 client, Tributary ≥ PostgreSQL", g(tr, f"{w}/1"), g(pr, f"{w}/1"))
+        check(f"{w}, 1 client, Tributary ≥ Kuzu (better thread setting)", g(tr, f"{w}/1"), g(kr, f"{w}/best"))
+    check("aggregation, Tributary ≥ PostgreSQL (queries/s)", g(tr, "aggregation/1"), g(pr, "aggregation/1"))
+    check("aggregation, Tributary ≥ Kuzu (queries/s)", g(tr, "aggregation/1"), g(kr, "aggregation/best"))
+    for w in ("vertex_write", "edge_write"):
+        check(f"{w}, 8 clients, Tributary ≥ PostgreSQL durable inserts", g(tr, f"{w}/8"), g(pr, f"{w}/8"))
+        check(f"{w}, Tributary (8 clients) ≥ Kuzu prepared statements", g(tr, f"{w}/8"), g(kr, f"{w}/best"))
+    tm = results.get("tributary", {}).get("memory", {}).get("after_load_kib")
+    km = results.get("kuzu", {}).get("memory", {}).get("after_load_kib")
+    if tm and km:
+        verdict = "met" if tm <= 1.5 * km else "NOT met"
+        out.append(f"server RSS after load ≤ Kuzu's process RSS + 50%: {verdict} "
+                   f"({tm / 1024:,.0f} MiB vs {km / 1024:,.0f} MiB × 1.5 = {1.5 * km / 1024:,.0f} MiB)")
+    return out
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tributary", required=True, help="the tributary binary")
+    ap.add_argument("--loadgen", required=True, help="bench_compare_bolt")
+    ap.add_argument("--ingest", required=True, help="bench_ingest")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiny data, one short run each, report into a temp folder (seconds)")
+    ap.add_argument("--nodes", type=int, default=1_000_000)
+    ap.add_argument("--edges", type=int, default=10_000_000)
+    ap.add_argument("--users", type=int, default=100_000, help=":User nodes for edge writes")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--batch", type=int, default=10_000, help="UNWIND rows per query")
+    ap.add_argument("--seconds", type=float, default=1.0, help="length of one measured run")
+    ap.add_argument("--warmup-seconds", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=5, help="measured runs (the median is reported)")
+    ap.add_argument("--pg-transactions", type=int, default=0,
+                    help="pgbench -t per client instead of -T (smoke)")
+    ap.add_argument("--pg-shared-buffers", default="2GB")
+    ap.add_argument("--kuzu-unwind-nodes", type=int, default=100_000,
+                    help="nodes Kuzu loads through UNWIND text (scratch database)")
+    ap.add_argument("--kuzu-unwind-edges", type=int, default=2_000,
+                    help="edges Kuzu loads through UNWIND ... MATCH ... CREATE (scratch database)")
+    ap.add_argument("--ingest-messages", type=int, default=1_000_000)
+    ap.add_argument("--ingest-partitions", type=int, default=32)
+    ap.add_argument("--ingest-runs", type=int, default=5)
+    ap.add_argument("--no-ingest-warmup", dest="ingest_warmup", action="store_false",
+                    help="skip bench_ingest's warm-up run")
+    ap.add_argument("--skip", action="append", default=[],
+                    choices=["tributary", "postgres", "kuzu", "ingest"], help="leave a system out")
+    ap.add_argument("--out", help="report folder (default bench/results; a temp folder with --smoke)")
+    a = ap.parse_args()
+    if a.smoke:
+        a.nodes, a.edges, a.users = 2_000, 10_000, 200
+        a.seconds, a.warmup_seconds, a.runs = 0.2, 0.1, 1
+        a.pg_transactions = 50
+        a.kuzu_unwind_nodes, a.kuzu_unwind_edges = 1_000, 200
+        a.ingest_messages, a.ingest_partitions, a.ingest_runs = 4_000, 4, 1
+        a.ingest_warmup = False
+    a.check_ids = [0, a.nodes // 3, a.nodes - 1]
+
+    def on_signal(signum, frame):
+        raise SystemExit(f"bench-compare: signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    started = time.time()
+    meta = {"machine": machine(), "versions": versions(a)}
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    meta["commit"] = commit + ("-dirty" if dirty else "")
+    meta["date"] = datetime.date.today().isoformat()
+    meta["command"] = "make bench-compare" + (" SMOKE=1" if a.smoke else "")
+    meta["commands"] = ["make bench-compare" + (" SMOKE=1" if a.smoke else ""),
+                        "# which runs: /usr/bin/python3 bench/compare/run.py " + " ".join(sys.argv[1:])]
+    work = tempfile.mkdtemp(prefix="bench-compare-")
+    results = {}
+    try:
+        data = os.path.join(work, "data")
+        log(f"generating {a.nodes:,} nodes and {a.edges:,} edges (seed {a.seed}) in {data}")
+        run([a.loadgen, "gen", "--nodes", str(a.nodes), "--edges", str(a.edges), "--seed",
+             str(a.seed), "--out", data])
+        os.chmod(data, 0o755)
+        if "tributary" not in a.skip:
+            bench_tributary(a, work, data, results)
+        if "postgres" not in a.skip:
+            bench_postgres(a, work, data, results)
+        if "kuzu" not in a.skip:
+            bench_kuzu(a, work, data, results)
+        if "ingest" not in a.skip:
+            bench_ingest(a, work, results)
+    finally:
+        for proc in list(live_processes):
+            stop_process(proc, 60)
+        for fn in list(cleanups):
+            fn()
+        shutil.rmtree(work, ignore_errors=True)
+    systems, problems = cross_check(results)
+    meta["cross_check"] = (
+        f"FAILED: {'; '.join(problems)}" if problems else
+        f"{', '.join(systems)} return the same one-hop and two-hop counts and names for ids "
+        f"{a.check_ids} and the same 100 aggregation buckets.")
+    meta["load_end"] = os.getloadavg()
+    meta["elapsed"] = time.time() - started
+    outdir = a.out or (tempfile.mkdtemp(prefix="bench-compare-report-") if a.smoke
+                       else os.path.join(ROOT, "bench", "results"))
+    os.makedirs(outdir, exist_ok=True)
+    stem = f"{meta['date']}-{commit}" + ("-smoke" if a.smoke else "")
+    os.makedirs(os.path.join(outdir, stem), exist_ok=True)
+    chart_files = charts(results, os.path.join(outdir, stem), stem)
+    report = os.path.join(outdir, stem + ".md")
+    with open(os.path.join(outdir, stem + ".json"), "w") as f:
+        json.dump({"meta": meta, "args": vars(a), "results": results}, f, indent=1, default=str)
+    write_report(a, results, meta, report, chart_files)
+    log(f"report: {report} ({meta['elapsed']:.0f} s)")
+    if not a.smoke and not a.out:
+        # bench/README.md links the latest full report.
+        readme = os.path.join(ROOT, "bench", "README.md")
+        with open(readme) as f:
+            text = f.read()
+        text = re.sub(r"\*\*Latest report: \[[^\]]*\]\([^)]*\)\*\*",
+                      f"**Latest report: [bench/results/{stem}.md](results/{stem}.md)**", text)
+        with open(readme, "w") as f:
+            f.write(text)
+    for line in targets(results):
+        log(line)
+    if problems:
+        die("cross-check failed: " + "; ".join(problems))
+    if a.smoke:
+        # The harness is the thing under test: every table filled, every chart written.
+        with open(report) as f:
+            text = f.read()
+        missing = [s for s in ("tributary", "postgres", "kuzu", "ingest") if s not in results]
+        empty = [n for n in ("load", "memory", "ingest", *WORKLOADS) if n not in chart_files]
+        if missing or empty or "not measured" in text:
+            die(f"smoke: missing systems {missing}, charts {empty} or measurements")
+        if not a.out:
+            shutil.rmtree(outdir, ignore_errors=True)
+        print("bench-compare smoke: harness OK (every system ran, answers agree, report and charts written)")
+
+
+if __name__ == "__main__":
+    main()
