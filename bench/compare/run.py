@@ -95,6 +95,12 @@ def run(cmd, timeout=900, **kw):
     return r.stdout
 
 
+def die_with_parent():
+    """preexec_fn: the child gets SIGTERM if this script dies (even by SIGKILL)."""
+    import ctypes
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
@@ -193,7 +199,7 @@ def bench_tributary(a, work, data, results):
     server = subprocess.Popen(
         [a.tributary, "serve", "--bolt-address", "127.0.0.1:0", "--data-dir", data_dir,
          "--wal-sync", "commit"],
-        stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
+        stdout=logf, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent)
     live_processes.append(server)
     port = None
     deadline = time.time() + 30
@@ -298,17 +304,39 @@ def bench_postgres(a, work, data, results):
     log(f"postgres: initdb and start on 127.0.0.1:{port}")
     run(prefix + [f"{PG_BIN}/initdb", "-D", pgdata, "-U", "postgres", "--auth=trust",
                   "--no-sync", "-E", "UTF8", "--locale=C"])
-    opts = (f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={pgdir} "
-            f"-c shared_buffers={a.pg_shared_buffers} -c max_connections=50 "
-            "-c max_wal_size=8GB -c checkpoint_timeout=30min")
+    # The postmaster is this script's child (not daemonized by pg_ctl), with
+    # a parent-death signal, so it cannot outlive the script: SIGINT is
+    # PostgreSQL's fast shutdown.
+    setpriv = ["setpriv", "--pdeathsig", "INT"]
+    if prefix:
+        setpriv += ["--reuid", "postgres", "--regid", "postgres", "--init-groups"]
+    server = subprocess.Popen(
+        setpriv + [f"{PG_BIN}/postgres", "-D", pgdata, "-p", str(port),
+                   "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={pgdir}",
+                   "-c", f"shared_buffers={a.pg_shared_buffers}", "-c", "max_connections=50",
+                   "-c", "max_wal_size=8GB", "-c", "checkpoint_timeout=30min"],
+        stdout=open(os.path.join(pgdir, "log"), "w"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    live_processes.append(server)
 
     def stop():
-        subprocess.run(prefix + [f"{PG_BIN}/pg_ctl", "-D", pgdata, "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120)
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(120)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+        if server in live_processes:
+            live_processes.remove(server)
 
-    run(prefix + [f"{PG_BIN}/pg_ctl", "-D", pgdata, "-l", os.path.join(pgdir, "log"), "-o", opts,
-                  "-w", "start"], timeout=60)
     cleanups.append(stop)
+    deadline = time.time() + 60
+    while subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port)]).returncode != 0:
+        if server.poll() is not None or time.time() > deadline:
+            stop()
+            die("postgres did not start: " + open(os.path.join(pgdir, "log")).read()[-2000:])
+        time.sleep(0.1)
     out = {"runs": {}, "memory": {}}
     results["postgres"] = out
     conn = ["-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
@@ -317,8 +345,7 @@ def bench_postgres(a, work, data, results):
         return run(["psql", *conn, "-d", "postgres", "-X", "-q", "-A", "-t", "-v",
                     "ON_ERROR_STOP=1", "-c", sql], timeout=timeout)
 
-    with open(os.path.join(pgdata, "postmaster.pid")) as f:
-        postmaster = int(f.readline())
+    postmaster = server.pid  # setpriv execs postgres: same process
 
     def memory():
         return sum(pss_kib(p) for p in [postmaster] + children(postmaster))
@@ -440,7 +467,7 @@ def bench_kuzu(a, work, data, results):
         proc = subprocess.Popen(["node", os.path.join(HERE, "kuzu_driver.js"),
                                  json.dumps(dict(opts, mode=mode))],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=die_with_parent)
         live_processes.append(proc)
         for line in proc.stdout:
             if line.startswith("{"):
@@ -593,7 +620,7 @@ def charts(results, outdir, stem):
     files = {}
 
     def bar(name, title, ylabel, bars, log_scale=False):
-        fig, ax = plt.subplots(figsize=(7, 3.6), dpi=110)
+        fig, ax = plt.subplots(figsize=(max(7.0, 1.05 * len(bars)), 3.8), dpi=110)
         labels = [b[0] for b in bars]
         values = [b[1] or 0 for b in bars]
         cols = [colors.get(b[2], "#999999") for b in bars]
@@ -628,14 +655,14 @@ def charts(results, outdir, stem):
         for c in (1, 8):
             bars.append((f"Tributary\n{c} conn", get(t, f"{w}/{c}"), "Tributary"))
             bars.append((f"PostgreSQL\n{c} client{'s' if c > 1 else ''}", get(p, f"{w}/{c}"), "PostgreSQL"))
-        bars.append(("Kuzu\nin-process", get(k, f"{w}/best"), "Kuzu"))
+        bars.append(("Kuzu\nin-process\n1 caller", get(k, f"{w}/best"), "Kuzu"))
         bar(w, TITLES[w] + " (operations/s, higher is better)", "operations/s", bars)
     load = []
     for sys_name, label in (("tributary", "Tributary"), ("postgres", "PostgreSQL"), ("kuzu", "Kuzu")):
         for row in results.get(sys_name, {}).get("load", []):
             short = "nodes" if "nodes" in row["path"] else "edges"
             kind = ("UNWIND" if "UNWIND" in row["path"] else "COPY")
-            load.append((f"{label}\n{kind} {short}", row["rows"] / row["seconds"], label))
+            load.append((f"{label}\n{kind}\n{short}", row["rows"] / row["seconds"], label))
     bar("load", "Load (rows/s, log scale; COPY = bulk-load ceiling)", "rows/s", load, log_scale=True)
     mem = []
     for sys_name, label in (("tributary", "Tributary"), ("postgres", "PostgreSQL"), ("kuzu", "Kuzu")):
@@ -898,11 +925,13 @@ def main():
     ap.add_argument("--pg-transactions", type=int, default=0,
                     help="pgbench -t per client instead of -T (smoke)")
     ap.add_argument("--pg-shared-buffers", default="2GB")
-    ap.add_argument("--kuzu-unwind-nodes", type=int, default=100_000,
+    ap.add_argument("--kuzu-unwind-nodes", type=int, default=50_000,
                     help="nodes Kuzu loads through UNWIND text (scratch database)")
-    ap.add_argument("--kuzu-unwind-edges", type=int, default=2_000,
+    ap.add_argument("--kuzu-unwind-edges", type=int, default=500,
                     help="edges Kuzu loads through UNWIND ... MATCH ... CREATE (scratch database)")
-    ap.add_argument("--ingest-messages", type=int, default=1_000_000)
+    ap.add_argument("--ingest-messages", type=int, default=500_000,
+                    help="messages per bench_ingest run (its own default is 1M; half keeps "
+                         "the suite within 10 minutes)")
     ap.add_argument("--ingest-partitions", type=int, default=32)
     ap.add_argument("--ingest-runs", type=int, default=5)
     ap.add_argument("--no-ingest-warmup", dest="ingest_warmup", action="store_false",
@@ -910,7 +939,19 @@ def main():
     ap.add_argument("--skip", action="append", default=[],
                     choices=["tributary", "postgres", "kuzu", "ingest"], help="leave a system out")
     ap.add_argument("--out", help="report folder (default bench/results; a temp folder with --smoke)")
+    ap.add_argument("--report-from", metavar="JSON",
+                    help="only rewrite the report and charts from a run's JSON (no benchmark)")
     a = ap.parse_args()
+    if a.report_from:
+        with open(a.report_from) as f:
+            saved = json.load(f)
+        saved_args = argparse.Namespace(**saved["args"])
+        outdir, stem = os.path.split(os.path.abspath(a.report_from)[:-len(".json")])
+        chart_files = charts(saved["results"], os.path.join(outdir, stem), stem)
+        write_report(saved_args, saved["results"], saved["meta"], os.path.join(outdir, stem + ".md"),
+                     chart_files)
+        log(f"report rewritten: {os.path.join(outdir, stem + '.md')}")
+        return
     if a.smoke:
         a.nodes, a.edges, a.users = 2_000, 10_000, 200
         a.seconds, a.warmup_seconds, a.runs = 0.2, 0.1, 1
