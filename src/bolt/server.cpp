@@ -69,7 +69,10 @@ class ServerImpl {
     return active_;
   }
 
-  // Called by connections.
+  // Called by connections. ReleaseSlot frees a connection-limit slot (once,
+  // before the socket is closed); Unregister forgets the connection and
+  // frees its slot if ReleaseSlot has not.
+  void ReleaseSlot();
   void Unregister(uint64_t id, bool counted);
   const ServerOptions& options() const { return options_; }
   const HandlerFactory& factory() const { return factory_; }
@@ -127,7 +130,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  ~Connection() { server_.Unregister(id_, counted_); }
+  ~Connection() { server_.Unregister(id_, counted_ && !slot_released_); }
 
   void Start() {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
@@ -203,6 +206,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::lock_guard lock(fd_mutex_);
     if (closed_) return;
     closed_ = true;
+    // The slot is given back before the peer can see the close, so a client
+    // that saw the server close its connection may reconnect at once. (A
+    // close started by the client is seen here only after the server reads
+    // it, which races with that client's next connect.)
+    if (counted_) {
+      server_.ReleaseSlot();
+      slot_released_ = true;
+    }
     asio::error_code ignored;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -217,6 +228,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 16384> buffer_{};
   std::mutex fd_mutex_;  // guards closed_ and the descriptor against Shutdown()
   bool closed_ = false;
+  bool slot_released_ = false;  // set with closed_, read in the destructor
 };
 
 }  // namespace detail
@@ -316,6 +328,11 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   }
   connection->Start();
   DoAccept();
+}
+
+void ServerImpl::ReleaseSlot() {
+  std::lock_guard lock(connections_mutex_);
+  --active_;
 }
 
 void ServerImpl::Unregister(uint64_t id, bool counted) {
