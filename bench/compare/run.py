@@ -549,6 +549,8 @@ def main():
     ap.add_argument("--skip", action="append", default=[],
                     choices=["tributary", "postgres", "kuzu", "ingest"], help="leave a system out")
     ap.add_argument("--out", help="report folder (default bench/results; a temp folder with --smoke)")
+    ap.add_argument("--commit", help="the commit the binaries were built from (default: this "
+                    "checkout's HEAD, marked -dirty when it has uncommitted changes)")
     ap.add_argument("--report-from", metavar="JSON",
                     help="only rewrite the report and charts from a run's JSON (no benchmark)")
     a = ap.parse_args()
@@ -578,10 +580,13 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
     started = time.time()
     meta = {"machine": machine(), "versions": versions(a)}
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True).stdout.strip() or "unknown"
-    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True).stdout.strip()
+    if a.commit:
+        commit, dirty = a.commit, ""
+    else:
+        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip() or "unknown"
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
     meta["commit"] = commit + ("-dirty" if dirty else "")
     meta["date"] = datetime.date.today().isoformat()
     meta["command"] = "make bench-compare" + (" SMOKE=1" if a.smoke else "")
