@@ -9,12 +9,15 @@ namespace {
 
 class CallProcedureOp final : public UnaryOperator {
  public:
-  CallProcedureOp(OperatorPtr in, const ProcedureInfo* proc, std::vector<ExprPtr> args,
-                  std::vector<std::pair<size_t, size_t>> yields)
+  CallProcedureOp(OperatorPtr in, const ProcedureInfo* proc, std::shared_ptr<const void> owner,
+                  std::vector<ExprPtr> args, std::vector<std::pair<size_t, size_t>> yields,
+                  bool void_passes_rows)
       : UnaryOperator(std::move(in)),
         proc_(proc),
+        owner_(std::move(owner)),
         args_(std::move(args)),
-        yields_(std::move(yields)) {}
+        yields_(std::move(yields)),
+        void_passes_rows_(void_passes_rows && proc->outputs.empty()) {}
   std::string Name() const override { return "CallProcedure"; }
   std::string Details() const override { return std::string(proc_->name) + "()"; }
 
@@ -34,8 +37,10 @@ class CallProcedureOp final : public UnaryOperator {
         std::vector<Value> args;
         args.reserve(op_.args_.size());
         for (const auto& a : op_.args_) args.push_back(a->Eval(f, ctx));
-        rows_ = op_.proc_->fn(args, ctx);
+        rows_ = op_.proc_->fn(*op_.proc_, args, ctx);
         pos_ = 0;
+        // A procedure without outputs called inside a query keeps the row.
+        if (op_.void_passes_rows_) return true;
       }
       auto& row = rows_[pos_++];
       for (const auto& [output, slot] : op_.yields_) f[slot] = std::move(row[output]);
@@ -50,8 +55,10 @@ class CallProcedureOp final : public UnaryOperator {
 
  private:
   const ProcedureInfo* proc_;
+  std::shared_ptr<const void> owner_;
   std::vector<ExprPtr> args_;
   std::vector<std::pair<size_t, size_t>> yields_;
+  bool void_passes_rows_;
 };
 
 class ApplyOp final : public UnaryOperator {
@@ -107,10 +114,11 @@ class ApplyOp final : public UnaryOperator {
 }  // namespace
 
 OperatorPtr MakeCallProcedure(OperatorPtr input, const ProcedureInfo* procedure,
-                              std::vector<ExprPtr> args,
-                              std::vector<std::pair<size_t, size_t>> yields) {
-  return std::make_shared<CallProcedureOp>(std::move(input), procedure, std::move(args),
-                                           std::move(yields));
+                              std::shared_ptr<const void> owner, std::vector<ExprPtr> args,
+                              std::vector<std::pair<size_t, size_t>> yields,
+                              bool void_passes_rows) {
+  return std::make_shared<CallProcedureOp>(std::move(input), procedure, std::move(owner),
+                                           std::move(args), std::move(yields), void_passes_rows);
 }
 
 OperatorPtr MakeApply(OperatorPtr input, OperatorPtr subplan, bool unit) {

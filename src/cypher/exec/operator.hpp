@@ -220,10 +220,12 @@ OperatorPtr MakeConstructPath(OperatorPtr input, size_t path_slot,
 // ---- Calls (call.cpp) ----------------------------------------------------
 
 /// Per input row, calls `procedure` with `args` and yields one row per result
-/// row; `yields` maps output indexes to frame slots.
+/// row; `yields` maps output indexes to frame slots. `owner` keeps a fixture
+/// procedure alive. `void_passes_rows`: a procedure without outputs yields
+/// each input row once (an in-query call) instead of its (zero) result rows.
 OperatorPtr MakeCallProcedure(OperatorPtr input, const ProcedureInfo* procedure,
-                              std::vector<ExprPtr> args,
-                              std::vector<std::pair<size_t, size_t>> yields);
+                              std::shared_ptr<const void> owner, std::vector<ExprPtr> args,
+                              std::vector<std::pair<size_t, size_t>> yields, bool void_passes_rows);
 /// `CALL { subplan }`: per input row, the subplan's rows (the subplan reads
 /// the outer row from the shared frame). `unit`: the subquery has no RETURN;
 /// it runs to the end and the input row is yielded once.

@@ -219,33 +219,126 @@ ex::OperatorPtr Planner::PlanClause(const Clause& c, ex::OperatorPtr cur, Scope&
   Fail("UnexpectedSyntax", "Unsupported clause", c.pos);
 }
 
+namespace {
+
+/// The runtime type an argument expression is known to have at compile time
+/// (literals, list and map expressions, variables of a known kind); false
+/// when it is only known at runtime.
+bool KnownArgumentType(const planning::Planner& planner, const Expr& e, const Scope& scope,
+                       ValueType* out) {
+  switch (e.kind) {
+    case ExprKind::kLiteral:
+      *out = ToValue(static_cast<const LiteralExpr&>(e).value).type();
+      return true;
+    case ExprKind::kList:
+    case ExprKind::kListComprehension:
+    case ExprKind::kPatternComprehension:
+      *out = ValueType::kList;
+      return true;
+    case ExprKind::kMap:
+    case ExprKind::kMapProjection:
+      *out = ValueType::kMap;
+      return true;
+    default:
+      break;
+  }
+  switch (planner.StaticType(e, scope)) {
+    case SymbolType::kNode:
+      *out = ValueType::kNode;
+      return true;
+    case SymbolType::kRelationship:
+      *out = ValueType::kRelationship;
+      return true;
+    case SymbolType::kPath:
+      *out = ValueType::kPath;
+      return true;
+    case SymbolType::kList:
+    case SymbolType::kRelationshipList:
+      *out = ValueType::kList;
+      return true;
+    case SymbolType::kMap:
+      *out = ValueType::kMap;
+      return true;
+    case SymbolType::kString:
+      *out = ValueType::kString;
+      return true;
+    case SymbolType::kBoolean:
+      *out = ValueType::kBool;
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, Scope& scope,
                                   bool is_last, std::vector<std::string>* columns,
                                   std::vector<size_t>* slots) {
-  const ProcedureInfo* proc = LookupProcedure(call.procedure);
-  if (proc == nullptr) {
+  // A call that ends the query is standalone (`CALL proc(...) [YIELD ...]`):
+  // it may take its arguments implicitly and yield every output. Inside a
+  // query a call must pass its arguments and name what it yields.
+  ProcedureRef ref = FindProcedure(call.procedure);
+  if (!ref) {
     throw ProcedureError("ProcedureNotFound",
                          "There is no procedure with the name `" + call.procedure + "` registered");
   }
+  const ProcedureInfo* proc = ref.info;
   std::vector<ex::ExprPtr> args;
   if (call.explicit_args) {
+    for (const auto& a : call.args) {
+      if (ContainsAggregate(*a)) {
+        Fail("InvalidAggregation", "Procedure arguments cannot contain aggregating functions",
+             a->pos);
+      }
+    }
     auto n = static_cast<int>(call.args.size());
     if (n < proc->min_args || n > proc->max_args) {
       Fail("InvalidNumberOfArguments",
            "Procedure " + call.procedure + " called with " + std::to_string(n) + " argument(s)",
            call.pos);
     }
-    for (const auto& a : call.args) args.push_back(Compile(*a, scope));
-  }
-  // Which outputs become which variables.
-  std::vector<std::pair<size_t, std::string>> bound;  // output index, variable
-  if (!call.has_yield || call.yield_star) {
+    for (size_t i = 0; i < call.args.size(); ++i) {
+      const Expr& a = *call.args[i];
+      ValueType t;
+      if (i < proc->inputs.size() && KnownArgumentType(*this, a, scope, &t) &&
+          !ProcedureAccepts(proc->inputs[i].type, t)) {
+        Fail("InvalidArgumentType",
+             "Procedure " + call.procedure + " expects " + ProcedureTypeName(proc->inputs[i].type) +
+                 " for `" + std::string(proc->inputs[i].name) + "`, got " + TypeName(t),
+             a.pos);
+      }
+      args.push_back(Compile(a, scope));
+    }
+  } else if (proc->max_args > 0) {
+    // `CALL proc`: the arguments are the parameters named like the inputs
+    // (absent ones fail with ParameterMissing before the query runs).
     if (!is_last) {
-      Fail("UnexpectedSyntax", "A procedure call inside a query must name its results with YIELD",
+      Fail("InvalidArgumentPassingMode",
+           "Procedure call inside a query does not support passing arguments implicitly "
+           "(pass explicitly after procedure name instead)",
            call.pos);
     }
-    for (size_t i = 0; i < proc->outputs.size(); ++i) {
-      bound.emplace_back(i, std::string(proc->outputs[i]));
+    if (static_cast<int>(proc->inputs.size()) != proc->max_args) {
+      Fail("InvalidArgumentPassingMode",
+           "Procedure " + call.procedure + " does not support implicit arguments", call.pos);
+    }
+    for (const auto& in : proc->inputs) {
+      std::string name(in.name);
+      args.push_back(ex::MakeParameter(ParameterIndex(name), name));
+    }
+  }
+  if (call.yield_star && !is_last) {
+    Fail("UnexpectedSyntax", "YIELD * is only allowed in a standalone procedure call", call.pos);
+  }
+  // Which outputs become which variables. An in-query call without YIELD
+  // binds nothing (openCypher's grammar makes YIELD optional there).
+  std::vector<std::pair<size_t, std::string>> bound;  // output index, variable
+  if (!call.has_yield || call.yield_star) {
+    if (is_last) {
+      for (size_t i = 0; i < proc->outputs.size(); ++i) {
+        bound.emplace_back(i, std::string(proc->outputs[i]));
+      }
     }
   } else {
     for (const auto& y : call.yields) {
@@ -268,7 +361,8 @@ ex::OperatorPtr Planner::PlanCall(const CallClause& call, ex::OperatorPtr cur, S
   }
   read_ = true;
   cur = BarrierBeforeRead(std::move(cur));
-  cur = ex::MakeCallProcedure(std::move(cur), proc, std::move(args), std::move(yields));
+  cur = ex::MakeCallProcedure(std::move(cur), proc, std::move(ref.owner), std::move(args),
+                              std::move(yields), /*void_passes_rows=*/!is_last);
   if (call.where) {
     CheckPredicateType(*call.where, scope);
     cur = ex::MakeFilter(std::move(cur), Compile(*call.where, scope));
