@@ -444,13 +444,7 @@ uint64_t Storage::ApproxLabelCount(LabelId label) const {
 
 std::vector<std::pair<std::string, std::string>> Storage::SystemKeys(
     std::string_view prefix) const {
-  std::shared_lock guard(impl_->system_mu);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (auto it = impl_->system_keys.lower_bound(prefix); it != impl_->system_keys.end(); ++it) {
-    if (it->first.compare(0, prefix.size(), prefix) != 0) break;
-    out.emplace_back(it->first, it->second);
-  }
-  return out;
+  return impl_->system_keys.Latest(prefix);
 }
 
 void Storage::SetCommitObserver(CommitObserver* observer) {

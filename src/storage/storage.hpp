@@ -292,6 +292,10 @@ class Transaction {
   /// this transaction's graph changes.
   void PutSystemKey(std::string key, std::string value);
   void DeleteSystemKey(std::string key);
+  /// System keys starting with `prefix` as this transaction sees them: those
+  /// committed before it began (same cut as its graph reads), then its own
+  /// changes. Sorted by key.
+  std::vector<std::pair<std::string, std::string>> SystemKeys(std::string_view prefix) const;
 
   /// Recovery only (WAL replay, snapshot load): create objects with given
   /// gids. REQUIRES: the gid was never used in this Storage. The id counters

@@ -21,6 +21,7 @@
 #include "storage/indexes.hpp"
 #include "storage/objects.hpp"
 #include "storage/storage.hpp"
+#include "storage/system_keys.hpp"
 
 namespace tributary::storage {
 
@@ -112,9 +113,8 @@ struct Storage::Impl {
   std::atomic<int64_t> live_deltas{0};
   std::atomic<int64_t> pending_buffers{0};
 
-  // System keys (latest committed).
-  mutable std::shared_mutex system_mu;
-  std::map<std::string, std::string, std::less<>> system_keys;
+  // System keys, versioned by commit timestamp.
+  SystemKeyStore system_keys;
 
   // Approximate counts, updated at commit.
   std::atomic<int64_t> vertex_count{0};

@@ -442,14 +442,7 @@ StorageResult<void> Transaction::Commit() {
     tx.undo->info.ts.store(commit_ts, std::memory_order_release);
   }
   if (!tx.system_changes.empty()) {
-    std::unique_lock guard(s.system_mu);
-    for (auto& [k, v] : tx.system_changes) {
-      if (v) {
-        s.system_keys[k] = std::move(*v);
-      } else {
-        s.system_keys.erase(k);
-      }
-    }
+    s.system_keys.Apply(commit_ts, tx.system_changes, s.OldestActive().first);
   }
   s.vertex_count.fetch_add(tx.vertex_delta, std::memory_order_relaxed);
   s.edge_count.fetch_add(tx.edge_delta, std::memory_order_relaxed);

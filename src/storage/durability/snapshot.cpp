@@ -202,7 +202,7 @@ StorageResult<SnapshotFooter> WriteBlocks(WritableFile& file, Storage& storage, 
     if (auto r = w.Added(); !r) return MakeError(r.Error());
   }
   if (auto r = w.Begin(BlockType::kSystemKeys); !r) return MakeError(r.Error());
-  for (const auto& [key, value] : storage.SystemKeys("")) {
+  for (const auto& [key, value] : tx.SystemKeys("")) {
     Encoder enc = w.item();
     enc.String(key);
     enc.String(value);

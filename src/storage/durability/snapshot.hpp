@@ -44,8 +44,8 @@ struct SnapshotFooter {
 std::string SnapshotFileName(uint64_t sequence);
 std::optional<uint64_t> ParseSnapshotFileName(std::string_view name);
 
-/// Writes the image seen by `tx` (a read transaction) plus the storage's
-/// current indexes, constraints and system keys to `path` atomically (temp
+/// Writes the image seen by `tx` (a read transaction: graph and system keys)
+/// plus the storage's current indexes and constraints to `path` atomically (temp
 /// file, fdatasync, rename, directory fsync). `info.next_*_gid` are filled
 /// in here. Returns the footer.
 StorageResult<SnapshotFooter> WriteSnapshot(Env& env, const std::string& path, Storage& storage,

@@ -6,6 +6,7 @@
 
 #include "graph_dump.hpp"
 #include "storage/durability/snapshot_format.hpp"
+#include "storage/storage_impl.hpp"
 #include "test_util.hpp"
 
 namespace tributary::storage::durability {
@@ -147,6 +148,97 @@ TEST(SnapshotTest, EveryFlippedBitIsDetectedWithItsOffset) {
     ASSERT_FALSE(r) << i;
     EXPECT_NE(r.Error().message.find("offset"), std::string::npos);
   }
+}
+
+// Issue #5: a snapshot is one consistent cut of graph and system keys. A
+// stream's offsets committed after the snapshot's read transaction began must
+// not be in it (they would run ahead of the graph after a crash under
+// --wal-sync=interval|none, when the WAL tail that carried them is lost).
+TEST(SnapshotTest, SystemKeysAreThoseOfTheReadTransaction) {
+  TempDir dir;
+  Storage s;
+  {
+    auto tx = s.Begin();
+    tx->PutSystemKey("stream/a", "1");
+    tx->PutSystemKey("stream/b", "x");
+    ASSERT_TRUE(tx->Commit());
+  }
+  auto reader = s.Begin();
+  {
+    auto tx = s.Begin();
+    (void)tx->CreateVertex();
+    tx->PutSystemKey("stream/a", "2");
+    tx->DeleteSystemKey("stream/b");
+    tx->PutSystemKey("stream/c", "new");
+    ASSERT_TRUE(tx->Commit());
+  }
+  std::string path = JoinPath(dir.path(), SnapshotFileName(1));
+  auto footer = WriteSnapshot(Env::Default(), path, s, *reader, SnapshotInfo{});
+  ASSERT_TRUE(footer) << footer.Error().message;
+  EXPECT_EQ(footer->vertices, 0u);
+  Collector c;
+  ASSERT_TRUE(ReadSnapshot(Env::Default(), path, &c));
+  std::vector<std::string> expected = {"k:stream/a=1", "k:stream/b=x"};
+  EXPECT_EQ(c.lines, expected);
+  // The reader sees the same cut; the storage's latest state has moved on.
+  std::vector<std::pair<std::string, std::string>> as_of = {{"stream/a", "1"}, {"stream/b", "x"}};
+  EXPECT_EQ(reader->SystemKeys("stream/"), as_of);
+  std::vector<std::pair<std::string, std::string>> latest = {{"stream/a", "2"},
+                                                             {"stream/c", "new"}};
+  EXPECT_EQ(s.SystemKeys("stream/"), latest);
+}
+
+TEST(SnapshotTest, TransactionSeesItsOwnSystemKeyChanges) {
+  Storage s;
+  {
+    auto tx = s.Begin();
+    tx->PutSystemKey("k/1", "a");
+    tx->PutSystemKey("k/2", "b");
+    ASSERT_TRUE(tx->Commit());
+  }
+  auto tx = s.Begin();
+  tx->PutSystemKey("k/1", "changed");
+  tx->DeleteSystemKey("k/2");
+  tx->PutSystemKey("k/3", "c");
+  tx->PutSystemKey("other", "not in prefix");
+  std::vector<std::pair<std::string, std::string>> expected = {{"k/1", "changed"}, {"k/3", "c"}};
+  EXPECT_EQ(tx->SystemKeys("k/"), expected);
+  tx->Abort();
+  std::vector<std::pair<std::string, std::string>> committed = {{"k/1", "a"}, {"k/2", "b"}};
+  EXPECT_EQ(s.SystemKeys("k/"), committed);
+}
+
+// Old versions are dropped once no transaction can read them, so a stream
+// updating its offsets forever does not grow memory.
+TEST(SnapshotTest, OldSystemKeyVersionsAreReclaimed) {
+  Storage s;
+  for (int i = 0; i < 1000; ++i) {
+    auto tx = s.Begin();
+    tx->PutSystemKey("stream/offset", std::to_string(i));
+    ASSERT_TRUE(tx->Commit());
+  }
+  EXPECT_LE(s.impl().system_keys.VersionCount(), 2u);
+  auto reader = s.Begin();
+  for (int i = 0; i < 10; ++i) {
+    auto tx = s.Begin();
+    tx->PutSystemKey("stream/offset", "later" + std::to_string(i));
+    ASSERT_TRUE(tx->Commit());
+  }
+  std::vector<std::pair<std::string, std::string>> old = {{"stream/offset", "999"}};
+  EXPECT_EQ(reader->SystemKeys(""), old);
+  reader->Abort();
+  {
+    auto tx = s.Begin();
+    tx->DeleteSystemKey("stream/offset");
+    ASSERT_TRUE(tx->Commit());
+  }
+  {
+    auto tx = s.Begin();  // prunes the now-unreadable tombstone on its commit
+    tx->PutSystemKey("x", "1");
+    ASSERT_TRUE(tx->Commit());
+  }
+  EXPECT_TRUE(s.SystemKeys("stream/").empty());
+  EXPECT_LE(s.impl().system_keys.VersionCount(), 2u);
 }
 
 TEST(SnapshotTest, FileNames) {
