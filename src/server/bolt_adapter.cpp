@@ -138,6 +138,12 @@ class Handler final : public bolt::QueryHandler {
 }  // namespace
 
 bolt::BoltError ToBoltError(const cypher::CypherError& e) {
+  // Write-ahead log failures on commit carry their Neo4j code's last part as
+  // the detail (ThrowStorageError; docs/adr/010-fsync-failure.md).
+  if (e.Kind() == cypher::ErrorKind::kDatabase &&
+      (e.Detail() == "TransactionLogError" || e.Detail() == "TransactionCommitFailed")) {
+    return bolt::BoltError{"Neo.DatabaseError.Transaction." + e.Detail(), e.what()};
+  }
   return bolt::BoltError{std::string(e.StatusCode()), e.what()};
 }
 

@@ -47,6 +47,10 @@ enum class ErrorCode : uint8_t {
   kConstraintExists,
   kConstraintMissing,
   kDurability,  ///< the commit observer (WAL) failed; nothing was committed
+  /// The WAL failed and could not durably remove the commit's record: the
+  /// commit is not visible, but a restart before the log is repaired may
+  /// replay it (docs/adr/010-fsync-failure.md).
+  kCommitOutcomeUnknown,
 };
 
 /// An error with a message a user can read.

@@ -432,7 +432,10 @@ StorageResult<void> Transaction::Commit() {
       if (tx.undo) tx.undo->info.committing.store(false);
       Abort();
       s.Retire(commit_ts);
-      return MakeError(Error{ErrorCode::kDurability, "Commit failed: " + r.Error().message});
+      bool unknown = r.Error().code == ErrorCode::kCommitOutcomeUnknown;
+      return MakeError(
+          Error{r.Error().code,
+                (unknown ? "Commit outcome unknown: " : "Commit failed: ") + r.Error().message});
     }
   }
   // Publish: from here on the changes are visible to snapshots above the

@@ -109,6 +109,9 @@ for attempt in 1 2 3; do
     fail "a write succeeded on a full disk (attempt $attempt): $out"
   echo "write on a full disk, attempt $attempt: $out"
   grep -qi "space" <<<"$out" || fail "the error does not say the disk is full: $out"
+  # A specific Neo4j code (ADR 010): the commit was not applied, not an unknown error.
+  grep -q "^ERROR Neo.DatabaseError.Transaction.TransactionLogError: " <<<"$out" ||
+    fail "the error does not carry Neo.DatabaseError.Transaction.TransactionLogError: $out"
   server_alive "after a failed write"
 done
 out=$("$loadgen" query --port "$port" "CREATE SNAPSHOT") &&

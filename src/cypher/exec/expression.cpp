@@ -933,8 +933,10 @@ void ThrowStorageError(const storage::Error& e) {
     case ErrorCode::kConstraintExists:
     case ErrorCode::kConstraintMissing:
       throw CypherError(ErrorKind::kSemantic, "", e.message);
-    case ErrorCode::kDurability:
-      throw DatabaseError("", e.message);
+    case ErrorCode::kDurability:  // the commit was not applied (ADR 010)
+      throw DatabaseError("TransactionLogError", e.message);
+    case ErrorCode::kCommitOutcomeUnknown:
+      throw DatabaseError("TransactionCommitFailed", e.message);
   }
   throw DatabaseError("", e.message);
 }

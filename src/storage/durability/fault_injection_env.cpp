@@ -48,6 +48,9 @@ class FaultInjectionFile final : public WritableFile {
   }
 
   IoResult<void> Truncate(uint64_t size) override {
+    if (int err = env_.TakeTruncateFault(); err != 0) {
+      return MakeError(MakeIoError("ftruncate", base_->path(), err));
+    }
     auto r = base_->Truncate(size);
     if (r) {
       size_ = size;
@@ -82,6 +85,12 @@ void FaultInjectionEnv::FailSyncs(int count, int errnum) {
   sync_errno_ = errnum;
 }
 
+void FaultInjectionEnv::FailTruncates(int count, int errnum) {
+  std::lock_guard lock(mu_);
+  truncate_faults_ = count;
+  truncate_errno_ = errnum;
+}
+
 void FaultInjectionEnv::SetNoSpace(bool on) {
   std::lock_guard lock(mu_);
   no_space_ = on;
@@ -89,7 +98,7 @@ void FaultInjectionEnv::SetNoSpace(bool on) {
 
 void FaultInjectionEnv::ClearFaults() {
   std::lock_guard lock(mu_);
-  write_faults_ = sync_faults_ = 0;
+  write_faults_ = sync_faults_ = truncate_faults_ = 0;
   no_space_ = false;
 }
 
@@ -99,6 +108,15 @@ int FaultInjectionEnv::TakeWriteFault() {
   if (write_faults_ > 0) {
     --write_faults_;
     return write_errno_;
+  }
+  return 0;
+}
+
+int FaultInjectionEnv::TakeTruncateFault() {
+  std::lock_guard lock(mu_);
+  if (truncate_faults_ > 0) {
+    --truncate_faults_;
+    return truncate_errno_;
   }
   return 0;
 }

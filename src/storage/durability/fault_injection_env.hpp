@@ -27,6 +27,9 @@ class FaultInjectionEnv final : public Env {
   void FailWrites(int count, int errnum);
   /// The next `count` Syncs fail with `errnum` without syncing.
   void FailSyncs(int count, int errnum);
+  /// The next `count` WritableFile::Truncates fail with `errnum`, leaving the
+  /// file as it was.
+  void FailTruncates(int count, int errnum);
   /// While on, every Append and every file creation fails with ENOSPC (after
   /// a short write), like a full disk; Truncate and Remove still work.
   void SetNoSpace(bool on);
@@ -84,6 +87,8 @@ class FaultInjectionEnv final : public Env {
   int TakeWriteFault();
   /// Returns the errno to inject for this Sync, or 0.
   int TakeSyncFault();
+  /// Returns the errno to inject for this Truncate, or 0.
+  int TakeTruncateFault();
   void RecordSync() { sync_count_.fetch_add(1); }
   std::mutex& mu() { return mu_; }
 
@@ -94,6 +99,8 @@ class FaultInjectionEnv final : public Env {
   int write_errno_ = 0;
   int sync_faults_ = 0;
   int sync_errno_ = 0;
+  int truncate_faults_ = 0;
+  int truncate_errno_ = 0;
   bool no_space_ = false;
   std::map<std::string, std::shared_ptr<FileState>> files_;
   std::atomic<uint64_t> sync_count_{0};

@@ -120,7 +120,7 @@ StorageResult<void> WalWriter::RotateLocked(std::unique_lock<std::mutex>& lock) 
     ++sync_count_;
     if (!r) {
       std::string message = "write-ahead log sync failed: " + Reason(r.Error(), file_->path());
-      FailPendingLocked(message, durable_offset_);
+      FailUnsyncedLocked(message);
       return DurabilityError(message);
     }
     durable_ticket_ = written_ticket_;
@@ -141,11 +141,36 @@ StorageResult<uint64_t> WalWriter::Rotate() {
   return segment_number_;
 }
 
-void WalWriter::FailPendingLocked(const std::string& message, uint64_t good_offset) {
+void WalWriter::FailUnsyncedLocked(const std::string& message) {
+  // ADR 010: the unsynced records are cut off durably before any committer
+  // hears of the failure, so a crash can never bring back a commit whose
+  // client was told it failed. The failed sync may have dropped the pages it
+  // could not write (Linux marks them clean), so a retried sync proves
+  // nothing; truncating to the last synced offset and syncing that does.
+  auto r = file_->Truncate(durable_offset_);
+  if (r) r = file_->Sync();
+  ++sync_count_;
+  if (r) {
+    FailPendingLocked(message + "; the commit was not applied", durable_offset_,
+                      /*outcome_unknown=*/false);
+    needs_repair_ = false;
+    spdlog::info("write-ahead log repaired: {} cut back to offset {}", file_->path(),
+                 durable_offset_);
+    return;
+  }
+  FailPendingLocked(message + "; removing the unsynced records failed too (" +
+                        Reason(r.Error(), file_->path()) +
+                        "): the commit is not visible, but it may reappear if the server "
+                        "restarts before the log is repaired",
+                    durable_offset_, /*outcome_unknown=*/true);
+}
+
+void WalWriter::FailPendingLocked(const std::string& message, uint64_t good_offset,
+                                  bool outcome_unknown) {
   spdlog::error("{}; the {} unsynced commit(s) fail and are removed from the log", message,
                 written_ticket_ - durable_ticket_);
   if (written_ticket_ > durable_ticket_) {
-    failed_.push_back({durable_ticket_ + 1, written_ticket_, message});
+    failed_.push_back({durable_ticket_ + 1, written_ticket_, message, outcome_unknown});
     if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
     // Records of failed tickets are cut off; their LSNs are reused.
     next_lsn_ -= written_ticket_ - durable_ticket_;
@@ -213,21 +238,21 @@ StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view
   return ticket;
 }
 
-bool WalWriter::FailedLocked(uint64_t ticket, std::string* message) const {
+std::optional<Error> WalWriter::FailedLocked(uint64_t ticket) const {
   for (const auto& range : failed_) {
     if (ticket >= range.first && ticket <= range.last) {
-      *message = range.message;
-      return true;
+      return Error{
+          range.outcome_unknown ? ErrorCode::kCommitOutcomeUnknown : ErrorCode::kDurability,
+          range.message};
     }
   }
-  return false;
+  return std::nullopt;
 }
 
 StorageResult<void> WalWriter::WaitSynced(uint64_t ticket) {
   std::unique_lock lock(mu_);
   while (true) {
-    std::string message;
-    if (FailedLocked(ticket, &message)) return DurabilityError(message);
+    if (auto failed = FailedLocked(ticket)) return MakeError(std::move(*failed));
     if (durable_ticket_ >= ticket) return {};
     if (syncer_done_) return DurabilityError("write-ahead log is closed");
     if (requested_ticket_ < ticket) {
@@ -241,8 +266,7 @@ StorageResult<void> WalWriter::WaitSynced(uint64_t ticket) {
 StorageResult<void> WalWriter::WaitDurable(uint64_t ticket) {
   if (options_.sync_policy == SyncPolicy::kCommit) return WaitSynced(ticket);
   std::lock_guard lock(mu_);
-  std::string message;
-  if (FailedLocked(ticket, &message)) return DurabilityError(message);
+  if (auto failed = FailedLocked(ticket)) return MakeError(std::move(*failed));
   return {};
 }
 
@@ -304,8 +328,7 @@ void WalWriter::SyncLoop() {
       if (file == file_) durable_offset_ = std::max(durable_offset_, target_offset);
       durable_ticket_ = std::max(durable_ticket_, target_ticket);
     } else if (options_.sync_policy == SyncPolicy::kCommit) {
-      FailPendingLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()),
-                        durable_offset_);
+      FailUnsyncedLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()));
     } else {
       // Under kInterval/kNone these commits were already acknowledged, so
       // they stay in the log; the next round retries the sync.
@@ -313,7 +336,8 @@ void WalWriter::SyncLoop() {
       // Explicit SyncUpTo callers get the error; the data stays for the retry.
       if (requested_ticket_ > durable_ticket_) {
         failed_.push_back({durable_ticket_ + 1, requested_ticket_,
-                           "write-ahead log sync failed: " + Reason(r.Error(), file->path())});
+                           "write-ahead log sync failed: " + Reason(r.Error(), file->path()),
+                           /*outcome_unknown=*/false});
         if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
         requested_ticket_ = durable_ticket_;
       }

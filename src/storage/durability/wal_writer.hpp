@@ -19,6 +19,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -72,7 +73,9 @@ class WalWriter {
                                  uint64_t* lsn = nullptr);
   /// Returns once the record of `ticket` is durable as the sync policy
   /// defines it (kCommit: fdatasync'ed). kDurability if its sync failed; the
-  /// record is then removed from the log.
+  /// record was then removed from the log durably before this returns.
+  /// kCommitOutcomeUnknown if that removal failed too: the record may still
+  /// be in the log and replayed after a crash (ADR 010).
   StorageResult<void> WaitDurable(uint64_t ticket);
   /// Like WaitDurable but always waits for an fdatasync, whatever the policy.
   StorageResult<void> SyncUpTo(uint64_t ticket);
@@ -96,9 +99,16 @@ class WalWriter {
   /// REQUIRES: mu_ held. Cuts the segment back to the last good offset after
   /// a failure; clears needs_repair_ on success.
   StorageResult<void> RepairLocked(std::unique_lock<std::mutex>& lock);
+  /// REQUIRES: mu_ held, no sync in flight. After a failed sync of the
+  /// current segment: cuts every unsynced record off and syncs the cut, then
+  /// fails those records (kDurability: not applied). If the cut cannot be
+  /// made durable they fail with kCommitOutcomeUnknown and the log needs
+  /// repair (docs/adr/010-fsync-failure.md).
+  void FailUnsyncedLocked(const std::string& message);
   /// REQUIRES: mu_ held. Every written-but-not-durable record fails with `message`.
-  void FailPendingLocked(const std::string& message, uint64_t good_offset);
-  bool FailedLocked(uint64_t ticket, std::string* message) const;
+  void FailPendingLocked(const std::string& message, uint64_t good_offset, bool outcome_unknown);
+  /// The error of `ticket` if its record was removed after a failure.
+  std::optional<Error> FailedLocked(uint64_t ticket) const;
   /// REQUIRES: mu_ held. Syncs and closes the current segment, opens the next.
   StorageResult<void> RotateLocked(std::unique_lock<std::mutex>& lock);
   /// REQUIRES: mu_ held. Waits (releasing mu_) until no sync is in flight.
@@ -137,6 +147,7 @@ class WalWriter {
     uint64_t first;
     uint64_t last;
     std::string message;
+    bool outcome_unknown;  ///< the removal could not be made durable
   };
   std::deque<FailedRange> failed_;
 

@@ -220,6 +220,62 @@ TEST(WalWriterTest, FailedSyncFailsPendingCommitsAndRemovesThem) {
   EXPECT_EQ(summary.last_lsn, 2u);  // LSNs stay gap-free
 }
 
+// ADR 010: when a committer hears that its commit failed, the record is
+// already durably gone; a crash at that moment (before any further commit)
+// must not bring it back.
+TEST(WalWriterTest, FailedSyncRemovesTheRecordBeforeTheCommitterHears) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit);
+  auto a = w->Append(wal::RecordType::kCommit, Payload(1));
+  ASSERT_TRUE(a && w->WaitDurable(*a));
+  env.FailSyncs(1, EIO);
+  auto b = w->Append(wal::RecordType::kCommit, Payload(2));
+  ASSERT_TRUE(b);
+  auto wb = w->WaitDurable(*b);
+  ASSERT_FALSE(wb);
+  EXPECT_EQ(wb.Error().code, ErrorCode::kDurability);
+  EXPECT_NE(wb.Error().message.find("the commit was not applied"), std::string::npos)
+      << wb.Error().message;
+  // The process "dies" now: what the files hold is what recovery would read,
+  // and the cut is synced, so a power cut changes nothing either.
+  EXPECT_EQ(ReadValues(Env::Default(), dir.path()), (std::vector<uint64_t>{1}));
+  ASSERT_TRUE(env.DropUnsyncedData());
+  EXPECT_EQ(ReadValues(Env::Default(), dir.path()), (std::vector<uint64_t>{1}));
+  w.reset();
+}
+
+// If the record cannot be removed, the committer is told the outcome is
+// unknown (a distinct code), writes stop until the log is repaired, and the
+// repair happens before the next commit is written.
+TEST(WalWriterTest, FailedRemovalAfterFailedSyncReportsOutcomeUnknown) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit);
+  auto a = w->Append(wal::RecordType::kCommit, Payload(1));
+  ASSERT_TRUE(a && w->WaitDurable(*a));
+  env.FailSyncs(1, EIO);
+  env.FailTruncates(2, EIO);  // the removal fails, and so does the first repair
+  auto b = w->Append(wal::RecordType::kCommit, Payload(2));
+  ASSERT_TRUE(b);
+  auto wb = w->WaitDurable(*b);
+  ASSERT_FALSE(wb);
+  EXPECT_EQ(wb.Error().code, ErrorCode::kCommitOutcomeUnknown);
+  EXPECT_NE(wb.Error().message.find("may reappear"), std::string::npos) << wb.Error().message;
+  // Still in the file: a crash now would replay it, as the client was told.
+  EXPECT_EQ(ReadValues(Env::Default(), dir.path()), (std::vector<uint64_t>{1, 2}));
+  auto c = w->Append(wal::RecordType::kCommit, Payload(3));
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.Error().message.find("write-ahead log unavailable"), std::string::npos)
+      << c.Error().message;
+  auto d = w->Append(wal::RecordType::kCommit, Payload(4));
+  ASSERT_TRUE(d && w->WaitDurable(*d));
+  w->Close();
+  WalReadSummary summary;
+  EXPECT_EQ(ReadValues(env, dir.path(), &summary), (std::vector<uint64_t>{1, 4}));
+  EXPECT_EQ(summary.last_lsn, 2u);
+}
+
 TEST(WalWriterTest, DiskFullThenSpaceReturns) {
   TempDir dir;
   FaultInjectionEnv env(Env::Default());
