@@ -42,7 +42,11 @@ class ServerImpl {
         authenticator_(std::move(auth)),
         io_(),
         accept_strand_(asio::make_strand(io_)),
-        acceptor_(accept_strand_) {}
+        acceptor_(accept_strand_),
+        execution_threads_(options_.execution_threads != 0
+                               ? options_.execution_threads
+                               : std::max(1u, std::thread::hardware_concurrency())),
+        execution_(execution_threads_) {}
 
   ~ServerImpl() { Stop(); }
 
@@ -77,6 +81,7 @@ class ServerImpl {
   const ServerOptions& options() const { return options_; }
   const HandlerFactory& factory() const { return factory_; }
   const std::shared_ptr<Authenticator>& authenticator() const { return authenticator_; }
+  asio::thread_pool::executor_type executor() { return execution_.get_executor(); }
 
  private:
   void DoAccept();
@@ -108,11 +113,21 @@ class ServerImpl {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> workers_;
   uint16_t port_ = 0;
+  // Runs every Session call (queries, authentication). Declared after io_:
+  // destroyed (joined) first, while the strands its tasks post to exist.
+  size_t execution_threads_;
+  asio::thread_pool execution_;
 };
 
-// One client connection. Every socket, timer and session operation runs on
-// the connection's strand, so the session is used by one thread at a time;
-// Shutdown() is the only cross-thread entry point.
+// One client connection. Socket and timer operations run on the
+// connection's strand (an I/O thread); Session calls (the handler: queries,
+// password checks) run on the server's execution pool. The two alternate and
+// never overlap: read -> execute -> write -> (execute -> write)* -> read, so
+// the session is used by one thread at a time and the strand never touches
+// it. A PULL pauses once about flush_threshold bytes wait to be written and
+// resumes when they are, so a client that stops reading holds no thread,
+// only its own connection, until the write deadline closes it. Shutdown()
+// is the only cross-thread entry point.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(ServerImpl& server, asio::ip::tcp::socket socket, uint64_t id, bool counted,
@@ -122,13 +137,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         timer_(socket_.get_executor()),
         id_(id),
         counted_(counted),
-        session_(std::move(options), server.factory(), server.authenticator()) {
-    session_.SetFlush([this](std::string_view bytes) {
-      asio::error_code ec;
-      asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
-      return !ec;
-    });
-  }
+        session_(std::move(options), server.factory(), server.authenticator()) {}
 
   ~Connection() { server_.Unregister(id_, counted_ && !slot_released_); }
 
@@ -136,8 +145,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
   }
 
-  // Thread-safe: interrupts a running handler call and wakes any pending or
-  // blocking socket operation; the strand then tears the connection down.
+  // Thread-safe: interrupts a running handler call and wakes any pending
+  // socket operation; the strand then tears the connection down.
   void Shutdown() {
     session_.Interrupt();
     std::lock_guard lock(fd_mutex_);
@@ -145,22 +154,36 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  // What one turn on the execution pool produced.
+  struct Step {
+    std::string output;
+    bool paused = false;
+    bool close = false;
+  };
+
   void DoRead() {
-    ArmTimer();
+    ArmTimer(server_.options().idle_timeout, false);
     socket_.async_read_some(
         asio::buffer(buffer_),
         [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
   }
 
-  void ArmTimer() {
-    const auto timeout = server_.options().idle_timeout;
+  // Closes the connection after `timeout` unless the timer is cancelled
+  // first (data arrived, the write completed).
+  void ArmTimer(std::chrono::milliseconds timeout, bool writing) {
     if (timeout.count() <= 0) return;
     timer_.expires_after(timeout);
-    timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
-      if (ec) return;  // cancelled: data arrived
-      spdlog::info("[bolt-{}] closing connection idle for {} ms", self->id_,
-                   self->server_.options().idle_timeout.count());
-      self->Close();
+    timer_.async_wait([self = shared_from_this(), timeout, writing](const asio::error_code& ec) {
+      if (ec) return;  // cancelled
+      self->Close();   // first: the log line then implies the slot is free
+      if (writing) {
+        spdlog::warn(
+            "[bolt-{}] closed connection: a write did not complete within {} ms (the client "
+            "stopped reading)",
+            self->id_, timeout.count());
+      } else {
+        spdlog::info("[bolt-{}] closed connection idle for {} ms", self->id_, timeout.count());
+      }
     });
   }
 
@@ -173,32 +196,68 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Close();
       return;
     }
-    try {
-      session_.Feed(std::string_view(buffer_.data(), n));
-    } catch (const std::exception& e) {
-      // A handler bug must not take the server down: drop this connection.
-      spdlog::error("[bolt-{}] exception while handling a request: {}", id_, e.what());
-      Close();
-      return;
-    }
-    std::string out = session_.TakeOutput();
-    if (out.empty()) {
-      if (session_.ShouldClose()) {
-        Close();
-      } else {
-        DoRead();
+    Execute(std::string(buffer_.data(), n));
+  }
+
+  // Runs the session on the execution pool: Feed(bytes), or Resume() when
+  // `bytes` is nullopt. Continues on the strand with what it produced.
+  void Execute(std::optional<std::string> bytes) {
+    asio::post(server_.executor(), [self = shared_from_this(), bytes = std::move(bytes)] {
+      Step step;
+      try {
+        if (bytes) {
+          self->session_.Feed(*bytes);
+        } else {
+          self->session_.Resume();
+        }
+        step.output = self->session_.TakeOutput();
+        step.paused = self->session_.Paused();
+        step.close = self->session_.ShouldClose();
+      } catch (const std::exception& e) {
+        // A handler bug must not take the server down: drop this connection.
+        spdlog::error("[bolt-{}] exception while handling a request: {}", self->id_, e.what());
+        step = Step{};
+        step.close = true;
       }
+      asio::post(self->socket_.get_executor(),
+                 [self, step = std::move(step)]() mutable { self->AfterExecute(std::move(step)); });
+    });
+  }
+
+  void AfterExecute(Step step) {
+    if (IsClosed()) return;
+    if (step.output.empty()) {
+      Next(step);
       return;
     }
-    auto data = std::make_shared<std::string>(std::move(out));
+    auto data = std::make_shared<std::string>(std::move(step.output));
+    ArmTimer(server_.options().write_timeout, true);
     asio::async_write(socket_, asio::buffer(*data),
-                      [self = shared_from_this(), data](const asio::error_code& wec, size_t) {
-                        if (wec || self->session_.ShouldClose()) {
+                      [self = shared_from_this(), data, step](const asio::error_code& ec, size_t) {
+                        self->timer_.cancel();
+                        if (ec) {
                           self->Close();
                         } else {
-                          self->DoRead();
+                          self->Next(step);
                         }
                       });
+  }
+
+  // After the output of `step` is written: close, resume a paused PULL, or
+  // wait for the next request.
+  void Next(const Step& step) {
+    if (step.close) {
+      Close();
+    } else if (step.paused) {
+      Execute(std::nullopt);
+    } else {
+      DoRead();
+    }
+  }
+
+  bool IsClosed() {
+    std::lock_guard lock(fd_mutex_);
+    return closed_;
   }
 
   void Close() {
@@ -221,10 +280,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerImpl& server_;
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;  // idle timeout while reading, deadline while writing
   uint64_t id_;
   bool counted_;
-  Session session_;
+  Session session_;  // used only on the execution pool (and Interrupt())
   std::array<char, 16384> buffer_{};
   std::mutex fd_mutex_;  // guards closed_ and the descriptor against Shutdown()
   bool closed_ = false;
@@ -255,8 +314,8 @@ Result<void, std::string> ServerImpl::Start() {
   DoAccept();
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { RunWorker(); });
   started_ = true;
-  spdlog::info("Bolt server listening on {}:{} with {} worker threads", options_.address, port_,
-               threads);
+  spdlog::info("Bolt server listening on {}:{} with {} I/O threads and {} query execution threads",
+               options_.address, port_, threads, execution_threads_);
   return {};
 }
 
@@ -298,6 +357,7 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   so.max_version = options_.max_version;
   so.max_message_size = options_.max_message_size;
   so.telemetry_enabled = options_.telemetry_enabled;
+  so.pausable_pull = true;
   const auto peer = socket.remote_endpoint(ignored);
   so.peer = EndpointString(peer);
   so.advertised_address = options_.advertised_address.empty()
@@ -406,6 +466,9 @@ void ServerImpl::Stop() {
   io_.stop();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  // Handler calls still running past the grace period finish here; what
+  // they post to the stopped io_context is destroyed with it.
+  execution_.join();
   spdlog::info("Bolt server stopped");
 }
 

@@ -1,8 +1,12 @@
 #pragma once
-// The Bolt TCP server: an Asio io_context run by a fixed pool of worker
-// threads. Each connection reads and writes asynchronously and runs its
-// Session (and therefore the QueryHandler) synchronously on whichever worker
-// picked up the read; a connection is served by one thread at a time.
+// The Bolt TCP server. An Asio io_context run by a fixed pool of I/O threads
+// accepts connections and does all socket reads and writes asynchronously;
+// a separate fixed pool of execution threads runs the Session (and so the
+// QueryHandler and the Authenticator). A connection is served by one thread
+// at a time. Large results are written as they are produced, about
+// SessionOptions::flush_threshold bytes at a time; a connection whose client
+// does not read pauses without holding any thread and is closed after
+// write_timeout. See docs/adr/009-bolt-execution-pool.md.
 //
 // Typical main():
 //   bolt::Server server(options, factory, authenticator);
@@ -32,8 +36,13 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   /// Port to bind; 0 picks an ephemeral port (see Server::port()).
   uint16_t port = 7687;
-  /// Worker threads running the io_context; 0 = hardware threads.
+  /// I/O threads running the io_context (accept, socket reads and writes,
+  /// timers); 0 = hardware threads.
   size_t worker_threads = 0;
+  /// Execution threads running handler calls (queries, password checks);
+  /// 0 = hardware threads. At most this many requests execute at once;
+  /// others wait in a queue of at most one entry per connection.
+  size_t execution_threads = 0;
   /// Open connections served at once. Past the limit a new connection
   /// completes the handshake, gets FAILURE
   /// Neo.TransientError.Request.ResourceExhaustion for its HELLO and is
@@ -42,6 +51,9 @@ struct ServerOptions {
   /// A connection idle (no bytes received while waiting for a request) for
   /// this long is closed; zero disables the timeout.
   std::chrono::milliseconds idle_timeout = std::chrono::minutes(30);
+  /// A write to a client that does not complete within this time (the
+  /// client stopped reading) closes the connection; zero disables it.
+  std::chrono::milliseconds write_timeout = std::chrono::seconds(60);
   /// Largest accepted Bolt message after de-chunking.
   size_t max_message_size = 16u << 20;
   /// Highest Bolt version negotiated.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <span>
 #include <vector>
 
@@ -191,24 +192,44 @@ void Session::Feed(std::string_view bytes) {
   }
   std::vector<Dechunker::Event> events;
   dechunker_.Feed(bytes, &events);
-  for (auto& event : events) {
-    if (state_ == SessionState::kClosed) return;
-    if (event.kind == Dechunker::EventKind::kOversize) {
-      BoltError error = Invalid("message of " + std::to_string(event.size) +
-                                " bytes exceeds the maximum message size of " +
-                                std::to_string(options_.max_message_size) + " bytes");
-      spdlog::warn("[{}] {}", options_.connection_id, error.message);
-      if (state_ == SessionState::kFailed) {
-        SendIgnored();
-      } else if (handler_ == nullptr) {
-        FailAndClose(error);
-      } else {
-        FailQuery(error);
-      }
-      continue;
+  for (auto& event : events) events_.push_back(std::move(event));
+  ProcessEvents();
+}
+
+void Session::Resume() {
+  if (!pull_ || state_ == SessionState::kClosed) return;
+  ContinuePull();
+  ProcessEvents();
+}
+
+void Session::ProcessEvents() {
+  while (!pull_ && !events_.empty()) {
+    if (state_ == SessionState::kClosed) {
+      events_.clear();
+      return;
     }
-    HandleMessage(event.message);
+    Dechunker::Event event = std::move(events_.front());
+    events_.pop_front();
+    HandleEvent(event);
   }
+}
+
+void Session::HandleEvent(Dechunker::Event& event) {
+  if (event.kind == Dechunker::EventKind::kOversize) {
+    BoltError error = Invalid("message of " + std::to_string(event.size) +
+                              " bytes exceeds the maximum message size of " +
+                              std::to_string(options_.max_message_size) + " bytes");
+    spdlog::warn("[{}] {}", options_.connection_id, error.message);
+    if (state_ == SessionState::kFailed) {
+      SendIgnored();
+    } else if (handler_ == nullptr) {
+      FailAndClose(error);
+    } else {
+      FailQuery(error);
+    }
+    return;
+  }
+  HandleMessage(event.message);
 }
 
 void Session::FeedHandshake(std::string_view* bytes) {
@@ -473,40 +494,78 @@ void Session::OnPullOrDiscard(Message& m, bool pull) {
   }
   if (n == 0 || n < -1) return FailQuery(Invalid("n must be positive or -1"));
 
-  OpenResult* result = nullptr;
   const bool in_tx = state_ == SessionState::kTxStreaming;
-  if (!in_tx) {
-    result = &*auto_result_;
-  } else {
+  if (in_tx) {
     if (qid == -1) qid = last_qid_;
-    auto it = tx_results_.find(qid);
-    if (it == tx_results_.end()) {
+    if (tx_results_.find(qid) == tx_results_.end()) {
       return FailQuery(Invalid("no open result with qid " + std::to_string(qid)));
     }
-    result = &it->second;
   }
-
-  Result<PullOutcome, BoltError> outcome = PullOutcome{};
   if (pull) {
-    outcome = result->stream->Pull(n, [this](std::span<const Value> row) { SendRecord(row); });
-  } else {
-    outcome = result->stream->Discard(n);
-  }
-  if (!outcome) {
-    return FailQuery(outcome.Error());
-  }
-  if (outcome->has_more) {
-    SendSuccess(Map{{"has_more", Value(true)}});
+    pull_ = PullInProgress{in_tx, qid, n, start};
+    ContinuePull();
     return;
   }
-  const QuerySummary& summary = outcome->summary;
+  OpenResult* result = in_tx ? &tx_results_.at(qid) : &*auto_result_;
+  auto outcome = result->stream->Discard(n);
+  if (!outcome) return FailQuery(outcome.Error());
+  if (outcome->has_more) return SendSuccess(Map{{"has_more", Value(true)}});
+  FinishPull(*outcome, in_tx, qid, start, result->db);
+}
+
+void Session::ContinuePull() {
+  const PullInProgress p = *pull_;
+  OpenResult* result = p.in_tx ? &tx_results_.at(p.qid) : &*auto_result_;
+  for (;;) {
+    // Without pausing, one call does the whole PULL. With it, rows come in
+    // batches sized to about a quarter of flush_threshold, and the PULL
+    // pauses once flush_threshold bytes are waiting to be written.
+    int64_t ask = pull_->remaining;
+    if (options_.pausable_pull && (ask < 0 || ask > pull_batch_rows_)) ask = pull_batch_rows_;
+    const size_t before = output_.size();
+    int64_t rows = 0;
+    auto outcome = result->stream->Pull(ask, [&](std::span<const Value> row) {
+      ++rows;
+      SendRecord(row);
+    });
+    if (!outcome) {
+      pull_.reset();
+      return FailQuery(outcome.Error());
+    }
+    if (pull_->remaining > 0) pull_->remaining -= std::min(pull_->remaining, rows);
+    if (!outcome->has_more) {
+      pull_.reset();
+      return FinishPull(*outcome, p.in_tx, p.qid, p.start, result->db);
+    }
+    if (rows == 0 && options_.pausable_pull) {
+      // A stream that returns no rows yet has more would spin here.
+      pull_.reset();
+      return SendSuccess(Map{{"has_more", Value(true)}});
+    }
+    if (pull_->remaining == 0 || !options_.pausable_pull) {
+      pull_.reset();
+      SendSuccess(Map{{"has_more", Value(true)}});
+      return;
+    }
+    if (rows > 0 && output_.size() > before) {
+      const int64_t per_row = static_cast<int64_t>((output_.size() - before) / rows) + 1;
+      pull_batch_rows_ = std::clamp<int64_t>(
+          static_cast<int64_t>(options_.flush_threshold / 4) / per_row, 16, 65536);
+    }
+    if (output_.size() >= options_.flush_threshold) return;  // paused; see Resume()
+  }
+}
+
+void Session::FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
+                         Clock::time_point start, std::string db) {
+  const QuerySummary& summary = outcome.summary;
   Map success;
   if (!in_tx && !summary.bookmark.empty()) {
     success.AppendUnchecked("bookmark", Value(summary.bookmark));
   }
   success.AppendUnchecked("type", Value(std::string(QueryTypeCode(summary.type))));
   success.AppendUnchecked("t_last", Value(MillisSince(start)));
-  success.AppendUnchecked("db", Value(result->db));
+  success.AppendUnchecked("db", Value(db));
   Map stats = StatsMap(summary.stats);
   if (!stats.empty()) success.AppendUnchecked("stats", Value(std::move(stats)));
   for (const auto& [key, value] : summary.metadata) success.Set(key, value);

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -71,8 +72,13 @@ struct SessionOptions {
   /// (used past the connection limit).
   std::optional<BoltError> refuse;
   /// During a PULL, output beyond this many bytes is handed to the flush
-  /// callback instead of accumulating.
+  /// callback instead of accumulating (or, with `pausable_pull`, pauses).
   size_t flush_threshold = 1u << 20;
+  /// When true, a PULL pauses once flush_threshold bytes of output are
+  /// pending: Feed() returns with Paused() true, the caller writes
+  /// TakeOutput() and calls Resume(). Messages that arrive meanwhile wait
+  /// their turn. The server uses this so a slow reader holds no thread.
+  bool pausable_pull = false;
   DecodeLimits decode_limits;
 };
 
@@ -99,6 +105,13 @@ class Session {
   /// Returns and clears the pending output.
   std::string TakeOutput();
 
+  /// True while a PULL is paused (see SessionOptions::pausable_pull).
+  bool Paused() const { return pull_.has_value(); }
+
+  /// Continues a paused PULL, then the messages queued behind it. May pause
+  /// again. No-op when not paused.
+  void Resume();
+
   /// True once the connection must be closed (after writing the output).
   bool ShouldClose() const { return state_ == SessionState::kClosed; }
 
@@ -119,7 +132,20 @@ class Session {
     std::string db;
   };
 
+  // A PULL in progress, kept while it is paused.
+  struct PullInProgress {
+    bool in_tx = false;
+    int64_t qid = -1;
+    int64_t remaining = -1;  // rows still wanted; -1 = all
+    std::chrono::steady_clock::time_point start;
+  };
+
   void FeedHandshake(std::string_view* bytes);
+  void ProcessEvents();
+  void HandleEvent(Dechunker::Event& event);
+  void ContinuePull();
+  void FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
+                  std::chrono::steady_clock::time_point start, std::string db);
   void HandleMessage(std::string_view bytes);
   void Dispatch(Message& m);
   void OnHello(Message& m);
@@ -158,6 +184,10 @@ class Session {
   std::string output_;
   std::string scratch_;
   bool flush_failed_ = false;
+  // Messages received but not yet handled (only non-empty while paused).
+  std::deque<Dechunker::Event> events_;
+  std::optional<PullInProgress> pull_;
+  int64_t pull_batch_rows_ = 256;
 
   std::string user_agent_;
   // Guards handler_ against Interrupt() from other threads; held only while

@@ -71,7 +71,19 @@ int main(int argc, char** argv) {
       ->add_option("--max-message-size", serve.max_message_size,
                    "Largest accepted Bolt message in bytes")
       ->capture_default_str();
-  serve_cmd->add_option("--workers", serve.workers, "Bolt worker threads (0 = one per core)")
+  serve_cmd
+      ->add_option("--workers", serve.workers,
+                   "Bolt I/O threads: accept, socket reads and writes (0 = one per core)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--execution-threads", serve.execution_threads,
+                   "Threads running queries and password checks for Bolt clients; at most "
+                   "this many requests execute at once, others wait (0 = one per core)")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--write-timeout", serve.write_timeout_s,
+                   "Seconds a write to a client that stopped reading may take before the "
+                   "connection is closed (0 = never)")
       ->capture_default_str();
   serve_cmd->add_option("--auth-file", serve.auth_file,
                         "File of users with password hashes (see `tributary user add`); "

@@ -129,6 +129,8 @@ int RunServe(const ServeOptions& options) {
   so.address = host;
   so.port = port;
   so.worker_threads = options.workers;
+  so.execution_threads = options.execution_threads;
+  so.write_timeout = std::chrono::seconds(options.write_timeout_s);
   so.max_connections = options.max_connections;
   so.idle_timeout = std::chrono::seconds(options.idle_timeout_s);
   so.max_message_size = options.max_message_size;

@@ -20,6 +20,8 @@ struct ServeOptions {
   uint32_t idle_timeout_s = 1800;
   size_t max_message_size = 16u << 20;
   size_t workers = 0;
+  size_t execution_threads = 0;
+  uint32_t write_timeout_s = 60;
   std::string auth_file;
   storage::durability::DurabilityOptions durability;
   /// No WAL, no snapshots, no data dir (tests and benchmarks only).

@@ -213,6 +213,39 @@ TEST_F(ServerTest, LargeResultsStream) {
   EXPECT_EQ(r->rows.back()[0], Value(199999));
 }
 
+TEST_F(ServerTest, AStalledReaderHoldsNoThreadAndIsClosedAfterTheWriteTimeout) {
+  ServerOptions o;
+  o.worker_threads = 1;
+  o.execution_threads = 1;
+  o.write_timeout = 2s;
+  StartServer(o);
+  // Two clients ask for a 12 MB record and never read it: far more than the
+  // socket buffers hold, so the server's writes to them cannot complete.
+  std::vector<std::unique_ptr<Client>> stalled;
+  for (int i = 0; i < 2; ++i) {
+    auto c = Connect();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(c->Run("ECHO", Map{{"blob", Value(std::string(12u << 20, 'x'))}}));
+    ASSERT_TRUE(c->Send(Signature::kPull, {Value(Map{{"n", Value(int64_t{-1})}})}));
+    stalled.push_back(std::move(c));
+  }
+  // With one I/O thread and one execution thread, others are still served.
+  auto other = Connect();
+  ASSERT_TRUE(other);
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) {
+    auto r = other->Execute("ROWS 3");
+    ASSERT_TRUE(r) << r.Error().message;
+    EXPECT_EQ(r->rows.size(), 3u);
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+  // The stalled ones are closed once a write has waited write_timeout.
+  EXPECT_TRUE(Eventually([&] { return server_->connection_count() == 1; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 1900ms);
+  EXPECT_TRUE(Eventually([&] { return state_->destroyed == 2; }));
+  EXPECT_TRUE(other->Execute("ROWS 1"));
+}
+
 TEST_F(ServerTest, ConnectionLimit) {
   ServerOptions o;
   o.max_connections = 2;

@@ -74,6 +74,9 @@ class Harness {
     ASSERT_EQ(session_->state(), SessionState::kReady);
   }
 
+  // Responses produced since the last call (e.g. by Resume()).
+  std::vector<Message> Take() { return TakeResponses(); }
+
   Session& session() { return *session_; }
   FakeState& state() { return *state_; }
   void Destroy() { session_.reset(); }
@@ -640,6 +643,69 @@ TEST(SessionTest, LargeResultsAreFlushedWhileStreaming) {
   h.Flush();
   EXPECT_GT(flushes, 5);
   EXPECT_GT(flushed, 5000u * 4);
+}
+
+TEST(SessionTest, APausablePullPausesUntilResumedAndQueuesWhatFollows) {
+  SessionOptions o;
+  o.flush_threshold = 4096;
+  o.pausable_pull = true;
+  Harness h(o);
+  h.Handshake(kDriverProposals);
+  h.Login();
+  h.Send(Signature::kRun, RunFields("ROWS 5000"));
+  h.Queue(Signature::kPull, {Value(Pull(-1))});
+  // Pipelined behind the PULL: handled only once it is done.
+  h.Queue(Signature::kRun, RunFields("ROWS 2"));
+  h.Queue(Signature::kPull, {Value(Pull(-1))});
+  auto replies = h.Flush();
+  ASSERT_TRUE(h.session().Paused());
+  size_t records = replies.size();
+  int pauses = 1;
+  while (h.session().Paused()) {
+    // Each pause leaves about flush_threshold bytes to write, not the whole result.
+    EXPECT_LT(records, 5000u);
+    h.session().Resume();
+    auto more = h.Take();
+    replies.insert(replies.end(), more.begin(), more.end());
+    records = replies.size();
+    ++pauses;
+  }
+  EXPECT_GT(pauses, 5);
+  // 5000 records, SUCCESS, then the queued RUN's SUCCESS, 2 records, SUCCESS.
+  ASSERT_EQ(replies.size(), 5000u + 1 + 1 + 2 + 1);
+  EXPECT_EQ(replies[4999].fields[0].AsList()[0], Value(4999));
+  EXPECT_EQ(replies[5000].signature, static_cast<uint8_t>(Signature::kSuccess));
+  EXPECT_EQ(replies[5000].fields[0].AsMap().Find("has_more"), nullptr);
+  EXPECT_EQ(replies[5003].fields[0].AsList()[0], Value(1));
+  EXPECT_EQ(h.session().state(), SessionState::kReady);
+}
+
+TEST(SessionTest, APausablePullHonoursN) {
+  SessionOptions o;
+  o.flush_threshold = 4096;
+  o.pausable_pull = true;
+  Harness h(o);
+  h.Handshake(kDriverProposals);
+  h.Login();
+  h.Send(Signature::kRun, RunFields("ROWS 5000"));
+  auto replies = h.Send(Signature::kPull, {Value(Pull(3000))});
+  while (h.session().Paused()) {
+    h.session().Resume();
+    auto more = h.Take();
+    replies.insert(replies.end(), more.begin(), more.end());
+  }
+  ASSERT_EQ(replies.size(), 3001u);
+  EXPECT_EQ(Kinds({replies.back()}), "SUCCESS");
+  EXPECT_EQ(replies.back().fields[0].AsMap().Find("has_more")->AsBool(), true);
+  replies = h.Send(Signature::kPull, {Value(Pull(-1))});
+  while (h.session().Paused()) {
+    h.session().Resume();
+    auto more = h.Take();
+    replies.insert(replies.end(), more.begin(), more.end());
+  }
+  ASSERT_EQ(replies.size(), 2001u);
+  EXPECT_EQ(replies[0].fields[0].AsList()[0], Value(3000));
+  EXPECT_EQ(h.session().state(), SessionState::kReady);
 }
 
 TEST(SessionTest, DestroyingASessionRollsBack) {
