@@ -109,6 +109,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_flag("--in-memory-only", serve.in_memory_only,
                       "Keep nothing on disk (no WAL, no snapshots): for tests and benchmarks");
+  serve_cmd->add_flag("--tck-fixture-procedures", serve.tck_fixture_procedures,
+                      "Test only, off by default: let clients register the openCypher TCK's "
+                      "fixture procedures (CALL tributary.tck.registerProcedure(signature, "
+                      "header, rows), CALL tributary.tck.clearProcedures())");
   serve_cmd
       ->add_option("--query-timeout", serve.query_timeout_ms,
                    "Per-query time limit in milliseconds (0 = none)")

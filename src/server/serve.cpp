@@ -5,6 +5,7 @@
 #include "bolt/auth.hpp"
 #include "bolt/server.hpp"
 #include "cypher/errors.hpp"
+#include "cypher/functions/procedure.hpp"
 #include "python/python_runtime.hpp"
 #include "query/engine.hpp"
 #include "server/bolt_adapter.hpp"
@@ -86,6 +87,12 @@ int RunServe(const ServeOptions& options) {
   engine_options.query_timeout = std::chrono::milliseconds(options.query_timeout_ms);
   engine_options.query_memory_limit = options.query_memory_limit_mb << 20;
   query::QueryEngine engine(storage, engine_options);
+  if (options.tck_fixture_procedures) {
+    cypher::EnableTestFixtureProcedures([&engine] { engine.InvalidatePlans(); });
+    spdlog::warn(
+        "test fixture procedures are enabled (--tck-fixture-procedures): any client may register "
+        "procedures with CALL tributary.tck.registerProcedure");
+  }
 
   // Streams: one Python interpreter for the process (destroyed last, on this
   // thread), then the manager, which recreates the stored streams and starts

@@ -26,6 +26,8 @@ struct ServeOptions {
   storage::durability::DurabilityOptions durability;
   /// No WAL, no snapshots, no data dir (tests and benchmarks only).
   bool in_memory_only = false;
+  /// Test only: the TCK's fixture procedures (tributary.tck.*).
+  bool tck_fixture_procedures = false;
   uint32_t query_timeout_ms = 0;
   uint64_t query_memory_limit_mb = 0;
   /// Streams: broker answer timeout for CREATE STREAM and transform call limit.

@@ -17,10 +17,14 @@ const kRestartAfterMs = 4000;
 
 const state = {
   server: null, driver: null, results: [], crashes: [], restarts: 0, started: Date.now(), restartReason: null,
+  fixturesRegistered: false,
 };
 
 async function start() {
-  state.server = await startServer({ args: ['--query-timeout', kQueryTimeoutMs] });
+  // --tck-fixture-procedures: `there exists a procedure ...` registers a
+  // fixture procedure on the server (test-only, off by default).
+  state.server = await startServer({ args: ['--query-timeout', kQueryTimeoutMs, '--tck-fixture-procedures'] });
+  state.fixturesRegistered = false;
   state.driver = neo4j.driver(state.server.boltUrl, undefined, {
     maxConnectionPoolSize: 4,
     connectionAcquisitionTimeout: 20000,
@@ -42,10 +46,14 @@ async function restart(reason) {
   await start();
 }
 
-/** Empties the graph; false if the server could not do it. */
+/** Empties the graph (and drops fixture procedures); false if the server could not do it. */
 async function clearGraph() {
   const session = state.driver.session();
   try {
+    if (state.fixturesRegistered) {
+      await session.run('CALL tributary.tck.clearProcedures()');
+      state.fixturesRegistered = false;
+    }
     await session.run('MATCH (n) DETACH DELETE n');
     const r = await session.run('MATCH (n) RETURN count(n) AS c');
     return r.records[0].get('c').toNumber() === 0;
@@ -95,6 +103,7 @@ After(function ({ pickle, result }) {
     message = `[server crash] the server exited during this scenario\n${message}`;
   }
   if (status === Status.UNDEFINED) message = '[undefined step] a step has no definition';
+  if (this.fixtureProcedures) state.fixturesRegistered = true;
   const line = pickle.location ? pickle.location.line : undefined;
   const ms = this.startedAt ? Date.now() - this.startedAt : 0;
   if (ms > kRestartAfterMs) state.restartReason = `the previous scenario took ${ms} ms`;

@@ -137,10 +137,26 @@ Given(/^parameters are:\s*$/, function (table) {
   }
 });
 
-// eslint-disable-next-line no-unused-vars -- cucumber checks the arity: the step has a table.
-Given(/^there exists a procedure (.+):\s*$/, function (signature, table) {
-  throw new TckFailure('procedure fixtures unsupported',
-    `the server has no test-only way to register fixture procedures (${signature.trim()})`);
+// The server runs with --tck-fixture-procedures: the signature goes as the
+// TCK writes it, the table as typed values. hooks.js clears the fixtures
+// before the next scenario.
+Given(/^there exists a procedure (.+):\s*$/, async function (signature, table) {
+  const raw = table.raw();
+  // A procedure without inputs and outputs has the table `|`: one empty cell.
+  const header = (raw[0] || []).map((h) => h.trim()).filter((h) => h !== '');
+  const rows = header.length === 0 ? [] : raw.slice(1).map((row) => row.map((cell) => {
+    try {
+      return toDriver(parseValue(cell));
+    } catch (e) {
+      throw new TckFailure('runner', e.message);
+    }
+  }));
+  this.fixtureProcedures = true;
+  const out = await execute(this, 'CALL tributary.tck.registerProcedure($signature, $header, $rows)',
+    { signature: signature.trim(), header, rows });
+  if (out.error) {
+    throw new TckFailure('setup failed', `${describeError(out.error)}\nprocedure: ${signature.trim()}`);
+  }
 });
 
 // ------------------------------------------------------------ When
