@@ -169,18 +169,21 @@ class UnwindOp final : public UnaryOperator {
 
 // ---- Skip / Limit ---------------------------------------------------------
 
+// A bad SKIP/LIMIT count (from a parameter; literals are rejected by the
+// parser) is a SyntaxError raised at run time, as the TCK's ReturnSkipLimit1
+// [6] and [8] specify, not an ArgumentError.
 int64_t EvalCount(const Expr& e, Frame& f, ExecContext& ctx, const char* what) {
   Value v = e.Eval(f, ctx);
   if (v.IsDouble() && v.AsDouble() == static_cast<double>(static_cast<int64_t>(v.AsDouble()))) {
     v = Value(static_cast<int64_t>(v.AsDouble()));
   }
   if (!v.IsInt()) {
-    throw ArgumentError("InvalidArgumentType",
-                        std::string(what) + " expects a non-negative Integer, got " + TypeName(v));
+    throw CypherError(ErrorKind::kSyntax, "InvalidArgumentType",
+                      std::string(what) + " expects a non-negative Integer, got " + TypeName(v));
   }
   if (v.AsInt() < 0) {
-    throw ArgumentError(
-        "NegativeIntegerArgument",
+    throw CypherError(
+        ErrorKind::kSyntax, "NegativeIntegerArgument",
         std::string(what) + " expects a non-negative Integer, got " + std::to_string(v.AsInt()));
   }
   return v.AsInt();

@@ -9,8 +9,11 @@ namespace {
 
 /// Words that cannot be used as unquoted variable names because they would
 /// make the grammar ambiguous: openCypher's reserved words that can start or
-/// continue an expression or clause, plus CALL and YIELD. Grouped by first
-/// letter so the check stays cheap on the hot path.
+/// continue an expression or clause, plus CALL and YIELD. STARTS, ENDS and
+/// CONTAINS are not here: they are operators only after an operand, where a
+/// variable cannot stand, so like Neo4j we accept them as names
+/// (`WITH 1 AS contains RETURN contains`). Grouped by first letter so the
+/// check stays cheap on the hot path.
 bool IsReserved(std::string_view word) {
   if (word.size() < 2 || word.size() > 10) return false;
   char first = word[0];
@@ -27,11 +30,11 @@ bool IsReserved(std::string_view word) {
     case 'B':
       return any_of({"BY"});
     case 'C':
-      return any_of({"CALL", "CASE", "CONTAINS", "CREATE"});
+      return any_of({"CALL", "CASE", "CREATE"});
     case 'D':
       return any_of({"DELETE", "DESC", "DESCENDING", "DETACH", "DISTINCT"});
     case 'E':
-      return any_of({"ELSE", "END", "ENDS", "EXISTS"});
+      return any_of({"ELSE", "END", "EXISTS"});
     case 'F':
       return any_of({"FALSE"});
     case 'I':
@@ -47,7 +50,7 @@ bool IsReserved(std::string_view word) {
     case 'R':
       return any_of({"REMOVE", "RETURN"});
     case 'S':
-      return any_of({"SET", "SKIP", "STARTS"});
+      return any_of({"SET", "SKIP"});
     case 'T':
       return any_of({"THEN", "TRUE"});
     case 'U':

@@ -552,8 +552,17 @@ ex::ExprPtr Planner::Compile(const Expr& e, const Scope& scope, AggregationColle
             (s->type == SymbolType::kPath || s->type == SymbolType::kValue ||
              s->type == SymbolType::kString || s->type == SymbolType::kBoolean ||
              s->type == SymbolType::kList || s->type == SymbolType::kRelationshipList)) {
-          Fail("InvalidArgumentType",
-               "Type mismatch: expected a Node, Relationship or Map for `." + p.key + "`", e.pos);
+          const std::string message =
+              "Type mismatch: expected a Node, Relationship or Map for `." + p.key + "`";
+          if (s->type == SymbolType::kPath || s->type == SymbolType::kRelationshipList) {
+            Fail("InvalidArgumentType", message, e.pos);  // MatchWhere1 [14]
+          }
+          // On a value (a number, string, boolean or list bound by WITH) it is
+          // a TypeError, still raised at compile time (the TCK's Map1 [6]).
+          throw CypherError(ErrorKind::kType, "InvalidArgumentType",
+                            message + " (line " + std::to_string(e.pos.line) + ", column " +
+                                std::to_string(e.pos.column) + ")",
+                            static_cast<int>(e.pos.line), static_cast<int>(e.pos.column));
         }
       }
       return ex::MakeProperty(Compile(*p.object, scope, agg, projected),

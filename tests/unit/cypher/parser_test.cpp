@@ -447,6 +447,20 @@ TEST(ParserExpressionTest, ReservedWordsAreNotVariables) {
   EXPECT_EQ(E("exists(x) AND date"), "(AND (call exists x) date)");
 }
 
+TEST(ParserExpressionTest, StringOperatorWordsAreVariables) {
+  // STARTS, ENDS and CONTAINS are operators only after an operand; in a
+  // primary position they are names (Neo4j accepts them as variables too).
+  EXPECT_EQ(E("starts"), "starts");
+  EXPECT_EQ(E("contains CONTAINS ends"), "(CONTAINS contains ends)");
+  EXPECT_EQ(E("starts STARTS WITH ends"), "(STARTS WITH starts ends)");
+  EXPECT_EQ(E("ends ENDS WITH contains"), "(ENDS WITH ends contains)");
+  EXPECT_NO_THROW(Parse("WITH 'a' AS starts, 'b' AS ends, 'c' AS contains RETURN starts"));
+  EXPECT_NO_THROW(Parse("MATCH (starts)-[contains]->(ends) RETURN starts, contains, ends"));
+  EXPECT_NO_THROW(Parse("UNWIND [1] AS ends RETURN [contains IN [ends] | contains] AS x"));
+  // `STARTS` after an operand still needs its WITH.
+  EXPECT_EQ(DetailOf("RETURN 'a' STARTS 'b'"), "UnexpectedSyntax");
+}
+
 // ---------------------------------------------------------------------------
 // Projection text, positions and error reporting
 // ---------------------------------------------------------------------------
