@@ -564,6 +564,8 @@ def main():
                      chart_files)
         log(f"report rewritten: {os.path.join(outdir, stem + '.md')}")
         return
+    # Absolute: the ingest benchmark runs with the work folder as its cwd.
+    a.tributary, a.loadgen, a.ingest = map(os.path.abspath, (a.tributary, a.loadgen, a.ingest))
     if a.smoke:
         a.nodes, a.edges, a.users = 2_000, 10_000, 200
         a.seconds, a.warmup_seconds, a.runs = 0.2, 0.1, 1
