@@ -123,12 +123,11 @@ using KeyPredicate = std::function<bool(const IndexKey&)>;
 
 class PropertyIndexCursor : public VertexCursor {
  public:
-  PropertyIndexCursor(Transaction* t, const Transaction::Impl* tx,
-                      std::shared_ptr<LabelPropertyIndex> index, View view, IndexKey lo,
-                      KeyPredicate keep, ValuePredicate pred)
+  PropertyIndexCursor(Transaction* t, const Transaction::Impl* tx, const LabelPropertyIndex* index,
+                      View view, IndexKey lo, KeyPredicate keep, ValuePredicate pred)
       : t_(t),
         tx_(tx),
-        index_(std::move(index)),
+        index_(index),
         view_(view),
         lo_(std::move(lo)),
         keep_(std::move(keep)),
@@ -161,7 +160,7 @@ class PropertyIndexCursor : public VertexCursor {
   static constexpr size_t kBatch = 64;
   Transaction* t_;
   const Transaction::Impl* tx_;
-  std::shared_ptr<LabelPropertyIndex> index_;
+  const LabelPropertyIndex* index_;
   View view_;
   IndexKey lo_;
   KeyPredicate keep_;
@@ -172,66 +171,210 @@ class PropertyIndexCursor : public VertexCursor {
   bool done_ = false;
 };
 
-// Equality lookups: the entries between the lowest and highest form of the
-// value (1 and 1.0 are neighbours), re-checked against the view. Lean on
-// purpose: point lookups are the hottest index operation.
-class IndexEqualCursor : public VertexCursor {
+// Per-thread free list of equality-cursor blocks: a point lookup is the
+// hottest index operation, and malloc/free of the cursor was a tenth of it.
+// A block freed on another thread joins that thread's list (any block fits
+// any list: they all have the cursor's size).
+class CursorBlockCache {
  public:
-  IndexEqualCursor(Transaction* t, const Transaction::Impl* tx,
-                   std::shared_ptr<LabelPropertyIndex> index, View view, PropertyValue target)
-      : t_(t),
-        tx_(tx),
-        index_(std::move(index)),
-        view_(view),
-        lo_(target.IsInt() ? IndexKey(target)
-                           : IndexKey(NormalizeNumbers(target, NumberForm::kLow))),
-        hi_(target.IsInt() ? HighInt(target.AsInt())
-                           : IndexKey(NormalizeNumbers(target, NumberForm::kHigh))),
-        target_(std::move(target)) {}
-
-  // The highest form of an int: the equal double when one exists.
-  static IndexKey HighInt(int64_t i) {
-    auto d = static_cast<double>(i);
-    return CompareIntDouble(i, d) == 0 ? IndexKey(PropertyValue(d)) : IndexKey(PropertyValue(i));
+  ~CursorBlockCache() {
+    for (size_t i = 0; i < n_; ++i) ::operator delete(blocks_[i]);
   }
+  void* Take(size_t size) {
+    if (n_ > 0) return blocks_[--n_];
+    return ::operator new(size);
+  }
+  void Give(void* p) {
+    if (n_ < kMax) {
+      blocks_[n_++] = p;
+    } else {
+      ::operator delete(p);
+    }
+  }
+
+ private:
+  static constexpr size_t kMax = 8;
+  void* blocks_[kMax] = {};
+  size_t n_ = 0;
+};
+thread_local CursorBlockCache t_cursor_blocks;
+
+// Cypher `=` between an encoded value (nullptr: absent) and a scalar.
+bool EncodedEqualsScalar(const uint8_t* p, const PropertyValue& t) {
+  if (p == nullptr) return false;
+  ScalarView v = PeekValue(p);
+  switch (t.type()) {
+    case PropertyType::kBool:
+      return v.type == PropertyType::kBool && (v.i != 0) == t.AsBool();
+    case PropertyType::kInt:
+      if (v.type == PropertyType::kInt) return v.i == t.AsInt();
+      return v.type == PropertyType::kDouble && CompareIntDouble(t.AsInt(), v.d) == 0;
+    case PropertyType::kDouble:
+      if (v.type == PropertyType::kDouble) return v.d == t.AsDouble();
+      return v.type == PropertyType::kInt && CompareIntDouble(v.i, t.AsDouble()) == 0;
+    case PropertyType::kString:
+      return v.type == PropertyType::kString && v.s == t.AsString();
+    default:
+      return false;
+  }
+}
+
+// Equality lookups of a scalar (bool, number, string). First through the
+// index's equality hash: one probe yields the few vertices whose entries
+// hash like the target, each re-checked against the view and the value (a
+// vertex appears once per hash, so it is yielded at most once). When more
+// than kBatch vertices share the hash (a popular value in a non-unique
+// index), through the ordered entries instead: those between the lowest
+// and highest form of the value (1 and 1.0 are neighbours). Every such
+// entry has a key equal to lo or to hi (numbers compare by value, -0.0 =
+// 0.0), so the cursor keeps the vertex and which bound its key equals,
+// never a copy of the key.
+class IndexEqualCursor final : public VertexCursor {
+ public:
+  static void* operator new(size_t size) { return t_cursor_blocks.Take(size); }
+  static void operator delete(void* p) { t_cursor_blocks.Give(p); }
+
+  // `index` stays alive while the transaction does (it keeps every
+  // registry it used, see Transaction::Impl::Indexes). REQUIRES: target is
+  // a bool, int, string or a non-NaN double.
+  IndexEqualCursor(Transaction* t, const Transaction::Impl* tx, const LabelPropertyIndex* index,
+                   View view, const PropertyValue& target)
+      : t_(t), tx_(tx), index_(index), view_(view), target_(target) {}
 
   bool Next(VertexAccessor* out) override {
     while (true) {
-      if (pos_ == buf_.size()) {
+      if (pos_ == n_) {
         if (done_) return false;
-        size_t batch = buf_.capacity();
-        buf_.clear();
-        pos_ = 0;
-        index_->Collect(
-            bookmark_ ? &*bookmark_ : nullptr, lo_, batch,
-            [this](const IndexKey& k) { return k.Compare(hi_) <= 0; }, &buf_);
-        if (buf_.size() < batch) done_ = true;
-        if (buf_.empty()) return false;
-        if (!done_) bookmark_ = buf_.back();
+        if (ordered_) {
+          Refill();
+        } else {
+          Probe();
+        }
+        if (n_ == 0) return false;
       }
-      const PropertyEntry& e = buf_[pos_++];
-      PropertyValue value;
-      if (!ReadLabelProperty(*tx_, e.vertex, view_, index_->label(), index_->property(), &value)) {
-        continue;
-      }
-      if (!e.key.Matches(value) || !CypherEquals(value, target_)) continue;
-      *out = VertexAccessor(e.vertex, t_);
+      const Hit& h = hits_[pos_++];
+      int fast = FastMatch(h);
+      if (fast == 0) continue;
+      if (fast < 0 && !SlowMatch(h)) continue;
+      *out = VertexAccessor(h.vertex, t_);
       return true;
     }
   }
 
  private:
+  struct Hit {
+    Vertex* vertex;
+    bool hi;
+  };
+  static constexpr uint8_t kBatch = 4;
+
+  void Probe() {
+    pos_ = 0;
+    n_ = 0;
+    bool overflow = false;
+    index_->VisitEqualHash(EqualityHash(target_), [&](Vertex* v) {
+      if (n_ == kBatch) {
+        overflow = true;
+        return false;
+      }
+      hits_[n_++] = Hit{v, false};
+      return true;
+    });
+    if (!overflow) {
+      done_ = true;
+      return;
+    }
+    StartOrdered();
+    Refill();
+  }
+
+  void StartOrdered() {
+    ordered_ = true;
+    if (target_.IsInt()) {
+      int64_t i = target_.AsInt();
+      lo_ = IndexKey::Int(i);
+      auto d = static_cast<double>(i);
+      // The highest form of an int: the equal double when one exists.
+      constexpr int64_t kExact = int64_t{1} << 53;
+      if ((i > -kExact && i < kExact) || CompareIntDouble(i, d) == 0) {
+        hi_ = IndexKey::Double(d);
+        two_forms_ = true;
+      }
+    } else if (target_.IsDouble()) {
+      PropertyValue low = NormalizeNumbers(target_, NumberForm::kLow);
+      if (low.IsInt()) {
+        lo_ = IndexKey::Int(low.AsInt());
+        hi_ = IndexKey::Double(target_.AsDouble());
+        two_forms_ = true;
+      } else {
+        lo_ = IndexKey::Double(target_.AsDouble());
+      }
+    } else {
+      lo_ = IndexKey(target_);
+    }
+  }
+
+  void Refill() {
+    pos_ = 0;
+    n_ = 0;
+    const IndexKey& hi = two_forms_ ? hi_ : lo_;
+    PropertyEntry bookmark;
+    if (has_bookmark_) bookmark = PropertyEntry{bookmark_hi_ ? hi_ : lo_, bookmark_vertex_};
+    index_->Visit(has_bookmark_ ? &bookmark : nullptr, lo_, [&](const PropertyEntry& e) {
+      if (n_ == kBatch || e.key.Compare(hi) > 0) return false;
+      hits_[n_++] = Hit{e.vertex, two_forms_ && e.key.type() == hi_.type()};
+      return true;
+    });
+    if (n_ < kBatch) {
+      done_ = true;
+    } else {
+      has_bookmark_ = true;
+      bookmark_vertex_ = hits_[n_ - 1].vertex;
+      bookmark_hi_ = hits_[n_ - 1].hi;
+    }
+  }
+
+  // When nothing in the vertex's chain is invisible to the view (the common
+  // case: no concurrent writer), decides from the newest state without
+  // decoding: 1 match, 0 no match, -1 the chain must be walked.
+  int FastMatch(const Hit& h) const {
+    Vertex* v = h.vertex;
+    std::lock_guard guard(v->lock);
+    if (v->delta != nullptr && tx_->MustUndo(v->delta, view_)) return -1;
+    if (v->deleted || !v->labels.Has(index_->label())) return 0;
+    const uint8_t* p = v->properties.Find(index_->property());
+    // Ordered entries: the vertex is yielded through the entry of its
+    // current value only (it may also have entries of older values).
+    if (ordered_) return (h.hi ? hi_ : lo_).MatchesEncoded(p) ? 1 : 0;
+    return EncodedEqualsScalar(p, target_) ? 1 : 0;
+  }
+
+  bool SlowMatch(const Hit& h) const {
+    PropertyValue value;
+    if (!ReadLabelProperty(*tx_, h.vertex, view_, index_->label(), index_->property(), &value)) {
+      return false;
+    }
+    if (ordered_) return (h.hi ? hi_ : lo_).Matches(value);
+    return CypherEquals(value, target_);
+  }
+
   Transaction* t_;
   const Transaction::Impl* tx_;
-  std::shared_ptr<LabelPropertyIndex> index_;
+  const LabelPropertyIndex* index_;
   View view_;
+  bool ordered_ = false;
+  bool two_forms_ = false;  ///< hi_ is set (else hi = lo)
+  bool done_ = false;
+  bool has_bookmark_ = false;
+  bool bookmark_hi_ = false;
+  uint8_t pos_ = 0;
+  uint8_t n_ = 0;
+  PropertyValue target_;
+  Hit hits_[kBatch];
+  // Ordered mode only.
   IndexKey lo_;
   IndexKey hi_;
-  PropertyValue target_;
-  EntryBuffer<4> buf_;
-  size_t pos_ = 0;
-  std::optional<PropertyEntry> bookmark_;
-  bool done_ = false;
+  Vertex* bookmark_vertex_ = nullptr;
 };
 
 bool IsNaN(const PropertyValue& v) { return v.IsDouble() && std::isnan(v.AsDouble()); }
@@ -284,12 +427,14 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabel(LabelId label, View view) {
                                              });
 }
 
-static std::shared_ptr<LabelPropertyIndex> ReadyIndex(const IndexRegistry& reg, LabelId label,
-                                                      PropertyId prop) {
+// The raw pointer stays valid for the transaction's lifetime (it keeps the
+// registries it used).
+static const LabelPropertyIndex* ReadyIndex(const IndexRegistry& reg, LabelId label,
+                                            PropertyId prop) {
   for (const auto* list : {&reg.label_property, &reg.unique}) {
     for (const auto& index : *list) {
       if (index->label() == label && index->property() == prop && index->ready.load()) {
-        return index;
+        return index.get();
       }
     }
   }
@@ -301,9 +446,20 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyEqual(LabelId label,
                                                                   const PropertyValue& value,
                                                                   View view) {
   if (!CanEqual(value)) return std::make_unique<EmptyCursor>();
-  auto index = ReadyIndex(impl_->Indexes(), label, property);
-  if (index) {
-    return std::make_unique<IndexEqualCursor>(this, impl_.get(), std::move(index), view, value);
+  const LabelPropertyIndex* index = ReadyIndex(impl_->Indexes(), label, property);
+  if (index != nullptr) {
+    if (!value.IsList() && !value.IsMap()) {
+      return std::make_unique<IndexEqualCursor>(this, impl_.get(), index, view, value);
+    }
+    // Lists and maps: the entries between the value's lowest and highest
+    // number forms, filtered by Cypher `=` ([1, 5] sorts between [1] and
+    // [1.0]).
+    auto hi = std::make_shared<IndexKey>(NormalizeNumbers(value, NumberForm::kHigh));
+    auto target = std::make_shared<PropertyValue>(value);
+    return std::make_unique<PropertyIndexCursor>(
+        this, impl_.get(), index, view, IndexKey(NormalizeNumbers(value, NumberForm::kLow)),
+        [hi](const IndexKey& k) { return k.Compare(*hi) <= 0; },
+        [target](const PropertyValue& v) { return CypherEquals(v, *target); });
   }
   auto target = std::make_shared<PropertyValue>(value);
   const Impl* tx = impl_.get();
@@ -352,8 +508,8 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyRange(LabelId label,
     }
     return true;
   };
-  auto index = ReadyIndex(impl_->Indexes(), label, property);
-  if (index) {
+  const LabelPropertyIndex* index = ReadyIndex(impl_->Indexes(), label, property);
+  if (index != nullptr) {
     IndexKey start(lo ? NormalizeNumbers(lo->value, NumberForm::kLow) : MinOfRank(rank));
     std::shared_ptr<IndexKey> hi_key =
         hi ? std::make_shared<IndexKey>(NormalizeNumbers(hi->value, NumberForm::kHigh)) : nullptr;
@@ -361,9 +517,8 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyRange(LabelId label,
       if (hi_key) return k.Compare(*hi_key) <= 0;
       return KindRank(k.type()) == rank;
     };
-    return std::make_unique<PropertyIndexCursor>(this, impl_.get(), std::move(index), view,
-                                                 std::move(start), std::move(keep),
-                                                 std::move(in_range));
+    return std::make_unique<PropertyIndexCursor>(this, impl_.get(), index, view, std::move(start),
+                                                 std::move(keep), std::move(in_range));
   }
   const Impl* tx = impl_.get();
   return std::make_unique<AllVerticesCursor>(

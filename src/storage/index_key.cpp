@@ -1,6 +1,12 @@
 #include "storage/index_key.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+#include "storage/property_store.hpp"
 
 namespace tributary::storage {
 namespace {
@@ -13,7 +19,65 @@ int CompareDoubles(double x, double y) {
   return x < y ? -1 : (y < x ? 1 : 0);
 }
 
+uint32_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return static_cast<uint32_t>(x);
+}
+
+uint32_t HashInt(int64_t i) { return Mix(static_cast<uint64_t>(i)); }
+
+// Integral doubles within int64 hash as the equal int.
+uint32_t HashDouble(double d) {
+  if (std::isfinite(d) && std::floor(d) == d && d >= -9223372036854775808.0 &&
+      d < 9223372036854775808.0) {
+    return HashInt(static_cast<int64_t>(d));
+  }
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  return Mix(bits ^ 0x5bd1e9955bd1e995ULL);
+}
+
+uint32_t HashString(std::string_view s) {
+  return Mix(std::hash<std::string_view>{}(s) ^ 0x27d4eb2f165667c5ULL);
+}
+
+uint32_t HashBool(bool b) { return Mix(b ? 0x9e3779b97f4a7c15ULL : 0x7f4a7c159e3779b9ULL); }
+
 }  // namespace
+
+uint32_t EqualityHash(const PropertyValue& v) {
+  switch (v.type()) {
+    case PropertyType::kBool:
+      return HashBool(v.AsBool());
+    case PropertyType::kInt:
+      return HashInt(v.AsInt());
+    case PropertyType::kDouble:
+      return HashDouble(v.AsDouble());
+    case PropertyType::kString:
+      return HashString(v.AsString());
+    default:
+      return 0;
+  }
+}
+
+uint32_t IndexKey::EqualityHash() const {
+  switch (type()) {
+    case PropertyType::kBool:
+      return HashBool(i_ != 0);
+    case PropertyType::kInt:
+      return HashInt(i_);
+    case PropertyType::kDouble:
+      return HashDouble(d_);
+    case PropertyType::kString:
+      return HashString(*s_);
+    default:
+      return 0;
+  }
+}
 
 int KindRank(PropertyType t) {
   switch (t) {
@@ -47,13 +111,24 @@ IndexKey::IndexKey(const PropertyValue& v) : kind_(static_cast<uint8_t>(v.type()
     case PropertyType::kDouble:
       d_ = v.AsDouble();
       break;
+    case PropertyType::kString: {
+      const std::string& str = v.AsString();
+      std::memcpy(prefix_, str.data(), std::min(kPrefix, str.size()));
+      s_ = new std::string(str);  // NOLINT: owned, freed by FreeHeap
+      break;
+    }
     default:
       heap_ = new PropertyValue(v);  // NOLINT: owned, freed by FreeHeap
   }
 }
 
 IndexKey::IndexKey(const IndexKey& o) : kind_(o.kind_), i_(o.i_) {
-  if (o.OnHeap()) heap_ = new PropertyValue(*o.heap_);  // NOLINT: owned
+  std::memcpy(prefix_, o.prefix_, kPrefix);
+  if (kind_ == kStringKind) {
+    s_ = new std::string(*o.s_);  // NOLINT: owned
+  } else if (o.OnHeap()) {
+    heap_ = new PropertyValue(*o.heap_);  // NOLINT: owned
+  }
 }
 
 IndexKey& IndexKey::operator=(const IndexKey& o) {
@@ -62,6 +137,18 @@ IndexKey& IndexKey::operator=(const IndexKey& o) {
     *this = std::move(copy);
   }
   return *this;
+}
+
+int IndexKey::CompareStrings(const IndexKey& o) const {
+  uint64_t a = Head(), b = o.Head();
+  if (a != b) return a < b ? -1 : 1;
+  // The first k bytes are equal (both strings have them and the prefixes
+  // agree); the zero padding of shorter strings is not compared as data.
+  const std::string& x = *s_;
+  const std::string& y = *o.s_;
+  size_t k = std::min({kPrefix, x.size(), y.size()});
+  int c = std::string_view(x).substr(k).compare(std::string_view(y).substr(k));
+  return (c > 0) - (c < 0);
 }
 
 int IndexKey::CompareSlow(const IndexKey& o) const {
@@ -84,6 +171,8 @@ int IndexKey::CompareSlow(const IndexKey& o) const {
       int c = -CompareIntDouble(o.i_, d_);
       return c != 0 ? c : 1;
     }
+    case PropertyType::kString:
+      return CompareStrings(o);
     default:
       return CompareOrder(*heap_, *o.heap_);
   }
@@ -100,8 +189,31 @@ bool IndexKey::Matches(const PropertyValue& v) const {
       return i_ == v.AsInt();
     case PropertyType::kDouble:
       return PropertyValue(d_) == v;
+    case PropertyType::kString:
+      return *s_ == v.AsString();
     default:
       return *heap_ == v;
+  }
+}
+
+bool IndexKey::MatchesEncoded(const uint8_t* p) const {
+  if (p == nullptr) return kind_ == 0;
+  ScalarView v = PeekValue(p);
+  if (static_cast<uint8_t>(v.type) != kind_) return false;
+  switch (v.type) {
+    case PropertyType::kNull:
+      return true;
+    case PropertyType::kBool:
+    case PropertyType::kInt:
+      return i_ == v.i;
+    case PropertyType::kDouble:
+      return d_ == v.d || (std::isnan(d_) && std::isnan(v.d));
+    case PropertyType::kString:
+      return std::string_view(*s_) == v.s;
+    default: {
+      const uint8_t* q = p;
+      return *heap_ == DecodeValue(&q);
+    }
   }
 }
 
@@ -115,6 +227,8 @@ PropertyValue IndexKey::ToValue() const {
       return PropertyValue(i_);
     case PropertyType::kDouble:
       return PropertyValue(d_);
+    case PropertyType::kString:
+      return PropertyValue(*s_);
     default:
       return *heap_;
   }

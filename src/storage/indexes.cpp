@@ -48,13 +48,17 @@ size_t LabelIndex::size() const {
 
 void LabelPropertyIndex::Insert(const PropertyValue& value, Vertex* v) {
   PropertyEntry e{IndexKey(value), v};
+  bool scalar = e.key.IsScalar();
+  uint32_t tag = scalar ? e.key.EqualityHash() : 0;
   std::unique_lock guard(mu_);
-  entries_.Insert(std::move(e));
+  if (entries_.Insert(std::move(e)) && scalar) hash_.Add(tag, v);
 }
 
 void LabelPropertyIndex::Erase(const IndexKey& key, Vertex* v) {
+  bool scalar = key.IsScalar();
+  uint32_t tag = scalar ? key.EqualityHash() : 0;
   std::unique_lock guard(mu_);
-  entries_.Erase(PropertyEntry{key, v});
+  if (entries_.Erase(PropertyProbe{&key, v}) && scalar) hash_.Remove(tag, v);
 }
 
 std::vector<PropertyEntry> LabelPropertyIndex::All() const {

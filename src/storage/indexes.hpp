@@ -11,6 +11,7 @@
 #include <shared_mutex>
 #include <vector>
 
+#include "storage/equality_table.hpp"
 #include "storage/index_key.hpp"
 #include "storage/sorted_index.hpp"
 #include "storage/spin_lock.hpp"
@@ -52,30 +53,28 @@ struct PropertyEntry {
   IndexKey key;
   Vertex* vertex = nullptr;
 };
+/// A position to search from without copying a key: (key, vertex) like an
+/// entry; a null vertex sorts before every entry with an equal key.
+struct PropertyProbe {
+  const IndexKey* key;
+  const Vertex* vertex;
+};
 struct PropertyEntryLess {
   bool operator()(const PropertyEntry& a, const PropertyEntry& b) const {
     int c = a.key.Compare(b.key);
     if (c != 0) return c < 0;
     return a.vertex < b.vertex;
   }
-};
-
-/// A fixed-capacity vector of index entries kept inside a cursor, so a
-/// point lookup allocates nothing beyond the cursor itself.
-template <size_t kCapacity>
-class EntryBuffer {
- public:
-  void push_back(const PropertyEntry& e) { items_[size_++] = e; }
-  void clear() { size_ = 0; }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  const PropertyEntry& operator[](size_t i) const { return items_[i]; }
-  const PropertyEntry& back() const { return items_[size_ - 1]; }
-  static constexpr size_t capacity() { return kCapacity; }
-
- private:
-  PropertyEntry items_[kCapacity];
-  size_t size_ = 0;
+  bool operator()(const PropertyEntry& a, const PropertyProbe& b) const {
+    int c = a.key.Compare(*b.key);
+    if (c != 0) return c < 0;
+    return a.vertex < b.vertex;
+  }
+  bool operator()(const PropertyProbe& a, const PropertyEntry& b) const {
+    int c = a.key->Compare(b.key);
+    if (c != 0) return c < 0;
+    return a.vertex < b.vertex;
+  }
 };
 
 /// (value, vertex) pairs for one label and property, in CompareOrder of the
@@ -88,25 +87,40 @@ class LabelPropertyIndex {
   /// REQUIRES: !value.IsNull().
   void Insert(const PropertyValue& value, Vertex* v);
   void Erase(const IndexKey& key, Vertex* v);
+  /// Calls fn(entry) for entries in order, starting after `bookmark` (or at
+  /// `lo`, inclusive, when there is none), until fn returns false or the
+  /// end. fn runs under the index's read lock: it must not take object locks.
+  template <typename Fn>
+  void Visit(const PropertyEntry* bookmark, const IndexKey& lo, Fn&& fn) const {
+    std::shared_lock guard(mu_);
+    if (bookmark != nullptr) {
+      entries_.VisitFrom(*bookmark, true, fn);
+    } else {
+      entries_.VisitFrom(PropertyProbe{&lo, nullptr}, false, fn);
+    }
+  }
   /// Appends up to `max` entries in order, starting after `bookmark` (or
   /// at `lo`, inclusive, when there is none) and stopping before the first
   /// entry for which keep(key) is false.
   template <typename Keep, typename Out>
   void Collect(const PropertyEntry* bookmark, const IndexKey& lo, size_t max, Keep&& keep,
                Out* out) const {
-    std::shared_lock guard(mu_);
     size_t n = 0;
-    auto visit = [&](const PropertyEntry& e) {
+    Visit(bookmark, lo, [&](const PropertyEntry& e) {
       if (n == max || !keep(e.key)) return false;
       out->push_back(e);
       ++n;
       return true;
-    };
-    if (bookmark != nullptr) {
-      entries_.VisitFrom(*bookmark, true, visit);
-    } else {
-      entries_.VisitFrom(PropertyEntry{lo, nullptr}, false, visit);
-    }
+    });
+  }
+  /// Calls fn(vertex) under the read lock for each distinct vertex with an
+  /// entry whose scalar value has EqualityHash `tag` (a superset of the
+  /// vertices with a Cypher-equal entry; callers re-check values), until fn
+  /// returns false. fn must not take object locks.
+  template <typename Fn>
+  void VisitEqualHash(uint32_t tag, Fn&& fn) const {
+    std::shared_lock guard(mu_);
+    hash_.ForEach(tag, fn);
   }
   std::vector<PropertyEntry> All() const;
   size_t size() const;
@@ -117,6 +131,8 @@ class LabelPropertyIndex {
   PropertyId property_;
   mutable SharedSpinLock mu_;
   SortedIndex<PropertyEntry, PropertyEntryLess> entries_;
+  /// Scalar entries by equality class, for point lookups (ADR 011).
+  EqualityTable hash_;
 };
 
 /// The indexes and constraints in force: an immutable snapshot replaced as

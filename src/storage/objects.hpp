@@ -3,6 +3,7 @@
 // docs/storage.md for the layout rationale (memory targets) and the version
 // chain protocol.
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -142,7 +143,10 @@ struct Delta {
   };
 };
 
-/// Append-only storage of one transaction's deltas, in creation order.
+/// Append-only storage of one transaction's deltas, in creation order, with
+/// stable addresses. The first kInline deltas live inside the arena (the
+/// UndoBuffer), so a small transaction allocates one block for all of its
+/// undo state; later ones go to heap chunks growing from 16 to 128 deltas.
 class DeltaArena {
  public:
   DeltaArena() = default;
@@ -152,12 +156,14 @@ class DeltaArena {
 
   template <typename... Args>
   Delta* Emplace(Args&&... args) {
-    if (blocks_.empty() || used_ == kPerBlock) {
-      blocks_.push_back(std::make_unique_for_overwrite<Block>());
-      used_ = 0;
+    void* slot;
+    if (size_ < kInline) {
+      slot = inline_ + size_ * sizeof(Delta);
+    } else {
+      if (chunks_.empty() || used_ == chunks_.back().cap) AddChunk();
+      slot = chunks_.back().data + used_ * sizeof(Delta);
+      ++used_;
     }
-    void* slot = blocks_.back()->bytes + used_ * sizeof(Delta);
-    ++used_;
     ++size_;
     return ::new (slot) Delta(std::forward<Args>(args)...);
   }
@@ -165,34 +171,49 @@ class DeltaArena {
   bool empty() const { return size_ == 0; }
   template <typename Fn>
   void ForEach(Fn&& fn) {
-    for (size_t b = 0; b < blocks_.size(); ++b) {
-      size_t n = b + 1 == blocks_.size() ? used_ : kPerBlock;
-      for (size_t i = 0; i < n; ++i) fn(At(b, i));
+    size_t n = size_ < kInline ? size_ : kInline;
+    for (size_t i = 0; i < n; ++i) fn(At(inline_, i));
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      size_t m = c + 1 == chunks_.size() ? used_ : chunks_[c].cap;
+      for (size_t i = 0; i < m; ++i) fn(At(chunks_[c].data, i));
     }
   }
   template <typename Fn>
   void ForEachReverse(Fn&& fn) {
-    for (size_t b = blocks_.size(); b-- > 0;) {
-      size_t n = b + 1 == blocks_.size() ? used_ : kPerBlock;
-      for (size_t i = n; i-- > 0;) fn(At(b, i));
+    for (size_t c = chunks_.size(); c-- > 0;) {
+      size_t m = c + 1 == chunks_.size() ? used_ : chunks_[c].cap;
+      for (size_t i = m; i-- > 0;) fn(At(chunks_[c].data, i));
     }
+    size_t n = size_ < kInline ? size_ : kInline;
+    for (size_t i = n; i-- > 0;) fn(At(inline_, i));
   }
 
  private:
-  static constexpr size_t kPerBlock = 128;
-  struct Block {
-    alignas(Delta) std::byte bytes[kPerBlock * sizeof(Delta)];
+  static constexpr size_t kInline = 4;
+  static constexpr size_t kFirstChunk = 16;
+  static constexpr size_t kMaxChunk = 128;
+  struct Chunk {
+    std::byte* data;
+    size_t cap;
   };
-  Delta* At(size_t b, size_t i) {
-    return std::launder(reinterpret_cast<Delta*>(blocks_[b]->bytes + i * sizeof(Delta)));
+  static Delta* At(std::byte* base, size_t i) {
+    return std::launder(reinterpret_cast<Delta*>(base + i * sizeof(Delta)));
   }
-  std::vector<std::unique_ptr<Block>> blocks_;
-  size_t used_ = 0;
+  void AddChunk() {
+    size_t cap = chunks_.empty() ? kFirstChunk : std::min(chunks_.back().cap * 2, kMaxChunk);
+    auto* data = static_cast<std::byte*>(::operator new(cap * sizeof(Delta)));
+    chunks_.push_back(Chunk{data, cap});
+    used_ = 0;
+  }
+  alignas(Delta) std::byte inline_[kInline * sizeof(Delta)];
+  std::vector<Chunk> chunks_;
+  size_t used_ = 0;  ///< deltas in the last chunk
   size_t size_ = 0;
 };
 
 inline DeltaArena::~DeltaArena() {
   ForEach([](Delta* d) { d->~Delta(); });
+  for (const Chunk& c : chunks_) ::operator delete(c.data);
 }
 
 }  // namespace tributary::storage

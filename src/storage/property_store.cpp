@@ -215,6 +215,56 @@ PropertyValue PropertyStore::Get(uint32_t key) const {
   return PropertyValue();
 }
 
+ScalarView PeekValue(const uint8_t* p) {
+  ScalarView v;
+  uint8_t h = *p++;
+  switch (h & 0x0F) {
+    case kCodeNull:
+      break;
+    case kCodeFalse:
+    case kCodeTrue:
+      v.type = PropertyType::kBool;
+      v.i = (h & 0x0F) == kCodeTrue ? 1 : 0;
+      break;
+    case kCodeInt:
+      v.type = PropertyType::kInt;
+      v.i = ReadInt(p, h >> 4);
+      break;
+    case kCodeDouble:
+      v.type = PropertyType::kDouble;
+      std::memcpy(&v.d, p, 8);
+      break;
+    case kCodeString: {
+      v.type = PropertyType::kString;
+      uint64_t n = GetVarint(&p);
+      v.s = std::string_view(reinterpret_cast<const char*>(p), n);
+      break;
+    }
+    case kCodeList:
+      v.type = PropertyType::kList;
+      break;
+    case kCodeMap:
+      v.type = PropertyType::kMap;
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+const uint8_t* PropertyStore::Find(uint32_t key) const {
+  auto bytes = buf_.Bytes();
+  const uint8_t* p = bytes.data();
+  const uint8_t* end = p + bytes.size();
+  while (p < end) {
+    uint64_t id = GetVarint(&p);
+    if (id == key) return p;
+    if (id > key) break;
+    SkipValue(&p);
+  }
+  return nullptr;
+}
+
 bool PropertyStore::Has(uint32_t key) const {
   auto bytes = buf_.Bytes();
   const uint8_t* p = bytes.data();

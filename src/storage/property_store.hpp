@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,16 @@ void EncodeValue(const PropertyValue& v, std::string* out);
 PropertyValue DecodeValue(const uint8_t** p);
 /// Advances *p past one encoded value.
 void SkipValue(const uint8_t** p);
+
+/// A scalar read in place from an encoding, without allocating. For lists
+/// and maps only `type` is set (decode those).
+struct ScalarView {
+  PropertyType type = PropertyType::kNull;
+  int64_t i = 0;       ///< kInt; kBool as 0/1
+  double d = 0;        ///< kDouble
+  std::string_view s;  ///< kString (points into the encoding)
+};
+ScalarView PeekValue(const uint8_t* p);
 
 /// One encoded value (the old value an undo delta restores). Move-only.
 class EncodedValue {
@@ -45,6 +56,9 @@ class PropertyStore {
   /// The value of `key`, null when absent.
   PropertyValue Get(uint32_t key) const;
   bool Has(uint32_t key) const;
+  /// The encoding of `key`'s value (valid until the next mutation), or
+  /// nullptr when absent.
+  const uint8_t* Find(uint32_t key) const;
   /// Sets `key` (null removes it); returns the previous value.
   PropertyValue Set(uint32_t key, const PropertyValue& value);
   /// All pairs in ascending key order.

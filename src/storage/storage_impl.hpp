@@ -169,6 +169,9 @@ struct Transaction::Impl {
   std::vector<Change> redo;
   std::vector<std::pair<std::string, std::optional<std::string>>> system_changes;
   std::shared_ptr<const IndexRegistry> registry;
+  /// Registries replaced during this transaction: kept so index pointers
+  /// handed to its cursors stay valid until it ends.
+  std::vector<std::shared_ptr<const IndexRegistry>> old_registries;
   uint64_t registry_version = ~uint64_t{0};
   int64_t vertex_delta = 0;
   int64_t edge_delta = 0;
@@ -179,6 +182,7 @@ struct Transaction::Impl {
   const IndexRegistry& Indexes() {
     uint64_t v = s->registry_version.load(std::memory_order_seq_cst);
     if (v != registry_version) {
+      if (registry) old_registries.push_back(std::move(registry));
       registry = s->Registry();
       registry_version = v;
     }
