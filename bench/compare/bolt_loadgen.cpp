@@ -264,7 +264,9 @@ int Run(const RunOptions& o) {
 
   std::vector<double> latencies;
   int64_t retried = 0;
-  if (o.warmup_seconds > 0 || o.iterations > 0) {
+  // Warm-up: --warmup-seconds of queries, or with --iterations one round of
+  // them; none when --warmup-seconds is 0.
+  if (o.warmup_seconds > 0) {
     phase(o.warmup_seconds, o.iterations > 0 ? o.iterations : 0, &latencies, &retried);
   }
   for (int r = 0; r < o.runs; ++r) {

@@ -162,8 +162,9 @@ def write_report(a, results, meta, path, chart_files):
     w_("")
     w_(f"Data: {a.nodes:,} `:Node` nodes (`id` integer, `name` string), {a.edges:,} `:Edge` edges "
        f"between uniformly random distinct nodes (seed {a.seed}); {a.users:,} `:User` nodes for the "
-       f"write workloads. Runs: a warm-up, then the median of {a.runs} runs of {a.seconds} s "
-       "(the aggregation: of single queries). Throughput is operations per second of wall time; "
+       f"write workloads. Runs: a warm-up ({a.warmup_seconds} s; pgbench: 200 transactions per "
+       f"client; the aggregation: the cross-check query), then the median of {a.runs} runs of "
+       f"{a.seconds} s (the aggregation: of single queries). Throughput is operations per second of wall time; "
        "latencies are per query as the client sees it.")
     w_("")
     w_("Cross-check: " + meta["cross_check"])
