@@ -137,7 +137,8 @@ def write_report(a, results, meta, path, chart_files):
     m = meta["machine"]
     w_(f"# bench-compare {meta['date']} at {meta['commit']}")
     w_("")
-    w_("Produced by `" + meta["command"] + "` (bench/compare/run.py; how to read it: "
+    w_("Produced by bench/compare/run.py, which `" + meta["command"] + "` runs (its command line "
+       "is under Commands below; how to read this report: "
        "[bench/README.md](../README.md#peers-make-bench-compare), design: "
        "[ADR 013](../../docs/adr/013-bench-compare.md)).")
     if a.smoke:
