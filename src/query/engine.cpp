@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 
 #include "cypher/errors.hpp"
@@ -34,11 +35,50 @@ std::shared_ptr<const PreparedStatement> QueryEngine::Prepare(std::string_view t
   return prepared;
 }
 
-void QueryEngine::InvalidatePlans() { cache_.Clear(); }
+void QueryEngine::InvalidatePlans() {
+  cache_.Clear();
+  plan_generation_.fetch_add(1, std::memory_order_acq_rel);
+}
 
-PlanCache::Stats QueryEngine::CacheStats() const { return cache_.GetStats(); }
+PlanCache::Stats QueryEngine::CacheStats() const {
+  PlanCache::Stats stats = cache_.GetStats();
+  stats.hits += memo_hits_.load(std::memory_order_relaxed);
+  return stats;
+}
 
-Session::Session(QueryEngine& engine) : engine_(engine) {}
+Session::Session(QueryEngine& engine)
+    : engine_(engine), memo_generation_(engine.plan_generation()) {}
+
+const std::shared_ptr<const PreparedStatement>& Session::Lookup(std::string_view text) {
+  const uint64_t generation = engine_.plan_generation();
+  if (generation != memo_generation_) {
+    for (auto& entry : memo_) {
+      entry.text.clear();
+      entry.prepared.reset();
+    }
+    memo_generation_ = generation;
+  }
+  for (const auto& entry : memo_) {
+    if (entry.prepared && entry.text.size() == text.size() &&
+        std::memcmp(entry.text.data(), text.data(), text.size()) == 0) {
+      engine_.CountMemoHit();
+      return entry.prepared;
+    }
+  }
+  auto prepared = engine_.Prepare(text);
+  // Only what the shared cache would keep (planned queries) is memoised, in
+  // no more entries than the shared cache has (none when it is disabled).
+  const size_t capacity = std::min(kMemoSize, engine_.options().plan_cache_size);
+  if (prepared->plan == nullptr || capacity == 0) {
+    uncached_ = std::move(prepared);
+    return uncached_;
+  }
+  MemoEntry& slot = memo_[memo_next_ % capacity];
+  memo_next_ = (memo_next_ % capacity + 1) % capacity;
+  slot.text.assign(text);
+  slot.prepared = std::move(prepared);
+  return slot.prepared;
+}
 
 Session::~Session() { Reset(); }
 
@@ -93,8 +133,16 @@ bool IsStreamStatement(StatementKind k) {
   }
 }
 
-std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const Params& params) {
+cypher::Value AsValue(const cypher::Value& v) { return v; }
+cypher::Value AsValue(const PropertyValue& v) { return cypher::ToValue(v); }
+
+/// The plan's parameters in its parameter-table order, from a map of name to
+/// Value or to PropertyValue. Throws ParameterMissing naming every absent one.
+template <typename Map>
+std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const void* untyped) {
+  const Map& params = *static_cast<const Map*>(untyped);
   std::vector<cypher::Value> out;
+  if (plan.parameters.empty()) return out;
   out.reserve(plan.parameters.size());
   std::vector<std::string> missing;
   for (const auto& name : plan.parameters) {
@@ -103,7 +151,7 @@ std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const Params
       missing.push_back("$" + name);
       out.emplace_back();
     } else {
-      out.push_back(it->second);
+      out.push_back(AsValue(it->second));
     }
   }
   if (!missing.empty()) {
@@ -118,7 +166,19 @@ std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const Params
 }  // namespace
 
 std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& params) {
-  auto prepared = engine_.Prepare(text);
+  return RunBound(text, &BindParameters<Params>, &params);
+}
+
+std::unique_ptr<QueryResult> Session::RunWithPropertyValues(std::string_view text,
+                                                            const PropertyValue::Map& params) {
+  return RunBound(text, &BindParameters<PropertyValue::Map>, &params);
+}
+
+std::unique_ptr<QueryResult> Session::RunBound(std::string_view text, BindFn bind,
+                                               const void* params) {
+  // A reference into the memo (or uncached_): nothing below runs another
+  // statement on this session, so the slot is not replaced while in use.
+  const std::shared_ptr<const PreparedStatement>& prepared = Lookup(text);
   const cypher::Statement& st = *prepared->statement;
   if (IsStreamStatement(st.kind)) {
     if (tx_) {
@@ -160,7 +220,7 @@ std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& p
     for (auto& line : cypher::ExplainLines(plan)) t.rows.push_back({cypher::Value(line)});
     return std::make_unique<TableResult>(std::move(t), "r");
   }
-  std::vector<cypher::Value> bound = BindParameters(plan, params);
+  std::vector<cypher::Value> bound = bind(plan, params);
   std::unique_ptr<storage::Transaction> owned;
   storage::Transaction* tx = tx_.get();
   if (tx == nullptr) {

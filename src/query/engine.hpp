@@ -3,6 +3,8 @@
 // QueryEngine is shared (plan cache, options, hooks); a Session belongs to
 // one client connection and owns its explicit transaction.
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -67,14 +69,23 @@ class QueryEngine {
   std::shared_ptr<const PreparedStatement> Prepare(std::string_view text);
   /// Drops cached plans (after schema changes that alter index choices).
   void InvalidatePlans();
-  /// Cache statistics for tests and benchmarks.
+  /// Cache statistics for tests and benchmarks (hits include the sessions'
+  /// own memo hits).
   PlanCache::Stats CacheStats() const;
+
+  /// Bumped by InvalidatePlans; a Session drops its memo of prepared
+  /// statements when it changes.
+  uint64_t plan_generation() const { return plan_generation_.load(std::memory_order_acquire); }
+  /// Counts a plan found in a session's memo as a cache hit.
+  void CountMemoHit() { memo_hits_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   storage::Storage& storage_;
   EngineOptions options_;
   SystemHandler* system_handler_ = nullptr;
   PlanCache cache_;
+  std::atomic<uint64_t> plan_generation_{0};
+  std::atomic<uint64_t> memo_hits_{0};
 };
 
 /// One client's view: auto-commit queries or one explicit transaction at a
@@ -89,6 +100,11 @@ class Session {
   /// the result is exhausted (or discarded). Throws CypherError (compile-time
   /// errors, and errors of admin statements).
   std::unique_ptr<QueryResult> Run(std::string_view text, const Params& params);
+  /// The same with the parameters as storage values (a stream's transform
+  /// output), bound without building a Params map first.
+  /// (A separate name: `Run(text, {})` must stay unambiguous.)
+  std::unique_ptr<QueryResult> RunWithPropertyValues(std::string_view text,
+                                                     const PropertyValue::Map& params);
 
   /// Explicit transactions. Throw CypherError when misused.
   void Begin();
@@ -105,8 +121,30 @@ class Session {
 
  private:
   friend class QueryResult;
+  /// The prepared statement for `text`: from the session's memo when the
+  /// same text ran recently, else from the engine (and then memoised).
+  const std::shared_ptr<const PreparedStatement>& Lookup(std::string_view text);
+  /// Binds the plan's parameters from `params` (a Params or a
+  /// PropertyValue::Map, by the caller's choice of `bind`).
+  using BindFn = std::vector<cypher::Value> (*)(const cypher::Plan& plan, const void* params);
+  std::unique_ptr<QueryResult> RunBound(std::string_view text, BindFn bind, const void* params);
+
   QueryEngine& engine_;
   std::unique_ptr<storage::Transaction> tx_;
+
+  /// A few recently run query texts and their plans, compared by content.
+  /// A client (or a stream) that repeats the same statements finds them here
+  /// with a length check and a memcmp instead of hashing the text and taking
+  /// the shared cache's lock (ADR 012).
+  struct MemoEntry {
+    std::string text;
+    std::shared_ptr<const PreparedStatement> prepared;
+  };
+  static constexpr size_t kMemoSize = 8;
+  std::array<MemoEntry, kMemoSize> memo_;
+  size_t memo_next_ = 0;  ///< the slot the next miss replaces (round robin)
+  uint64_t memo_generation_ = 0;
+  std::shared_ptr<const PreparedStatement> uncached_;  ///< a statement not memoised
 };
 
 /// A streamed result. Rows handed to the sink are valid only during the

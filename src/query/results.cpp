@@ -5,6 +5,37 @@
 
 namespace tributary::query {
 
+namespace {
+
+/// Freed PlanResult blocks of this thread, reused by the next one.
+struct ResultBlockPool {
+  static constexpr int kMax = 4;
+  void* blocks[kMax] = {};
+  int count = 0;
+  ~ResultBlockPool() {
+    for (int i = 0; i < count; ++i) ::operator delete(blocks[i]);
+    count = 0;
+  }
+};
+thread_local ResultBlockPool result_pool;
+
+}  // namespace
+
+void* PlanResult::operator new(size_t size) {
+  if (size == sizeof(PlanResult) && result_pool.count > 0) {
+    return result_pool.blocks[--result_pool.count];
+  }
+  return ::operator new(size);
+}
+
+void PlanResult::operator delete(void* p, size_t size) {
+  if (size == sizeof(PlanResult) && result_pool.count < ResultBlockPool::kMax) {
+    result_pool.blocks[result_pool.count++] = p;
+    return;
+  }
+  ::operator delete(p);
+}
+
 PlanResult::PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transaction* tx,
                        std::unique_ptr<storage::Transaction> owned_tx, storage::Storage& storage,
                        std::vector<cypher::Value> params, const EngineOptions& options)

@@ -18,6 +18,12 @@ class PlanResult final : public QueryResult {
              std::vector<cypher::Value> params, const EngineOptions& options);
   ~PlanResult() override;
 
+  /// A PlanResult (with its inline cursor arena, over 1 KiB) is made and
+  /// destroyed for every statement run; a small per-thread free list keeps
+  /// that off malloc's slow path (ADR 012).
+  static void* operator new(size_t size);
+  static void operator delete(void* p, size_t size);
+
   const std::vector<std::string>& columns() const override { return plan_->columns; }
   bool Pull(int64_t n, const Sink& sink) override;
   const cypher::QueryStats& stats() const override { return ctx_.stats; }

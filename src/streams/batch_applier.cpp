@@ -30,21 +30,11 @@ bool SleepWhile(std::chrono::milliseconds duration, const std::function<bool()>&
 
 }  // namespace
 
-query::Params ToQueryParams(const PropertyValue::Map& params) {
-  query::Params out;
-  for (const auto& [name, value] : params) out.emplace(name, cypher::ToValue(value));
-  return out;
-}
-
 Result<ApplyTimings, ApplyError> ApplyBatch(query::Session& session,
                                             const std::vector<python::QueryWithParams>& queries,
                                             const std::vector<SystemKeyWrite>& system_keys,
                                             const RetryPolicy& retry,
                                             const std::function<bool()>& keep_going) {
-  std::vector<query::Params> params;
-  params.reserve(queries.size());
-  for (const auto& q : queries) params.push_back(ToQueryParams(q.params));
-
   ApplyTimings timings;
   std::chrono::milliseconds backoff = retry.initial;
   while (true) {
@@ -53,7 +43,9 @@ Result<ApplyTimings, ApplyError> ApplyBatch(query::Session& session,
     try {
       session.Begin();
       for (; current < queries.size(); ++current) {
-        session.Run(queries[current].query, params[current])->Discard();
+        // The transform's parameters are bound as they are (no Params map
+        // per query); the session's memo finds the plan without hashing.
+        session.RunWithPropertyValues(queries[current].query, queries[current].params)->Discard();
       }
       storage::Transaction* tx = session.transaction();
       for (const auto& [key, value] : system_keys) tx->PutSystemKey(key, value);

@@ -53,7 +53,4 @@ Result<ApplyTimings, ApplyError> ApplyBatch(query::Session& session,
                                             const RetryPolicy& retry,
                                             const std::function<bool()>& keep_going);
 
-/// Converts a transform's parameters to the engine's.
-query::Params ToQueryParams(const PropertyValue::Map& params);
-
 }  // namespace tributary::streams

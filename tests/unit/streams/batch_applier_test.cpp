@@ -72,6 +72,19 @@ TEST_F(BatchApplierTest, ParametersOfEveryTypeReachTheQuery) {
   EXPECT_EQ(Ints("MATCH (p:P) RETURN p.i + p.k + size(p.l)").at(0), 11);
 }
 
+TEST_F(BatchApplierTest, AMissingParameterFailsTheBatchNamingIt) {
+  // The transform's parameters are bound directly (RunWithPropertyValues);
+  // an absent one is the engine's usual MissingParameter error.
+  std::vector<QueryWithParams> queries = {
+      Create("1"), {"CREATE (:Node {id: $id, other: $other})", {{"id", PropertyValue("2")}}}};
+  auto applied = ApplyBatch(session_, queries, {}, {}, kAlways);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(applied.Error().kind, ApplyError::Kind::kQuery);
+  EXPECT_NE(applied.Error().message.find("Expected parameter(s): $other"), std::string::npos)
+      << applied.Error().message;
+  EXPECT_EQ(Count("Node"), 0);
+}
+
 TEST_F(BatchApplierTest, AnEmptyBatchStillStoresItsKeys) {
   ASSERT_TRUE(ApplyBatch(session_, {}, {{"streams/progress/s", "p2"}}, {}, kAlways));
   EXPECT_EQ(Key("streams/progress/s"), "p2");
