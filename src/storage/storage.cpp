@@ -56,8 +56,9 @@ void Storage::Impl::FinishTransaction(uint64_t txn_id) {
 
 void Storage::Impl::Retire(uint64_t ts) {
   std::lock_guard guard(publish_mu);
-  in_flight.erase(ts);
-  uint64_t w = in_flight.empty() ? last_assigned_ts : *in_flight.begin() - 1;
+  auto it = std::find(in_flight.begin(), in_flight.end(), ts);
+  if (it != in_flight.end()) in_flight.erase(it);
+  uint64_t w = in_flight.empty() ? last_assigned_ts : in_flight.front() - 1;
   if (w > watermark.load()) {
     watermark.store(w);
     publish_cv.notify_all();
@@ -65,6 +66,9 @@ void Storage::Impl::Retire(uint64_t ts) {
 }
 
 void Storage::Impl::WaitVisible(uint64_t ts) {
+  // Usually already visible (no older commit is still waiting for its
+  // fsync): no lock then.
+  if (watermark.load(std::memory_order_acquire) >= ts) return;
   std::unique_lock guard(publish_mu);
   publish_cv.wait(guard, [&] { return watermark.load() >= ts; });
 }

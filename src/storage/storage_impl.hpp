@@ -93,7 +93,10 @@ struct Storage::Impl {
   std::mutex publish_mu;
   /// Signalled (under publish_mu) whenever the watermark advances.
   std::condition_variable publish_cv;
-  std::set<uint64_t> in_flight;   ///< assigned, not yet published or failed
+  /// Assigned, not yet published or failed; ascending (timestamps are
+  /// assigned in order under commit_mu and appended), so no allocation per
+  /// commit once the vector has grown.
+  std::vector<uint64_t> in_flight;
   uint64_t last_assigned_ts = 0;  // guarded by publish_mu
   /// Every commit with ts <= watermark is published; snapshots start above it.
   std::atomic<uint64_t> watermark{0};

@@ -345,8 +345,17 @@ void Transaction::DeleteSystemKey(std::string key) {
 // Checks every unique constraint against the vertices this transaction
 // changed. REQUIRES: commit_mu held.
 static StorageResult<void> ValidateUnique(Transaction::Impl& tx) {
-  auto registry = tx.s->Registry();
-  if (registry->unique.empty() || !tx.undo) return {};
+  if (!tx.undo) return {};
+  // The transaction's cached registry when it is still the current one
+  // (read under commit_mu, which unique-constraint DDL also holds): saves
+  // the registry lock and two reference-count updates per commit.
+  const IndexRegistry* registry = tx.registry.get();
+  std::shared_ptr<const IndexRegistry> latest;
+  if (registry == nullptr || tx.registry_version != tx.s->registry_version.load()) {
+    latest = tx.s->Registry();
+    registry = latest.get();
+  }
+  if (registry->unique.empty()) return {};
   std::vector<Vertex*> touched;
   tx.undo->deltas.ForEach([&](Delta* d) {
     if (d->OwnerIsEdge()) return;
@@ -409,7 +418,7 @@ StorageResult<void> Transaction::Commit() {
     commit_ts = ++s.last_commit_ts;
     {
       std::lock_guard guard(s.publish_mu);
-      s.in_flight.insert(commit_ts);
+      s.in_flight.push_back(commit_ts);
       s.last_assigned_ts = commit_ts;
     }
     if (tx.undo) tx.undo->info.committing.store(true);

@@ -333,7 +333,7 @@ TEST_F(StorageCommitTest, WatermarkHidesLaterCommitUntilEarlierPublishes) {
     std::lock_guard c(s.commit_mu);
     reserved = ++s.last_commit_ts;
     std::lock_guard p(s.publish_mu);
-    s.in_flight.insert(reserved);
+    s.in_flight.push_back(reserved);
     s.last_assigned_ts = reserved;
   }
   // The later commit is published but stays above the watermark, and its
