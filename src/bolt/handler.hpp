@@ -3,7 +3,7 @@
 // Bolt layer knows nothing of the query engine: a thin adapter implements
 // QueryHandler and ResultStream on top of it, and Authenticator decides who
 // may connect. Every call is synchronous and may block (query execution);
-// the server makes them from one of its worker threads.
+// the server makes them from its execution pool, never from an I/O thread.
 //
 // Lifecycle per connection:
 //   handshake -> authentication (HELLO, or LOGON on 5.1+) -> HandlerFactory

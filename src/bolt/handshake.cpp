@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
+#include <vector>
 
 namespace tributary::bolt {
 
@@ -31,6 +33,49 @@ std::optional<ProtocolVersion> NegotiateVersion(std::span<const uint8_t> proposa
     }
   }
   return std::nullopt;
+}
+
+bool OffersManifestV1First(std::span<const uint8_t> proposals, ProtocolVersion max_version) {
+  assert(proposals.size() == 16);
+  for (size_t p = 0; p < 4; ++p) {
+    auto slot = proposals.subspan(4 * p, 4);
+    if (std::equal(slot.begin(), slot.end(), kManifestV1Marker.begin())) return true;
+    std::array<uint8_t, 16> alone{};
+    std::copy(slot.begin(), slot.end(), alone.begin());
+    if (NegotiateVersion(alone, max_version)) return false;
+  }
+  return false;
+}
+
+std::string EncodeManifestV1(ProtocolVersion max_version) {
+  // Ranges of consecutive minors of one major, newest first.
+  std::vector<std::pair<ProtocolVersion, uint8_t>> ranges;  // (top, range)
+  for (const auto& v : kSupported) {
+    if (v > max_version) continue;
+    if (!ranges.empty()) {
+      auto& [top, range] = ranges.back();
+      if (top.major == v.major && top.minor - range - 1 == v.minor) {
+        ++range;
+        continue;
+      }
+    }
+    ranges.push_back({v, 0});
+  }
+  std::string out(kManifestV1Marker.begin(), kManifestV1Marker.end());
+  out.push_back(static_cast<char>(ranges.size()));  // a varint; always < 128
+  for (const auto& [top, range] : ranges) {
+    out.push_back('\0');
+    out.push_back(static_cast<char>(range));
+    out.push_back(static_cast<char>(top.minor));
+    out.push_back(static_cast<char>(top.major));
+  }
+  out.push_back('\0');  // capabilities: none
+  return out;
+}
+
+bool IsSupportedVersion(ProtocolVersion version, ProtocolVersion max_version) {
+  return version <= max_version &&
+         std::find(std::begin(kSupported), std::end(kSupported), version) != std::end(kSupported);
 }
 
 std::array<uint8_t, 4> EncodeVersionReply(std::optional<ProtocolVersion> version) {

@@ -358,6 +358,7 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   so.max_message_size = options_.max_message_size;
   so.telemetry_enabled = options_.telemetry_enabled;
   so.pausable_pull = true;
+  so.handshake_manifest = options_.handshake_manifest;
   const auto peer = socket.remote_endpoint(ignored);
   so.peer = EndpointString(peer);
   so.advertised_address = options_.advertised_address.empty()

@@ -61,6 +61,9 @@ struct ServerOptions {
   /// host:port announced by ROUTE; empty = the local address of the
   /// connection the request came in on.
   std::string advertised_address;
+  /// Answer clients that offer the handshake manifest v1 (neo4j-driver 6.x)
+  /// with it; false answers them with a plain version, as before.
+  bool handshake_manifest = true;
   /// Advertise telemetry on Bolt 5.4 (the driver then sends TELEMETRY).
   bool telemetry_enabled = false;
   /// How long Stop() waits for in-flight requests after interrupting them.

@@ -233,6 +233,7 @@ void Session::HandleEvent(Dechunker::Event& event) {
 }
 
 void Session::FeedHandshake(std::string_view* bytes) {
+  if (manifest_sent_) return FeedManifestChoice(bytes);
   const size_t take = std::min(bytes->size(), kHandshakeSize - handshake_.size());
   handshake_.append(bytes->substr(0, take));
   bytes->remove_prefix(take);
@@ -244,6 +245,12 @@ void Session::FeedHandshake(std::string_view* bytes) {
     state_ = SessionState::kClosed;
     return;
   }
+  if (options_.handshake_manifest && OffersManifestV1First(raw.subspan(4), options_.max_version)) {
+    output_ += EncodeManifestV1(options_.max_version);
+    manifest_sent_ = true;
+    handshake_.clear();
+    return FeedManifestChoice(bytes);
+  }
   version_ = NegotiateVersion(raw.subspan(4), options_.max_version);
   auto reply = EncodeVersionReply(version_);
   output_.append(reinterpret_cast<const char*>(reply.data()), reply.size());
@@ -253,6 +260,37 @@ void Session::FeedHandshake(std::string_view* bytes) {
     return;
   }
   spdlog::debug("[{}] negotiated Bolt {}", options_.connection_id, version_->ToString());
+  state_ = SessionState::kNegotiated;
+}
+
+void Session::FeedManifestChoice(std::string_view* bytes) {
+  // The chosen version (4 bytes), then a varint of capabilities: its last
+  // byte is the first without the continuation bit. At most 10 bytes.
+  bool complete = false;
+  while (!bytes->empty() && !complete) {
+    const auto c = static_cast<uint8_t>(bytes->front());
+    bytes->remove_prefix(1);
+    handshake_.push_back(static_cast<char>(c));
+    complete = handshake_.size() > 4 && (c & 0x80) == 0;
+    if (handshake_.size() > 4 + 10) {
+      spdlog::info("[{}] {}: malformed manifest reply, closing", options_.connection_id,
+                   options_.peer);
+      state_ = SessionState::kClosed;
+      return;
+    }
+  }
+  if (!complete) return;
+  auto raw = std::span(reinterpret_cast<const uint8_t*>(handshake_.data()), 4);
+  auto chosen = DecodeVersionReply(raw);
+  if (!chosen || !IsSupportedVersion(*chosen, options_.max_version)) {
+    spdlog::info("[{}] {}: the client chose {} from the manifest, closing", options_.connection_id,
+                 options_.peer, chosen ? "unsupported Bolt " + chosen->ToString() : "no version");
+    state_ = SessionState::kClosed;
+    return;
+  }
+  version_ = chosen;
+  spdlog::debug("[{}] negotiated Bolt {} (manifest v1)", options_.connection_id,
+                version_->ToString());
   state_ = SessionState::kNegotiated;
 }
 

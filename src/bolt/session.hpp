@@ -68,6 +68,9 @@ struct SessionOptions {
   int64_t recv_timeout_hint_seconds = 0;
   /// Sent as hints.telemetry.enabled on 5.4; the driver then sends TELEMETRY.
   bool telemetry_enabled = false;
+  /// Answer a client that offers the handshake manifest v1 marker (before
+  /// any acceptable version) with the manifest; otherwise with one version.
+  bool handshake_manifest = false;
   /// When set, HELLO is answered with this FAILURE and the connection closes
   /// (used past the connection limit).
   std::optional<BoltError> refuse;
@@ -141,6 +144,7 @@ class Session {
   };
 
   void FeedHandshake(std::string_view* bytes);
+  void FeedManifestChoice(std::string_view* bytes);
   void ProcessEvents();
   void HandleEvent(Dechunker::Event& event);
   void ContinuePull();
@@ -180,6 +184,7 @@ class Session {
   SessionState state_ = SessionState::kHandshake;
   std::optional<ProtocolVersion> version_;
   std::string handshake_;
+  bool manifest_sent_ = false;
   Dechunker dechunker_;
   std::string output_;
   std::string scratch_;

@@ -33,10 +33,39 @@ describe('handshake', () => {
     }
   }
 
-  test("the driver's proposals get 5.4 (never 5.5), or 4.4 under --bolt-max-version 4.4", async () => {
+  test("the driver's proposals (manifest v1 marker first) get the manifest: 5.4-5.0, 4.4, 4.1, never 5.5", async () => {
     const driverOffer = [{ major: 255, minor: 1 }, { major: 5, minor: 8, range: 8 }, { major: 4, minor: 4, range: 2 }, { major: 3, minor: 0 }];
-    assert.deepEqual(await negotiate(server.port, driverOffer), [5, 4]);
-    assert.deepEqual(await negotiate(capped.port, driverOffer), [4, 4]);
+    // After the marker: a varint count, ranges [0, range, minor, major], capabilities 0.
+    const manifests = [
+      [server.port, '03' + '00040405' + '00000404' + '00000104' + '00', [5, 4]],
+      [capped.port, '02' + '00000404' + '00000104' + '00', [4, 4]],
+    ];
+    for (const [port, listing, choice] of manifests) {
+      const conn = await RawConnection.connect(port);
+      try {
+        assert.deepEqual(await conn.handshake(driverOffer), [255, 1]);
+        await conn.waitFor(() => conn.data.length >= listing.length / 2, 5000, 'the manifest');
+        assert.equal(conn.data.toString('hex'), listing);
+        conn.data = Buffer.alloc(0);
+        // The client's choice and its capabilities (none), then HELLO.
+        conn.write(Buffer.from([0, 0, choice[1], choice[0], 0]));
+        conn.send(Sig.HELLO, [{ user_agent: 'manifest/1.0', scheme: 'none' }]);
+        assert.equal((await conn.receive()).signature, Sig.SUCCESS);
+      } finally {
+        conn.close();
+      }
+    }
+  });
+
+  test('a manifest choice the server did not offer closes the connection', async () => {
+    const conn = await RawConnection.connect(capped.port);
+    try {
+      assert.deepEqual(await conn.handshake([{ major: 255, minor: 1 }, { major: 5, minor: 4, range: 4 }]), [255, 1]);
+      conn.write(Buffer.from([0, 0, 4, 5, 0])); // 5.4, above --bolt-max-version 4.4
+      await conn.waitClosed();
+    } finally {
+      conn.close();
+    }
   });
 
   test("mgclient's proposals (4.1 exactly, then 1.0) get 4.1", async () => {

@@ -60,6 +60,35 @@ TEST(HandshakeTest, NothingMatches) {
   EXPECT_EQ(EncodeVersionReply(std::nullopt), (std::array<uint8_t, 4>{0, 0, 0, 0}));
 }
 
+TEST(HandshakeTest, ManifestV1IsUsedOnlyWhenOfferedFirst) {
+  std::vector<uint8_t> driver = {0, 0, 1, 0xFF, 0, 8, 8, 5, 0, 2, 4, 4, 0, 0, 0, 3};
+  EXPECT_TRUE(OffersManifestV1First(driver));
+  EXPECT_TRUE(OffersManifestV1First(driver, {4, 4}));
+  std::vector<uint8_t> after = {0, 0, 4, 4, 0, 0, 1, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_FALSE(OffersManifestV1First(after));
+  // After a proposal nothing matches, the marker still counts.
+  std::vector<uint8_t> late = {0, 0, 0, 3, 0, 0, 1, 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_TRUE(OffersManifestV1First(late));
+  std::vector<uint8_t> mgclient = {0, 0, 1, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_FALSE(OffersManifestV1First(mgclient));
+}
+
+TEST(HandshakeTest, ManifestV1ListsTheSupportedRanges) {
+  // Marker, 3 ranges: 5.4..5.0, 4.4, 4.1; capabilities 0.
+  EXPECT_EQ(
+      EncodeManifestV1(),
+      std::string("\x00\x00\x01\xFF\x03\x00\x04\x04\x05\x00\x00\x04\x04\x00\x00\x01\x04\x00", 18));
+  EXPECT_EQ(
+      EncodeManifestV1({5, 1}),
+      std::string("\x00\x00\x01\xFF\x03\x00\x01\x01\x05\x00\x00\x04\x04\x00\x00\x01\x04\x00", 18));
+  EXPECT_EQ(EncodeManifestV1({4, 4}),
+            std::string("\x00\x00\x01\xFF\x02\x00\x00\x04\x04\x00\x00\x01\x04\x00", 14));
+  EXPECT_TRUE(IsSupportedVersion({5, 2}));
+  EXPECT_FALSE(IsSupportedVersion({5, 2}, {5, 1}));
+  EXPECT_FALSE(IsSupportedVersion({5, 5}));
+  EXPECT_FALSE(IsSupportedVersion({4, 2}));
+}
+
 TEST(HandshakeTest, ClientHandshakeBytes) {
   VersionProposal proposals[] = {{5, 4, 4}, {4, 4, 0}, {4, 1, 0}};
   EXPECT_EQ(BuildClientHandshake(proposals),

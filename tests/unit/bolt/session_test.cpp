@@ -74,6 +74,9 @@ class Harness {
     ASSERT_EQ(session_->state(), SessionState::kReady);
   }
 
+  // For a handshake finished by FeedRaw (manifest v1).
+  void SetVersion(ProtocolVersion v) { version_ = v; }
+
   // Responses produced since the last call (e.g. by Resume()).
   std::vector<Message> Take() { return TakeResponses(); }
 
@@ -706,6 +709,43 @@ TEST(SessionTest, APausablePullHonoursN) {
   ASSERT_EQ(replies.size(), 2001u);
   EXPECT_EQ(replies[0].fields[0].AsList()[0], Value(3000));
   EXPECT_EQ(h.session().state(), SessionState::kReady);
+}
+
+TEST(SessionTest, ManifestV1Handshake) {
+  SessionOptions o;
+  o.handshake_manifest = true;
+  Harness h(o);
+  auto reply = h.Handshake(kDriverProposals);
+  const std::vector<uint8_t> manifest = {0, 0, 1, 0xFF, 3, 0, 4, 4, 5, 0, 0, 4, 4, 0, 0, 1, 4, 0};
+  EXPECT_EQ(reply, manifest);
+  EXPECT_FALSE(h.session().version());
+  // The client's choice (5.3) and its capabilities (a two-byte varint), then
+  // HELLO in the same bytes.
+  auto replies = h.FeedRaw(std::string("\x00\x00\x03\x05\x80\x01", 6));
+  EXPECT_TRUE(replies.empty());
+  ASSERT_TRUE(h.session().version());
+  EXPECT_EQ(*h.session().version(), (ProtocolVersion{5, 3}));
+  EXPECT_EQ(h.session().state(), SessionState::kNegotiated);
+  h.SetVersion({5, 3});
+  h.Login();
+  EXPECT_EQ(Kinds(h.Send(Signature::kRun, RunFields("ROWS 1"))), "SUCCESS");
+}
+
+TEST(SessionTest, ManifestV1ChoiceOfNothingOrOfAnUnofferedVersionCloses) {
+  for (const std::string& choice :
+       {std::string("\x00\x00\x00\x00\x00", 5), std::string("\x00\x00\x05\x05\x00", 5),
+        std::string("\x00\x00\x04\x05\x00", 5)}) {
+    SessionOptions o;
+    o.handshake_manifest = true;
+    o.max_version = {5, 3};
+    Harness h(o);
+    h.Handshake(kDriverProposals);
+    h.FeedRaw(choice);
+    EXPECT_TRUE(h.session().ShouldClose());
+  }
+  // Without the option the marker is ignored (a plain version answers it).
+  Harness plain;
+  EXPECT_EQ(plain.Handshake(kDriverProposals), (std::vector<uint8_t>{0, 0, 4, 5}));
 }
 
 TEST(SessionTest, DestroyingASessionRollsBack) {
