@@ -41,7 +41,20 @@ export TCK_REPORT="${TCK_REPORT:-$here/last-report.txt}"
 # Scenarios that fail now but not in the committed report are listed (to help
 # find what a change broke); only the pass count decides --check.
 export TCK_PREVIOUS_REPORT="$here/last-report.txt"
-features=("$@")
+# Feature paths are resolved now, before the cd below, so relative ones work.
+features=()
+# (cucumber's file.feature:LINE form is kept.)
+for f in "$@"; do
+  line=""
+  if [[ "$f" =~ ^(.*)(:[0-9]+)$ ]]; then
+    f="${BASH_REMATCH[1]}" line="${BASH_REMATCH[2]}"
+  fi
+  if [[ ! -e "$f" ]]; then
+    echo "run.sh: no such feature file or directory: $f" >&2
+    exit 2
+  fi
+  features+=("$(realpath "$f")$line")
+done
 if [[ ${#features[@]} -eq 0 ]]; then
   features=("$TCK_DIR/features")
 fi
