@@ -8,6 +8,7 @@
 #include <memory>
 #include <numeric>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "storage/storage.hpp"
@@ -92,6 +93,40 @@ void IndexedPointLookup(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(IndexedPointLookup)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kNanosecond);
+
+// As IndexedPointLookup with string ids "node-<i>" (as Kafka streams send
+// them), through a non-unique index as `CREATE INDEX ON :Node(id)` makes.
+void IndexedPointLookupString(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  Storage db;
+  LabelId label = db.LabelIdFor("Node");
+  PropertyId prop = db.PropertyIdFor("id");
+  if (!db.CreateLabelPropertyIndex(label, prop)) state.SkipWithError("index failed");
+  for (int64_t base = 0; base < n; base += 10'000) {
+    auto tx = db.Begin();
+    for (int64_t i = base; i < std::min(n, base + 10'000); ++i) {
+      auto v = tx->CreateVertex();
+      (void)v.AddLabel(label);
+      (void)v.SetProperty(prop, PropertyValue("node-" + std::to_string(i)));
+    }
+    (void)tx->Commit();
+  }
+  db.CollectGarbage();
+  std::vector<PropertyValue> keys;
+  std::mt19937_64 rng(13);
+  for (int i = 0; i < (1 << 16); ++i) keys.emplace_back("node-" + std::to_string(rng() % n));
+  auto tx = db.Begin();
+  size_t i = 0;
+  int64_t found = 0;
+  for (auto _ : state) {
+    auto cursor = tx->ScanLabelPropertyEqual(label, prop, keys[i++ & 0xFFFF], View::kOld);
+    VertexAccessor v(nullptr, nullptr);
+    found += cursor->Next(&v);
+  }
+  if (found != static_cast<int64_t>(state.iterations())) state.SkipWithError("missed keys");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(IndexedPointLookupString)->Arg(100'000)->Unit(benchmark::kNanosecond);
 
 // 1M edges of two types between random vertices, average out-degree
 // state.range(0); expands every vertex's out-edges of one type (half of

@@ -317,7 +317,6 @@ StorageResult<void> VertexAccessor::OutEdges(View view, std::span<const EdgeType
   const auto& tx = *tx_->impl_;
   Vertex* v = vertex_;
   Vertex* o = other != nullptr ? other->raw() : nullptr;
-  TypeFilter type_ok(types);
   {
     // Fast path: nothing in the chain is invisible to this view.
     std::lock_guard guard(v->lock);
@@ -327,6 +326,17 @@ StorageResult<void> VertexAccessor::OutEdges(View view, std::span<const EdgeType
       // vector writes, which might alias them.
       const AdjEntry* end = v->OutEnd();
       Transaction* t = tx_;
+      if (types.size() == 1 && o == nullptr) {
+        // The common typed expansion: one comparison of the packed type.
+        const uint64_t want = types[0];
+        for (const AdjEntry* e = v->OutBegin(); e != end; ++e) {
+          AdjEntry entry = *e;
+          if ((entry.vt >> 48) != want) continue;
+          out->emplace_back(RefEdge(entry.ref), v, entry.other(), types[0], t);
+        }
+        return {};
+      }
+      TypeFilter type_ok(types);
       for (const AdjEntry* e = v->OutBegin(); e != end; ++e) {
         AdjEntry entry = *e;
         if (!type_ok(entry.type()) || (o != nullptr && entry.other() != o)) continue;
@@ -347,13 +357,22 @@ StorageResult<void> VertexAccessor::InEdges(View view, std::span<const EdgeTypeI
   const auto& tx = *tx_->impl_;
   Vertex* v = vertex_;
   Vertex* o = other != nullptr ? other->raw() : nullptr;
-  TypeFilter type_ok(types);
   {
     std::lock_guard guard(v->lock);
     if (v->delta == nullptr || !tx.MustUndo(v->delta, view)) {
       if (v->deleted) return DeletedError();
       const AdjEntry* begin = v->InBegin();
       Transaction* t = tx_;
+      if (types.size() == 1 && o == nullptr) {
+        const uint64_t want = types[0];
+        for (const AdjEntry* e = v->InEnd(); e != begin;) {
+          AdjEntry entry = *--e;
+          if ((entry.vt >> 48) != want) continue;
+          out->emplace_back(RefEdge(entry.ref), entry.other(), v, types[0], t);
+        }
+        return {};
+      }
+      TypeFilter type_ok(types);
       for (const AdjEntry* e = v->InEnd(); e != begin;) {
         AdjEntry entry = *--e;
         if (!type_ok(entry.type()) || (o != nullptr && entry.other() != o)) continue;
