@@ -7,7 +7,9 @@
 // Input layout: byte 0 holds options (bit 0: prepend the Bolt magic and the
 // neo4j-driver's proposals so the fuzzer starts past the handshake; bit 1:
 // cap the version at 4.4; bits 2-7: feed size, so message boundaries fall
-// anywhere in the socket reads). The rest is the client's byte stream.
+// anywhere in the socket reads; bit 6 also makes PULLs pause and resume as in
+// the server, bit 7 turns on the handshake manifest v1). The rest is the
+// client's byte stream.
 // It also checks that PackStream encoding is canonical: a value decoded from
 // the input encodes to bytes that decode and encode to the same bytes again.
 
@@ -109,17 +111,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_message_size = 1u << 16;
   options.flush_threshold = 1u << 12;
   options.decode_limits.max_values = 1u << 14;
+  // Bit 6: PULLs pause as in the server (instead of flushing); bit 7: the
+  // manifest v1 answers the driver's marker (the input carries the choice).
+  const bool pausable = (flags & 0x40) != 0;
+  options.pausable_pull = pausable;
+  options.handshake_manifest = (flags & 0x80) != 0;
   Session session(
       options,
       [](const SessionInfo&) -> Result<std::unique_ptr<QueryHandler>, BoltError> {
         return std::unique_ptr<QueryHandler>(std::make_unique<EchoHandler>());
       },
       std::make_shared<NoAuthAuthenticator>());
-  session.SetFlush([](std::string_view) { return true; });
+  if (!pausable) session.SetFlush([](std::string_view) { return true; });
   const size_t step = 1 + (flags >> 2) * 7;
   for (size_t at = 0; at < stream.size() && !session.ShouldClose(); at += step) {
     session.Feed(std::string_view(stream).substr(at, step));
     (void)session.TakeOutput();
+    while (session.Paused()) {  // the server resumes once the output is written
+      session.Resume();
+      (void)session.TakeOutput();
+    }
   }
   CheckCanonicalEncoding(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
   return 0;
