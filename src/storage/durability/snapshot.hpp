@@ -52,8 +52,11 @@ StorageResult<SnapshotFooter> WriteSnapshot(Env& env, const std::string& path, S
                                             Transaction& tx, SnapshotInfo info);
 
 /// Receives a snapshot's contents in file order: Info, every Vertex, every
-/// Edge, Index, Constraint, SystemKey, Footer. Names are resolved; views and
-/// vectors are valid during the call only. An error stops the read.
+/// Edge, Index, Constraint, SystemKey, Footer. Names are resolved; vectors
+/// are valid during the call only. A name's view (label, property, edge
+/// type) points to one string per distinct name that lives until the read
+/// ends, so a visitor may cache per name by `data()` during one read. An
+/// error stops the read.
 class SnapshotVisitor {
  public:
   virtual ~SnapshotVisitor() = default;
@@ -69,14 +72,19 @@ class SnapshotVisitor {
   virtual StorageResult<void> Constraint(std::string_view label, std::string_view property) = 0;
   virtual StorageResult<void> SystemKey(std::string_view key, std::string_view value) = 0;
   virtual StorageResult<void> Footer(const SnapshotFooter& footer) = 0;
+  /// False: Vertex and Edge are not called; their blocks are checked by
+  /// CRC32C and counted only (a cheap verification pass).
+  virtual bool WantsObjects() const { return true; }
 };
 
 /// Reads only the file header and the info block (cheap; no full check).
 StorageResult<SnapshotInfo> ReadSnapshotInfo(Env& env, const std::string& path);
 
 /// Reads and checks a whole snapshot, calling `visitor` for each item
-/// (pass nullptr to only verify). Errors (kDurability) name the file and
-/// offset: damaged or truncated blocks, a missing footer, wrong counts.
+/// (pass nullptr to only verify: every block's framing and CRC32C, the
+/// counts, and every item except vertices and edges, which are counted).
+/// Errors (kDurability) name the file and offset: damaged or truncated
+/// blocks, a missing footer, wrong counts.
 StorageResult<SnapshotInfo> ReadSnapshot(Env& env, const std::string& path,
                                          SnapshotVisitor* visitor);
 

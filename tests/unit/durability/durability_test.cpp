@@ -587,23 +587,33 @@ TEST(DurabilityTest, PowerCutAfterASnapshotKeepsSystemKeysWithTheirGraph) {
         ASSERT_TRUE(tx->Commit());
       }
       std::atomic<bool> stop{false};
+      std::atomic<bool> writer_done{false};
       std::atomic<int64_t> batches{0};
       std::thread writer([&] {
         for (int64_t i = 1; !stop.load(); ++i) {
           auto tx = s.Begin();
           auto v = tx->CreateVertex();
-          ASSERT_TRUE(v.SetProperty(n, PropertyValue(i)));
+          bool ok = v.SetProperty(n, PropertyValue(i)).HasValue();
           tx->PutSystemKey("stream/s/offset", std::to_string(i));
-          ASSERT_TRUE(tx->Commit());
+          ok = ok && tx->Commit().HasValue();
+          EXPECT_TRUE(ok) << "batch " << i;
+          if (!ok) break;
           batches.store(i);
         }
+        writer_done.store(true);
       });
-      while (batches.load() < 200) std::this_thread::yield();
-      ASSERT_TRUE(d->CreateSnapshot());
+      // Waits for `count` batches, or for the writer to stop on a failure.
+      auto wait_for = [&](int64_t count) {
+        while (batches.load() < count && !writer_done.load()) std::this_thread::yield();
+      };
+      wait_for(200);
+      auto snapshot = d->CreateSnapshot();
       int64_t at_snapshot_end = batches.load();
-      while (batches.load() < at_snapshot_end + 200) std::this_thread::yield();
+      wait_for(at_snapshot_end + 200);
       stop.store(true);
       writer.join();
+      ASSERT_TRUE(snapshot) << snapshot.Error().message;
+      ASSERT_FALSE(HasFailure());
       ASSERT_TRUE(env.DropUnsyncedData());  // the power cut: the WAL tail is gone
       std::filesystem::copy(dir.path(), copy.path(),
                             std::filesystem::copy_options::recursive |
