@@ -51,7 +51,8 @@ std::pair<uint64_t, uint64_t> Storage::Impl::OldestActive() {
 
 void Storage::Impl::FinishTransaction(uint64_t txn_id) {
   std::lock_guard guard(active_mu);
-  active.erase(txn_id);
+  auto it = std::lower_bound(active.begin(), active.end(), std::make_pair(txn_id, uint64_t{0}));
+  if (it != active.end() && it->first == txn_id) active.erase(it);
 }
 
 void Storage::Impl::Retire(uint64_t ts) {
@@ -136,7 +137,7 @@ std::unique_ptr<Transaction> Storage::Begin() {
     std::lock_guard guard(s.active_mu);
     tx->id = s.next_txn_id++;
     tx->start_ts = s.watermark.load() + 1;
-    s.active.emplace(tx->id, tx->start_ts);
+    s.active.emplace_back(tx->id, tx->start_ts);
   }
   tx->record_redo = s.observer != nullptr;
   return std::unique_ptr<Transaction>(new Transaction(this, std::move(tx)));  // private ctor

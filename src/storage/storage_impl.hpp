@@ -84,7 +84,10 @@ struct Storage::Impl {
 
   // Active transactions: id -> start timestamp.
   std::mutex active_mu;
-  std::map<uint64_t, uint64_t> active;
+  /// (id, start_ts) ascending by id (ids are handed out in order under
+  /// active_mu and appended), start timestamps ascending with them; a vector
+  /// so that Begin and the end of a transaction allocate nothing.
+  std::vector<std::pair<uint64_t, uint64_t>> active;
   uint64_t next_txn_id = kTxnIdBase;  // guarded by active_mu
 
   // Commit serialization and visibility.
