@@ -144,6 +144,10 @@ bolt::BoltError ToBoltError(const cypher::CypherError& e) {
       (e.Detail() == "TransactionLogError" || e.Detail() == "TransactionCommitFailed")) {
     return bolt::BoltError{"Neo.DatabaseError.Transaction." + e.Detail(), e.what()};
   }
+  // CREATE SNAPSHOT that could not write its file (disk full, I/O error).
+  if (e.Kind() == cypher::ErrorKind::kDatabase && e.Detail() == "ExecutionFailed") {
+    return bolt::BoltError{"Neo.DatabaseError.Statement.ExecutionFailed", e.what()};
+  }
   return bolt::BoltError{std::string(e.StatusCode()), e.what()};
 }
 

@@ -33,7 +33,8 @@ class SystemHandlerImpl final : public query::SystemHandler {
                                   "Snapshots need a data directory (server runs in memory only)");
     }
     auto r = durability_->CreateSnapshot();
-    if (r.HasError()) throw cypher::DatabaseError("", r.Error().message);
+    // Mapped to Neo.DatabaseError.Statement.ExecutionFailed (ToBoltError).
+    if (r.HasError()) throw cypher::DatabaseError("ExecutionFailed", r.Error().message);
   }
 
  private:

@@ -117,6 +117,8 @@ done
 out=$("$loadgen" query --port "$port" "CREATE SNAPSHOT") &&
   fail "CREATE SNAPSHOT succeeded on a full disk: $out"
 echo "CREATE SNAPSHOT on a full disk: $out"
+grep -q "^ERROR Neo.DatabaseError.Statement.ExecutionFailed: " <<<"$out" ||
+  fail "CREATE SNAPSHOT's error does not carry Neo.DatabaseError.Statement.ExecutionFailed: $out"
 server_alive "after a failed snapshot"
 expect "MATCH (n:Kept) RETURN count(n)" "100"
 expect "MATCH (n:Big) RETURN count(n)" "0"
