@@ -45,7 +45,9 @@ class ServerImpl {
         acceptor_(accept_strand_),
         execution_threads_(options_.execution_threads != 0
                                ? options_.execution_threads
-                               : std::max(1u, std::thread::hardware_concurrency())),
+                               : std::max(kMinDefaultExecutionThreads,
+                                          kDefaultExecutionThreadsPerCore *
+                                              std::max(1u, std::thread::hardware_concurrency()))),
         execution_(execution_threads_) {}
 
   ~ServerImpl() { Stop(); }

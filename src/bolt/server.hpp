@@ -30,6 +30,11 @@ namespace detail {
 class ServerImpl;
 }  // namespace detail
 
+/// Default execution pool size: this many threads per hardware thread, and
+/// at least kMinDefaultExecutionThreads (see ServerOptions::execution_threads).
+inline constexpr size_t kDefaultExecutionThreadsPerCore = 4;
+inline constexpr size_t kMinDefaultExecutionThreads = 8;
+
 /// Server settings. Defaults suit a local development server.
 struct ServerOptions {
   /// Address to bind.
@@ -40,8 +45,11 @@ struct ServerOptions {
   /// timers); 0 = hardware threads.
   size_t worker_threads = 0;
   /// Execution threads running handler calls (queries, password checks);
-  /// 0 = hardware threads. At most this many requests execute at once;
-  /// others wait in a queue of at most one entry per connection.
+  /// 0 = kDefaultExecutionThreadsPerCore per hardware thread, at least
+  /// kMinDefaultExecutionThreads (a commit waiting for its fdatasync holds
+  /// its thread, and the more commits wait at once the more share one sync).
+  /// At most this many requests execute at once; others wait in a queue of
+  /// at most one entry per connection.
   size_t execution_threads = 0;
   /// Open connections served at once. Past the limit a new connection
   /// completes the handshake, gets FAILURE

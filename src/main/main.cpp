@@ -78,7 +78,9 @@ int main(int argc, char** argv) {
   serve_cmd
       ->add_option("--execution-threads", serve.execution_threads,
                    "Threads running queries and password checks for Bolt clients; at most "
-                   "this many requests execute at once, others wait (0 = one per core)")
+                   "this many requests execute at once, others wait (0 = four per core, at "
+                   "least 8: commits waiting for their fdatasync hold a thread each, and "
+                   "more of them share one sync)")
       ->capture_default_str();
   serve_cmd
       ->add_option("--write-timeout", serve.write_timeout_s,
