@@ -32,9 +32,11 @@ tsan: deps
 	@cmake --build $(TSAN_DIR) -j $(JOBS)
 	@cd $(TSAN_DIR) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ctest -L concurrency --output-on-failure
 
-# Every test: unit, concurrency, property-based, logic, end-to-end (driver,
-# console, TCK), then the parser fuzz smoke.
+# Every test: the formatting check (make format must leave the tree
+# unchanged), unit, concurrency, property-based, logic, end-to-end (driver,
+# console, TCK), the bench-compare smoke, then the fuzz smokes.
 test: release
+	@$(MAKE) --no-print-directory format-check
 	@cd $(RELEASE_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz-smoke
 
@@ -74,7 +76,7 @@ run: release
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
-format-check:
+format-check: deps
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 tidy: release
