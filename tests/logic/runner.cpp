@@ -29,6 +29,15 @@
 //   cache hits=N misses=N [size=N]  plan-cache counters of the current engine
 //   begin / commit / rollback       explicit transaction control
 //   reset                           start again on an empty graph
+//   restart [snapshot]              close the database and open it again from
+//       its data directory, as a server restart does: the WAL is replayed
+//       (with `snapshot`, a snapshot is taken first and recovery loads it).
+//       An open explicit transaction is lost, as in a crash. Parameters and
+//       engine options stay.
+//
+// Every file runs against a database with a data directory of its own (a
+// temporary folder, removed at the end) and --wal-sync=none, so `restart`
+// goes through the same recovery path as `tributary serve`.
 //
 // Values are written as in the openCypher TCK: 'strings' (a newline shows as
 // \n), 1, 1.0, true, null,
@@ -36,7 +45,10 @@
 // [lists], {maps with sorted keys}, (:Label {nodes}), [:TYPE {relationships}],
 // <(:A)-[:T]->(:B)> paths.
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -45,8 +57,11 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "cypher/errors.hpp"
 #include "query/engine.hpp"
+#include "storage/durability/durability.hpp"
 #include "storage/storage.hpp"
 
 namespace tributary {
@@ -266,22 +281,92 @@ std::string DiffText(const std::map<std::string, int64_t>& d) {
 
 struct Runner {
   std::string file;
+  std::string data_dir;  ///< temporary; removed by the destructor
   std::unique_ptr<storage::Storage> storage;
+  std::unique_ptr<storage::durability::Durability> durability;
   std::unique_ptr<query::QueryEngine> engine;
   std::unique_ptr<query::Session> session;
+  query::EngineOptions engine_options;
   query::Params params;
   GraphState before;  ///< state before the last block, when `effects` follows it
   bool have_before = false;
   int passed = 0;
   int failed = 0;
 
-  void Reset() {
+  ~Runner() {
+    Close();
+    if (!data_dir.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(data_dir, ignored);
+    }
+  }
+
+  // Closes the session (rolling back an open transaction), the engine, the
+  // durability layer (no snapshot on close) and the storage, in that order.
+  void Close() {
     session.reset();
     engine.reset();
+    durability.reset();
+    storage.reset();
+  }
+
+  // Opens the database from data_dir (recovering what is there). Returns
+  // false (and records a failure) when recovery fails.
+  bool Open(int line) {
     storage = std::make_unique<storage::Storage>(storage::StorageConfig{.gc_interval_ms = 0});
-    engine = std::make_unique<query::QueryEngine>(*storage, query::EngineOptions{});
+    storage::durability::DurabilityOptions options;
+    options.data_dir = data_dir;
+    options.wal_sync = storage::durability::SyncPolicy::kNone;
+    options.snapshot_on_shutdown = false;
+    auto opened = storage::durability::Durability::Open(options, *storage);
+    if (!opened) {
+      Fail(line, "cannot open the database in " + data_dir + ": " + opened.Error().message);
+      return false;
+    }
+    durability = std::move(*opened);
+    engine = std::make_unique<query::QueryEngine>(*storage, engine_options);
     session = std::make_unique<query::Session>(*engine);
+    return true;
+  }
+
+  // A new, empty database in a new temporary data directory.
+  bool Reset() {
+    Close();
+    if (!data_dir.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(data_dir, ignored);
+    }
+    std::string pattern = (std::filesystem::temp_directory_path() / "logic-test-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      Fail(0, "cannot create a temporary data directory");
+      data_dir.clear();
+      return false;
+    }
+    data_dir = pattern;
+    engine_options = query::EngineOptions{};
     params.clear();
+    return Open(0);
+  }
+
+  // `restart [snapshot]`.
+  bool Restart(int line, const std::vector<std::string>& words) {
+    const bool snapshot = words.size() == 2 && words[1] == "snapshot";
+    if (words.size() > 2 || (words.size() == 2 && !snapshot)) {
+      Fail(line, "usage: restart [snapshot]");
+      return true;
+    }
+    if (snapshot) {
+      session.reset();  // a snapshot needs no open transaction of ours
+      auto taken = durability->CreateSnapshot();
+      if (!taken) {
+        Fail(line, "CreateSnapshot failed: " + taken.Error().message);
+        return true;
+      }
+    }
+    Close();
+    if (!Open(line)) return false;
+    ++passed;
+    return true;
   }
 
   void Fail(int line, const std::string& what) {
@@ -328,6 +413,7 @@ struct Runner {
       }
     }
     session.reset();
+    engine_options = opts;
     engine = std::make_unique<query::QueryEngine>(*storage, opts);
     session = std::make_unique<query::Session>(*engine);
     ++passed;
@@ -370,7 +456,7 @@ struct Runner {
   }
 
   void Run(std::istream& in) {
-    Reset();
+    if (!Reset()) return;
     std::vector<std::string> lines;
     for (std::string l; std::getline(in, l);) lines.push_back(l);
     size_t i = 0;
@@ -405,7 +491,11 @@ struct Runner {
       if (head.empty() || head[0] == '#') continue;
       std::vector<std::string> words = Words(head);
       if (head == "reset") {
-        Reset();
+        if (!Reset()) return;
+        continue;
+      }
+      if (words[0] == "restart") {
+        if (!Restart(line_no, words)) return;
         continue;
       }
       if (head == "begin" || head == "commit" || head == "rollback") {
@@ -551,6 +641,8 @@ struct Runner {
 }  // namespace tributary
 
 int main(int argc, char** argv) {
+  // Recovery logs every open at info level; failures are what matter here.
+  spdlog::set_level(spdlog::level::warn);
   int passed = 0, failed = 0;
   for (int a = 1; a < argc; ++a) {
     std::ifstream in(argv[a]);
