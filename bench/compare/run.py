@@ -328,6 +328,8 @@ def bench_postgres(a, work, data, results):
         # Untimed: statistics and the visibility map (index-only scans), as a
         # DBA would after a bulk load.
         psql("VACUUM ANALYZE")
+        # Its data lives in files and the kernel's page cache, which no PSS shows.
+        out["db_size_bytes"] = int(psql("SELECT pg_database_size('postgres')"))
         out["memory"]["after_load_kib"] = memory()
         checks = []
         for i in a.check_ids:
