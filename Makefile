@@ -56,7 +56,7 @@ bench: release
 
 # Tributary against Kuzu, PostgreSQL and raw librdkafka on the same data
 # (bench/README.md, "Peers"): writes bench/results/<date>-<commit>.md with
-# PNG charts, about 10 minutes. SMOKE=1: tiny data in seconds, report in a
+# PNG charts, about 6 minutes on a quiet machine. SMOKE=1: tiny data in seconds, report in a
 # temp folder (also ctest's bench_compare_smoke, part of `make test`).
 # BENCH_COMPARE_ARGS passes flags to bench/compare/run.py (--nodes, --edges,
 # --seconds, --runs, --skip ...); BENCH_COMPARE_DIR is the build folder.
