@@ -90,6 +90,14 @@ Result<PropertyValue, Failure> Convert(PyObject* object, int depth) {
     if (!text) return MakeError(Failure{"", text.Error()});
     return PropertyValue(std::move(*text));
   }
+  if (PyBytes_Check(object)) {
+    return PropertyValue(Bytes{
+        std::string(PyBytes_AS_STRING(object), static_cast<size_t>(PyBytes_GET_SIZE(object)))});
+  }
+  if (PyByteArray_Check(object)) {
+    return PropertyValue(Bytes{std::string(PyByteArray_AS_STRING(object),
+                                           static_cast<size_t>(PyByteArray_GET_SIZE(object)))});
+  }
   if (PyList_Check(object) || PyTuple_Check(object)) return ConvertSequence(object, depth);
   if (PyDict_Check(object)) {
     auto map = ConvertDict(object, depth);

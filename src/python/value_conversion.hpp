@@ -14,9 +14,9 @@
 namespace tributary::python {
 
 /// Converts the value returned by `stream(batch)` (see Transform::Call):
-/// params values None/bool/int/float/str/list/tuple/dict (str keys) become
-/// PropertyValues. Errors name the offending item and place, e.g.
-/// `result item 3: params["x"][2]: unsupported value of type set`. REQUIRES: GIL.
+/// params values None/bool/int/float/str/bytes/bytearray/list/tuple/dict
+/// (str keys) become PropertyValues (bytes and bytearray as Bytes). Errors name the offending item
+/// and place, e.g. `result item 3: params["x"][2]: unsupported value of type set`. REQUIRES: GIL.
 Result<std::vector<QueryWithParams>, std::string> ToQueries(PyObject* result);
 
 }  // namespace tributary::python

@@ -60,8 +60,9 @@ Result<T, bolt::BoltError> Guard(F&& f) {
 
 class Stream final : public bolt::ResultStream {
  public:
-  Stream(std::unique_ptr<query::QueryResult> r, storage::Storage& storage, bool auto_commit)
-      : r_(std::move(r)), storage_(storage), auto_commit_(auto_commit) {}
+  Stream(std::unique_ptr<query::QueryResult> r, storage::Storage& storage, bool auto_commit,
+         DateTimeWire wire)
+      : r_(std::move(r)), storage_(storage), auto_commit_(auto_commit), wire_(wire) {}
   const std::vector<std::string>& Fields() const override { return r_->columns(); }
 
   Result<bolt::PullOutcome, bolt::BoltError> Pull(int64_t n, const bolt::RowSink& sink) override {
@@ -70,7 +71,7 @@ class Stream final : public bolt::ResultStream {
       bool more = r_->Pull(n, [&](query::QueryResult::Row&& values) {
         row.clear();
         row.reserve(values.size());
-        for (const auto& v : values) row.push_back(ToBolt(v, storage_));
+        for (const auto& v : values) row.push_back(ToBolt(v, storage_, wire_));
         sink(row);
       });
       return Outcome(more);
@@ -99,11 +100,13 @@ class Stream final : public bolt::ResultStream {
   std::unique_ptr<query::QueryResult> r_;
   storage::Storage& storage_;
   bool auto_commit_;
+  DateTimeWire wire_;
 };
 
 class Handler final : public bolt::QueryHandler {
  public:
-  explicit Handler(query::QueryEngine& engine) : engine_(engine), session_(engine) {}
+  Handler(query::QueryEngine& engine, DateTimeWire wire)
+      : engine_(engine), session_(engine), wire_(wire) {}
 
   Result<std::unique_ptr<bolt::ResultStream>, bolt::BoltError> Run(const std::string& query,
                                                                    const bolt::Map& parameters,
@@ -113,7 +116,7 @@ class Handler final : public bolt::QueryHandler {
       query::Params params;
       for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));
       auto result = session_.Run(query, params);
-      return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction);
+      return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction, wire_);
     });
   }
   Result<void, bolt::BoltError> Begin(const bolt::TxOptions&) override {
@@ -133,6 +136,7 @@ class Handler final : public bolt::QueryHandler {
  private:
   query::QueryEngine& engine_;
   query::Session session_;
+  DateTimeWire wire_;
 };
 
 }  // namespace
@@ -152,9 +156,10 @@ bolt::BoltError ToBoltError(const cypher::CypherError& e) {
 }
 
 bolt::HandlerFactory MakeHandlerFactory(query::QueryEngine& engine) {
-  return [&engine](const bolt::SessionInfo&)
+  return [&engine](const bolt::SessionInfo& info)
              -> Result<std::unique_ptr<bolt::QueryHandler>, bolt::BoltError> {
-    return std::unique_ptr<bolt::QueryHandler>(std::make_unique<Handler>(engine));
+    return std::unique_ptr<bolt::QueryHandler>(
+        std::make_unique<Handler>(engine, DateTimeWireFor(info.version)));
   };
 }
 

@@ -390,22 +390,41 @@ int CompareForRange(const PropertyValue& a, const PropertyValue& b) {
     if (a.IsInt()) return CompareIntDouble(a.AsInt(), b.AsDouble());
     return -CompareIntDouble(b.AsInt(), a.AsDouble());
   }
+  int c = 0;
+  if (CompareTemporal(a, b, &c)) return c;  // Time and DateTime by instant (ADR 014)
   return CompareOrder(a, b);
 }
 
+// Kinds that `<` cannot compare, so a range over them is empty (ADR 014).
+bool NotRangeComparable(PropertyType t) {
+  return t == PropertyType::kDuration || t == PropertyType::kPoint2d ||
+         t == PropertyType::kPoint3d || t == PropertyType::kBytes;
+}
+
+// Kinds whose `<` (by instant) is coarser than the index order (instant,
+// then offset, then zone): a range scans the whole kind and filters.
+bool ComparedByInstant(int rank) {
+  return rank == KindRank(PropertyType::kTime) || rank == KindRank(PropertyType::kDateTime);
+}
+
 PropertyValue MinOfRank(int rank) {
-  switch (rank) {
-    case 0:
-      return PropertyValue(PropertyValue::Map{});
-    case 1:
-      return PropertyValue(PropertyValue::List{});
-    case 2:
-      return PropertyValue(std::string());
-    case 3:
-      return PropertyValue(false);
-    default:
-      return PropertyValue(-std::numeric_limits<double>::infinity());
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int32_t kMin32 = std::numeric_limits<int32_t>::min();
+  if (rank == KindRank(PropertyType::kMap)) return PropertyValue(PropertyValue::Map{});
+  if (rank == KindRank(PropertyType::kList)) return PropertyValue(PropertyValue::List{});
+  if (rank == KindRank(PropertyType::kString)) return PropertyValue(std::string());
+  if (rank == KindRank(PropertyType::kBool)) return PropertyValue(false);
+  if (rank == KindRank(PropertyType::kDate)) return PropertyValue(Date{kMin});
+  if (rank == KindRank(PropertyType::kLocalTime)) return PropertyValue(LocalTime{kMin});
+  // Below any UTC time of day a valid Time has (>= -18 h), without overflow.
+  if (rank == KindRank(PropertyType::kTime)) return PropertyValue(Time{kMin / 2, 0});
+  if (rank == KindRank(PropertyType::kLocalDateTime)) {
+    return PropertyValue(LocalDateTime{kMin, kMin32});
   }
+  if (rank == KindRank(PropertyType::kDateTime)) {
+    return PropertyValue(DateTime{kMin, kMin32, kMin32, nullptr});
+  }
+  return PropertyValue(-std::numeric_limits<double>::infinity());
 }
 
 }  // namespace
@@ -448,12 +467,13 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyEqual(LabelId label,
   if (!CanEqual(value)) return std::make_unique<EmptyCursor>();
   const LabelPropertyIndex* index = ReadyIndex(impl_->Indexes(), label, property);
   if (index != nullptr) {
-    if (!value.IsList() && !value.IsMap()) {
+    if (value.IsBool() || value.IsNumber() || value.IsString()) {
       return std::make_unique<IndexEqualCursor>(this, impl_.get(), index, view, value);
     }
     // Lists and maps: the entries between the value's lowest and highest
     // number forms, filtered by Cypher `=` ([1, 5] sorts between [1] and
-    // [1.0]).
+    // [1.0]). Bytes, points and temporal values (no number forms): the
+    // entries equal to the value in the index order.
     auto hi = std::make_shared<IndexKey>(NormalizeNumbers(value, NumberForm::kHigh));
     auto target = std::make_shared<PropertyValue>(value);
     return std::make_unique<PropertyIndexCursor>(
@@ -494,6 +514,11 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyRange(LabelId label,
   if ((lower && IsNaN(lower->value)) || (upper && IsNaN(upper->value))) {
     return std::make_unique<EmptyCursor>();
   }
+  if (NotRangeComparable((lower ? lower->value : upper->value).type()) ||
+      (lower && upper && lower->value.type() != upper->value.type() &&
+       !(lower->value.IsNumber() && upper->value.IsNumber()))) {
+    return std::make_unique<EmptyCursor>();
+  }
   auto lo = lower ? std::make_shared<Bound>(*lower) : nullptr;
   auto hi = upper ? std::make_shared<Bound>(*upper) : nullptr;
   ValuePredicate in_range = [lo, hi, rank](const PropertyValue& v) {
@@ -510,9 +535,13 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabelPropertyRange(LabelId label,
   };
   const LabelPropertyIndex* index = ReadyIndex(impl_->Indexes(), label, property);
   if (index != nullptr) {
-    IndexKey start(lo ? NormalizeNumbers(lo->value, NumberForm::kLow) : MinOfRank(rank));
+    const bool whole_kind = ComparedByInstant(rank);
+    IndexKey start(lo && !whole_kind ? NormalizeNumbers(lo->value, NumberForm::kLow)
+                                     : MinOfRank(rank));
     std::shared_ptr<IndexKey> hi_key =
-        hi ? std::make_shared<IndexKey>(NormalizeNumbers(hi->value, NumberForm::kHigh)) : nullptr;
+        hi && !whole_kind
+            ? std::make_shared<IndexKey>(NormalizeNumbers(hi->value, NumberForm::kHigh))
+            : nullptr;
     KeyPredicate keep = [hi_key, rank](const IndexKey& k) {
       if (hi_key) return k.Compare(*hi_key) <= 0;
       return KindRank(k.type()) == rank;

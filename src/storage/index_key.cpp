@@ -79,24 +79,9 @@ uint32_t IndexKey::EqualityHash() const {
   }
 }
 
-int KindRank(PropertyType t) {
-  switch (t) {
-    case PropertyType::kMap:
-      return 0;
-    case PropertyType::kList:
-      return 1;
-    case PropertyType::kString:
-      return 2;
-    case PropertyType::kBool:
-      return 3;
-    case PropertyType::kInt:
-    case PropertyType::kDouble:
-      return 4;
-    case PropertyType::kNull:
-      return 5;
-  }
-  return 6;
-}
+// CompareOrder's rank of a kind (bytes, points and temporal sit between
+// lists and strings, ADR 014).
+int KindRank(PropertyType t) { return OrderRank(t); }
 
 IndexKey::IndexKey(const PropertyValue& v) : kind_(static_cast<uint8_t>(v.type())) {
   switch (v.type()) {
@@ -268,7 +253,7 @@ bool CypherEquals(const PropertyValue& a, const PropertyValue& b) {
       return true;
     }
     default:
-      return false;
+      return a == b;  // bytes, points, temporal: structural
   }
 }
 

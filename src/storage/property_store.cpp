@@ -14,6 +14,21 @@ enum : uint8_t {
   kCodeString = 5,
   kCodeList = 6,
   kCodeMap = 7,
+  // Bytes, points and temporal values: the high 4 bits say which (Ext*).
+  kCodeExtended = 8,
+};
+
+enum : uint8_t {
+  kExtBytes = 0,
+  kExtPoint2d = 1,
+  kExtPoint3d = 2,
+  kExtDate = 3,
+  kExtLocalTime = 4,
+  kExtTime = 5,
+  kExtLocalDateTime = 6,
+  kExtDateTime = 7,  // fixed offset
+  kExtDateTimeZone = 8,
+  kExtDuration = 9,
 };
 
 void PutVarint(uint64_t x, std::string* out) {
@@ -33,6 +48,160 @@ uint64_t GetVarint(const uint8_t** p) {
     if ((b & 0x80) == 0) return x;
     shift += 7;
   }
+}
+
+void PutSigned(int64_t v, std::string* out) {
+  PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63), out);
+}
+
+int64_t GetSigned(const uint8_t** p) {
+  uint64_t z = GetVarint(p);
+  return static_cast<int64_t>(z >> 1) ^ -static_cast<int64_t>(z & 1);
+}
+
+void PutDouble(double d, std::string* out) {
+  char bytes[8];
+  std::memcpy(bytes, &d, 8);
+  out->append(bytes, 8);
+}
+
+double GetDouble(const uint8_t** p) {
+  double d;
+  std::memcpy(&d, *p, 8);
+  *p += 8;
+  return d;
+}
+
+void PutExt(uint8_t ext, std::string* out) {
+  out->push_back(static_cast<char>(kCodeExtended | (ext << 4)));
+}
+
+// Encodes the kinds behind kCodeExtended; false for the other kinds.
+bool EncodeExtended(const PropertyValue& v, std::string* out) {
+  switch (v.type()) {
+    case PropertyType::kBytes:
+      PutExt(kExtBytes, out);
+      PutVarint(v.AsBytes().data.size(), out);
+      out->append(v.AsBytes().data);
+      return true;
+    case PropertyType::kPoint2d:
+      PutExt(kExtPoint2d, out);
+      PutSigned(v.AsPoint2d().srid, out);
+      PutDouble(v.AsPoint2d().x, out);
+      PutDouble(v.AsPoint2d().y, out);
+      return true;
+    case PropertyType::kPoint3d:
+      PutExt(kExtPoint3d, out);
+      PutSigned(v.AsPoint3d().srid, out);
+      PutDouble(v.AsPoint3d().x, out);
+      PutDouble(v.AsPoint3d().y, out);
+      PutDouble(v.AsPoint3d().z, out);
+      return true;
+    case PropertyType::kDate:
+      PutExt(kExtDate, out);
+      PutSigned(v.AsDate().days, out);
+      return true;
+    case PropertyType::kLocalTime:
+      PutExt(kExtLocalTime, out);
+      PutSigned(v.AsLocalTime().nanos, out);
+      return true;
+    case PropertyType::kTime:
+      PutExt(kExtTime, out);
+      PutSigned(v.AsTime().nanos, out);
+      PutSigned(v.AsTime().offset_seconds, out);
+      return true;
+    case PropertyType::kLocalDateTime:
+      PutExt(kExtLocalDateTime, out);
+      PutSigned(v.AsLocalDateTime().seconds, out);
+      PutSigned(v.AsLocalDateTime().nanos, out);
+      return true;
+    case PropertyType::kDateTime: {
+      const auto& d = v.AsDateTime();
+      PutExt(d.zone ? kExtDateTimeZone : kExtDateTime, out);
+      PutSigned(d.seconds, out);
+      PutSigned(d.nanos, out);
+      PutSigned(d.offset_seconds, out);
+      if (d.zone) {
+        PutVarint(d.zone->size(), out);
+        out->append(*d.zone);
+      }
+      return true;
+    }
+    case PropertyType::kDuration:
+      PutExt(kExtDuration, out);
+      PutSigned(v.AsDuration().months, out);
+      PutSigned(v.AsDuration().days, out);
+      PutSigned(v.AsDuration().seconds, out);
+      PutSigned(v.AsDuration().nanos, out);
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Decodes the payload of a kCodeExtended value whose sub-kind is `ext`.
+PropertyValue DecodeExtended(uint8_t ext, const uint8_t** p) {
+  switch (ext) {
+    case kExtBytes: {
+      uint64_t n = GetVarint(p);
+      Bytes b{std::string(reinterpret_cast<const char*>(*p), n)};
+      *p += n;
+      return PropertyValue(std::move(b));
+    }
+    case kExtPoint2d: {
+      Point2d pt;
+      pt.srid = GetSigned(p);
+      pt.x = GetDouble(p);
+      pt.y = GetDouble(p);
+      return PropertyValue(pt);
+    }
+    case kExtPoint3d: {
+      Point3d pt;
+      pt.srid = GetSigned(p);
+      pt.x = GetDouble(p);
+      pt.y = GetDouble(p);
+      pt.z = GetDouble(p);
+      return PropertyValue(pt);
+    }
+    case kExtDate:
+      return PropertyValue(Date{GetSigned(p)});
+    case kExtLocalTime:
+      return PropertyValue(LocalTime{GetSigned(p)});
+    case kExtTime: {
+      Time t;
+      t.nanos = GetSigned(p);
+      t.offset_seconds = static_cast<int32_t>(GetSigned(p));
+      return PropertyValue(t);
+    }
+    case kExtLocalDateTime: {
+      LocalDateTime t;
+      t.seconds = GetSigned(p);
+      t.nanos = static_cast<int32_t>(GetSigned(p));
+      return PropertyValue(t);
+    }
+    case kExtDateTime:
+    case kExtDateTimeZone: {
+      DateTime t;
+      t.seconds = GetSigned(p);
+      t.nanos = static_cast<int32_t>(GetSigned(p));
+      t.offset_seconds = static_cast<int32_t>(GetSigned(p));
+      if (ext == kExtDateTimeZone) {
+        uint64_t n = GetVarint(p);
+        t.zone = std::make_shared<const std::string>(reinterpret_cast<const char*>(*p), n);
+        *p += n;
+      }
+      return PropertyValue(std::move(t));
+    }
+    case kExtDuration: {
+      Duration d;
+      d.months = GetSigned(p);
+      d.days = GetSigned(p);
+      d.seconds = GetSigned(p);
+      d.nanos = static_cast<int32_t>(GetSigned(p));
+      return PropertyValue(d);
+    }
+  }
+  return PropertyValue();
 }
 
 int IntWidth(int64_t v) {
@@ -101,6 +270,9 @@ void EncodeValue(const PropertyValue& v, std::string* out) {
         EncodeValue(e, out);
       }
       return;
+    default:
+      EncodeExtended(v, out);
+      return;
   }
 }
 
@@ -149,6 +321,8 @@ PropertyValue DecodeValue(const uint8_t** p) {
       }
       return PropertyValue(std::move(map));
     }
+    case kCodeExtended:
+      return DecodeExtended(h >> 4, p);
   }
   return PropertyValue();
 }
@@ -181,6 +355,9 @@ void SkipValue(const uint8_t** p) {
       }
       return;
     }
+    case kCodeExtended:
+      DecodeExtended(h >> 4, p);  // rare outside the scalars: decoding is simple
+      return;
     default:
       return;
   }
@@ -246,6 +423,15 @@ ScalarView PeekValue(const uint8_t* p) {
     case kCodeMap:
       v.type = PropertyType::kMap;
       break;
+    case kCodeExtended: {
+      static constexpr PropertyType kExtType[] = {
+          PropertyType::kBytes,         PropertyType::kPoint2d,   PropertyType::kPoint3d,
+          PropertyType::kDate,          PropertyType::kLocalTime, PropertyType::kTime,
+          PropertyType::kLocalDateTime, PropertyType::kDateTime,  PropertyType::kDateTime,
+          PropertyType::kDuration};
+      if ((h >> 4) <= kExtDuration) v.type = kExtType[h >> 4];
+      break;
+    }
     default:
       break;
   }

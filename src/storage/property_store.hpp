@@ -6,7 +6,15 @@
 //   codes  : 0 null, 1 false, 2 true, 3 int (1..8 bytes, sign-extended),
 //            4 double (8 bytes), 5 string (varint length, bytes),
 //            6 list (varint count, values), 7 map (varint count,
-//            (varint key length, key bytes, value)*; keys ascending)
+//            (varint key length, key bytes, value)*; keys ascending),
+//            8 extended: the high 4 bits pick the kind (ADR 014):
+//              0 bytes (varint length, bytes), 1 point2d (zigzag srid,
+//              double x, y), 2 point3d (+ z), 3 date (zigzag days),
+//              4 localtime (zigzag nanos), 5 time (nanos, offset),
+//              6 localdatetime (seconds, nanos), 7 datetime with offset
+//              (UTC seconds, nanos, offset), 8 datetime with zone (same +
+//              varint length, zone name), 9 duration (months, days,
+//              seconds, nanos); integers as zigzag varints
 //   store  := (varint property id, value)* in ascending id order; no nulls.
 
 #include <cstdint>
@@ -27,8 +35,8 @@ PropertyValue DecodeValue(const uint8_t** p);
 /// Advances *p past one encoded value.
 void SkipValue(const uint8_t** p);
 
-/// A scalar read in place from an encoding, without allocating. For lists
-/// and maps only `type` is set (decode those).
+/// A scalar read in place from an encoding, without allocating. For lists,
+/// maps, bytes, points and temporal values only `type` is set (decode those).
 struct ScalarView {
   PropertyType type = PropertyType::kNull;
   int64_t i = 0;       ///< kInt; kBool as 0/1

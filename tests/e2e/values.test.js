@@ -199,29 +199,162 @@ describeOverBolt('values', (ctx) => {
     }
   });
 
-  // Engine gaps at the time of writing: the engine has no Bytes, temporal or spatial values.
-  // `todo` keeps these running and visible without failing the suite; drop the marker when they pass.
-  test('bytes', { todo: 'engine: "Parameters of type Bytes are not supported"' }, async () => {
-    const bytes = new Int8Array([0, 1, -1, 127, -128]);
-    assertSameValue(await roundTrip(bytes), bytes);
+  // Bytes, temporal and spatial values (ADR 014). DateTime travels as 'I'/'i' (UTC seconds) on
+  // Bolt 5.x and as the legacy 'F'/'f' (local seconds) on 4.4, which the driver decodes into the
+  // same DateTime objects, so the same assertions hold over both.
+  const { Date: CDate, LocalTime, Time, LocalDateTime, DateTime, Duration, Point } = neo4j.types;
+
+  /** Asserts a driver temporal/spatial value by class and by its ISO rendering. */
+  function assertSameTemporal(actual, expected, where) {
+    assert.ok(actual instanceof expected.constructor,
+      `${where}: expected a ${expected.constructor.name}, got ${actual && actual.constructor.name}`);
+    assert.equal(actual.toString(), expected.toString(), where);
+  }
+
+  test('bytes: empty, signed values, every PackStream size and as a stored property', async () => {
+    const cases = [
+      new Int8Array([]),
+      new Int8Array([0, 1, -1, 127, -128]),
+      Int8Array.from({ length: 255 }, (_, i) => i - 128),
+      Int8Array.from({ length: 256 }, (_, i) => i % 7),
+      Int8Array.from({ length: 70000 }, (_, i) => (i * 31) % 256 - 128),
+    ];
+    for (const b of cases) assertSameValue(await roundTrip(b), b, `bytes of length ${b.length}`);
+    const bytes = new Int8Array([5, -6, 7]);
+    await run(ctx.driver, 'CREATE (:BytesHolder {b: $b})', { b: bytes });
+    const [r] = await run(ctx.driver,
+      'MATCH (n:BytesHolder) RETURN n.b AS b, n.b = $b AS same, n.b = $other AS differ, n.b = [5, -6, 7] AS asList',
+      { b: bytes, other: new Int8Array([5, -6]) });
+    assertSameValue(r.get('b'), bytes, 'stored bytes');
+    assert.equal(r.get('same'), true);
+    assert.equal(r.get('differ'), false);
+    assert.equal(r.get('asList'), false, 'bytes are not a list of integers');
   });
 
-  test('temporal and spatial parameters', { todo: 'engine: no temporal/spatial values ("Parameters of type Structure are not supported")' }, async () => {
-    const date = new neo4j.types.Date(2024, 2, 29);
-    const back = await roundTrip(date);
-    assert.equal(back.toString(), date.toString());
-    const duration = new neo4j.types.Duration(1, 2, 3, 4);
-    assert.equal((await roundTrip(duration)).toString(), duration.toString());
-    const point = new neo4j.types.Point(7203, 1.5, -2.5);
-    assert.equal((await roundTrip(point)).toString(), point.toString());
+  const kTemporals = () => [
+    new CDate(2024, 2, 29),
+    new CDate(1969, 12, 31),
+    new CDate(-44, 3, 15),
+    new CDate(9999, 12, 31),
+    new LocalTime(0, 0, 0, 0),
+    new LocalTime(23, 59, 59, 999999999),
+    new LocalTime(12, 30, 5, 500000000),
+    new Time(10, 15, 30, 1, 3600),
+    new Time(23, 0, 0, 0, -12 * 3600),
+    new Time(0, 0, 0, 0, 0),
+    new LocalDateTime(2024, 5, 1, 12, 30, 0, 123456789),
+    new LocalDateTime(1900, 1, 1, 0, 0, 0, 0),
+    new DateTime(2024, 5, 1, 12, 30, 0, 5, 7200),
+    new DateTime(1969, 12, 31, 23, 59, 59, 999999999, -5 * 3600),
+    new DateTime(2000, 1, 1, 0, 0, 0, 0, 0),
+    new Duration(14, 3, 3723, 500000000),
+    new Duration(0, 0, 0, 0),
+    new Duration(-1, -2, -3, 4),
+    new Point(neo4j.int(7203), 1.5, -2.5),
+    new Point(neo4j.int(4326), 12.994823, 55.612191),
+    new Point(neo4j.int(9157), 1.0, 2.0, 3.0),
+    new Point(neo4j.int(4979), -0.5, 51.25, 100.0),
+  ];
+
+  test('temporal and spatial parameters come back as the same type and value', async () => {
+    for (const v of kTemporals()) assertSameTemporal(await roundTrip(v), v, `${v.constructor.name} ${v}`);
+    const [r] = await run(ctx.driver, 'RETURN $l AS l, $m AS m',
+      { l: kTemporals(), m: { d: new CDate(2024, 1, 2), p: new Point(neo4j.int(7203), 0.0, 0.0) } });
+    const expected = kTemporals();
+    assert.equal(r.get('l').length, expected.length);
+    r.get('l').forEach((v, i) => assertSameTemporal(v, expected[i], `list[${i}]`));
+    assertSameTemporal(r.get('m').d, new CDate(2024, 1, 2), 'map.d');
+    assertSameTemporal(r.get('m').p, new Point(neo4j.int(7203), 0.0, 0.0), 'map.p');
+  });
+
+  test('a DateTime with a zone id keeps its zone and local time', async () => {
+    const dt = new DateTime(2024, 5, 1, 12, 30, 15, 250, undefined, 'Europe/Stockholm');
+    const back = await roundTrip(dt);
+    assert.ok(back instanceof DateTime, `got ${back && back.constructor.name}`);
+    assert.equal(back.timeZoneId, 'Europe/Stockholm');
+    for (const f of ['year', 'month', 'day', 'hour', 'minute', 'second', 'nanosecond']) {
+      assert.equal(Number(back[f]), Number(dt[f]), `field ${f}`);
+    }
+    await run(ctx.driver, 'CREATE (:Zoned {t: $t})', { t: dt });
+    const [r] = await run(ctx.driver, 'MATCH (n:Zoned) RETURN n.t AS t, n.t = $t AS same', { t: dt });
+    assert.equal(r.get('t').timeZoneId, 'Europe/Stockholm');
+    assert.equal(Number(r.get('t').hour), 12);
+    assert.equal(r.get('same'), true);
+  });
+
+  test('temporal and spatial values are stored as properties and read back', async () => {
+    const values = kTemporals();
+    await run(ctx.driver, 'UNWIND range(0, size($vs) - 1) AS i CREATE (:Temporal {i: i, v: $vs[i]})', { vs: values });
+    const records = await run(ctx.driver, 'MATCH (n:Temporal) RETURN n.i AS i, n.v AS v, n AS node ORDER BY i');
+    assert.equal(records.length, values.length);
+    records.forEach((r, i) => {
+      assertSameTemporal(r.get('v'), values[i], `property ${i}`);
+      assertSameTemporal(r.get('node').properties.v, values[i], `node property ${i}`);
+    });
+    // Equality against a parameter finds the stored value (also through an index).
+    await run(ctx.driver, 'CREATE INDEX ON :Temporal(v)');
+    const [hit] = await run(ctx.driver, 'MATCH (n:Temporal {v: $v}) RETURN n.i AS i', { v: new CDate(1969, 12, 31) });
+    assertSameValue(hit.get('i'), neo4j.int(1));
+    const [hit2] = await run(ctx.driver, 'MATCH (n:Temporal) WHERE n.v = $v RETURN count(n) AS c', { v: new Point(neo4j.int(9157), 1.0, 2.0, 3.0) });
+    assertSameValue(hit2.get('c'), neo4j.int(1));
+  });
+
+  test('comparisons: temporal values order by instant, durations and points only by equality', async () => {
+    const [r] = await run(ctx.driver,
+      'RETURN $d1 < $d2 AS dates, $t1 = $t2 AS sameTime, $t1 < $t3 AS times, $z1 < $z2 AS instants, ' +
+      '$dur < $dur AS durLess, $dur = $dur AS durEq, $p < $p AS pointLess, $p = $p AS pointEq, $d1 < $lt AS mixed',
+      {
+        d1: new CDate(2024, 1, 1), d2: new CDate(2024, 1, 2),
+        t1: new Time(10, 0, 0, 0, 7200), t2: new Time(10, 0, 0, 0, 7200), t3: new Time(9, 0, 0, 0, 0),
+        z1: new DateTime(2024, 1, 1, 12, 0, 0, 0, 3600), z2: new DateTime(2024, 1, 1, 11, 30, 0, 0, 0),
+        dur: new Duration(1, 0, 0, 0), p: new Point(neo4j.int(7203), 1.0, 2.0), lt: new LocalTime(1, 0, 0, 0),
+      });
+    assert.equal(r.get('dates'), true);
+    assert.equal(r.get('sameTime'), true);
+    assert.equal(r.get('times'), true, '10:00+02:00 is 08:00Z, before 09:00Z');
+    assert.equal(r.get('instants'), true, '12:00+01:00 is 11:00Z, before 11:30Z');
+    assert.equal(r.get('durLess'), null);
+    assert.equal(r.get('durEq'), true);
+    assert.equal(r.get('pointLess'), null);
+    assert.equal(r.get('pointEq'), true);
+    assert.equal(r.get('mixed'), null);
+  });
+
+  test('ORDER BY places each kind as Cypher orders types, and sorts within a kind', async () => {
+    const values = {
+      map: { a: neo4j.int(1) }, list: [neo4j.int(1)], bytes: new Int8Array([1]), point: new Point(neo4j.int(7203), 0.0, 0.0),
+      datetime: new DateTime(2024, 1, 1, 0, 0, 0, 0, 0), localdatetime: new LocalDateTime(2024, 1, 1, 0, 0, 0, 0),
+      date: new CDate(2024, 1, 1), time: new Time(1, 0, 0, 0, 0), localtime: new LocalTime(1, 0, 0, 0),
+      duration: new Duration(0, 1, 0, 0), string: 's', boolean: true, number: neo4j.int(1),
+    };
+    const names = Object.keys(values);
+    const shuffled = [...names].reverse();
+    const records = await run(ctx.driver,
+      'UNWIND $names AS name RETURN name ORDER BY $values[name]', { names: shuffled, values });
+    assert.deepEqual(records.map((r) => r.get('name')), names);
+    const dates = [new CDate(2024, 3, 1), new CDate(1969, 1, 1), new CDate(2024, 2, 29)];
+    const sorted = await run(ctx.driver, 'UNWIND $ds AS d RETURN d ORDER BY d DESC', { ds: dates });
+    assert.deepEqual(sorted.map((r) => r.get('d').toString()), ['2024-03-01', '2024-02-29', '1969-01-01']);
+  });
+
+  test('DISTINCT and grouping treat equal temporal values as one', async () => {
+    const [r] = await run(ctx.driver,
+      'UNWIND $vs AS v WITH DISTINCT v RETURN count(v) AS c',
+      { vs: [new CDate(2024, 1, 1), new CDate(2024, 1, 1), new Duration(1, 0, 0, 0), new Duration(1, 0, 0, 0), new Point(neo4j.int(7203), 1.0, 1.0)] });
+    assertSameValue(r.get('c'), neo4j.int(3));
   });
 
   test('many parameters of every type at once', async () => {
     const params = {
       n: null, t: true, i: neo4j.int(-42), f: -0.25, s: 'text', l: [neo4j.int(1), 'two'], m: { k: [null] },
+      b: new Int8Array([1, 2]),
     };
-    const [r] = await run(ctx.driver, 'RETURN $n AS n, $t AS t, $i AS i, $f AS f, $s AS s, $l AS l, $m AS m', params);
+    const [r] = await run(ctx.driver,
+      'RETURN $n AS n, $t AS t, $i AS i, $f AS f, $s AS s, $l AS l, $m AS m, $b AS b, $d AS d, $p AS p',
+      { ...params, d: new CDate(2020, 2, 2), p: new Point(neo4j.int(7203), 3.0, 4.0) });
     for (const k of Object.keys(params)) assertSameValue(r.get(k), params[k], k);
+    assertSameTemporal(r.get('d'), new CDate(2020, 2, 2), 'd');
+    assertSameTemporal(r.get('p'), new Point(neo4j.int(7203), 3.0, 4.0), 'p');
   });
 });
 

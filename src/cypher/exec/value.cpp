@@ -27,29 +27,58 @@ int CompareNumbers(const Value& a, const Value& b) {
   return -CompareIntDouble(b.AsInt(), a.AsDouble());
 }
 
+// The PropertyValue of an extended scalar (bytes, point, temporal).
+// REQUIRES: IsExtendedScalar(v.type()).
+PropertyValue ExtendedToProperty(const Value& v) {
+  switch (v.type()) {
+    case ValueType::kBytes:
+      return PropertyValue(v.AsBytes());
+    case ValueType::kPoint2d:
+      return PropertyValue(v.AsPoint2d());
+    case ValueType::kPoint3d:
+      return PropertyValue(v.AsPoint3d());
+    case ValueType::kDate:
+      return PropertyValue(v.AsDate());
+    case ValueType::kLocalTime:
+      return PropertyValue(v.AsLocalTime());
+    case ValueType::kTime:
+      return PropertyValue(v.AsTime());
+    case ValueType::kLocalDateTime:
+      return PropertyValue(v.AsLocalDateTime());
+    case ValueType::kDateTime:
+      return PropertyValue(v.AsDateTime());
+    case ValueType::kDuration:
+      return PropertyValue(v.AsDuration());
+    default:
+      return PropertyValue();
+  }
+}
+
+// Ranks as PropertyValue's OrderRank, with the graph kinds in its gaps.
 int OrderRank(const Value& v) {
   switch (v.type()) {
     case ValueType::kMap:
-      return 0;
+      return OrderRank(PropertyType::kMap);
     case ValueType::kNode:
       return 1;
     case ValueType::kRelationship:
       return 2;
     case ValueType::kList:
-      return 3;
+      return OrderRank(PropertyType::kList);
     case ValueType::kPath:
-      return 4;
+      return 5;
     case ValueType::kString:
-      return 11;
+      return OrderRank(PropertyType::kString);
     case ValueType::kBool:
-      return 12;
+      return OrderRank(PropertyType::kBool);
     case ValueType::kInt:
     case ValueType::kDouble:
-      return 13;
+      return OrderRank(PropertyType::kInt);
     case ValueType::kNull:
-      return 100;
+      return OrderRank(PropertyType::kNull);
+    default:
+      return OrderRank(ExtendedToProperty(v).type());
   }
-  return 99;
 }
 
 // Combines element results of list/map equality: any false -> false, else any
@@ -93,6 +122,23 @@ const char* TypeName(ValueType t) {
       return "Relationship";
     case ValueType::kPath:
       return "Path";
+    case ValueType::kBytes:
+      return "ByteArray";
+    case ValueType::kPoint2d:
+    case ValueType::kPoint3d:
+      return "Point";
+    case ValueType::kDate:
+      return "Date";
+    case ValueType::kLocalTime:
+      return "LocalTime";
+    case ValueType::kTime:
+      return "Time";
+    case ValueType::kLocalDateTime:
+      return "LocalDateTime";
+    case ValueType::kDateTime:
+      return "DateTime";
+    case ValueType::kDuration:
+      return "Duration";
   }
   return "Unknown";
 }
@@ -120,6 +166,24 @@ Value ToValue(const PropertyValue& v) {
       for (const auto& [k, e] : v.AsMap()) out.emplace(k, ToValue(e));
       return Value(std::move(out));
     }
+    case PropertyType::kBytes:
+      return Value(v.AsBytes());
+    case PropertyType::kPoint2d:
+      return Value(v.AsPoint2d());
+    case PropertyType::kPoint3d:
+      return Value(v.AsPoint3d());
+    case PropertyType::kDate:
+      return Value(v.AsDate());
+    case PropertyType::kLocalTime:
+      return Value(v.AsLocalTime());
+    case PropertyType::kTime:
+      return Value(v.AsTime());
+    case PropertyType::kLocalDateTime:
+      return Value(v.AsLocalDateTime());
+    case PropertyType::kDateTime:
+      return Value(v.AsDateTime());
+    case PropertyType::kDuration:
+      return Value(v.AsDuration());
   }
   return Value();
 }
@@ -155,9 +219,13 @@ PropertyValue ToPropertyValue(const Value& v) {
       for (const auto& [k, e] : v.AsMap()) out.emplace(k, ToPropertyValue(e));
       return PropertyValue(std::move(out));
     }
-    default:
+    case ValueType::kNode:
+    case ValueType::kRelationship:
+    case ValueType::kPath:
       throw CypherTypeError("InvalidPropertyType",
                             std::string("Property values cannot be of type ") + TypeName(v));
+    default:
+      return ExtendedToProperty(v);
   }
 }
 
@@ -207,6 +275,7 @@ Tri Equals(const Value& a, const Value& b) {
       return ToTri(x.nodes == y.nodes && x.edges == y.edges);
     }
     default:
+      if (IsExtendedScalar(a.type())) return ToTri(ExtendedToProperty(a) == ExtendedToProperty(b));
       return Tri::kFalse;
   }
 }
@@ -240,6 +309,9 @@ bool CompareComparable(const Value& a, const Value& b, int* out) {
       return true;
     }
     default:
+      if (IsExtendedScalar(a.type())) {
+        return CompareTemporal(ExtendedToProperty(a), ExtendedToProperty(b), out);
+      }
       return false;
   }
 }
@@ -294,6 +366,8 @@ int CompareOrder(const Value& a, const Value& b) {
       }
       return Cmp(x.nodes.size(), y.nodes.size());
     }
+    default:
+      return CompareOrder(ExtendedToProperty(a), ExtendedToProperty(b));
   }
   return 0;
 }
@@ -360,6 +434,8 @@ size_t Hash(const Value& v) {
       for (const auto& n : v.AsPath().nodes) HashMix(h, n.gid());
       for (const auto& e : v.AsPath().edges) HashMix(h, e.gid());
       return h;
+    default:
+      return HashValue(ExtendedToProperty(v));
   }
   return h;
 }
@@ -447,6 +523,8 @@ std::string ToDisplayString(const Value& v, const storage::Storage& storage) {
       return "Relationship[" + std::to_string(v.AsRelationship().gid()) + "]";
     case ValueType::kPath:
       return "Path[" + std::to_string(v.AsPath().edges.size()) + "]";
+    default:
+      return FormatScalar(ExtendedToProperty(v));
   }
   return "";
 }

@@ -33,7 +33,21 @@ enum class ValueType : uint8_t {
   kNode,
   kRelationship,
   kPath,
+  // Bytes, points and temporal values: the common/property_value.hpp types.
+  kBytes,
+  kPoint2d,
+  kPoint3d,
+  kDate,
+  kLocalTime,
+  kTime,
+  kLocalDateTime,
+  kDateTime,
+  kDuration,
 };
+
+/// True for the kinds after kPath (bytes, points, temporal): values with no
+/// graph content that behave as PropertyValue defines.
+inline bool IsExtendedScalar(ValueType t) { return t >= ValueType::kBytes; }
 
 /// A Cypher runtime value. Copyable; lists and maps own their elements.
 class Value {
@@ -54,6 +68,15 @@ class Value {
   Value(storage::VertexAccessor v) : v_(v) {}    // NOLINT
   Value(storage::EdgeAccessor v) : v_(v) {}      // NOLINT
   Value(Path v) : v_(std::move(v)) {}            // NOLINT
+  Value(Bytes v) : v_(std::move(v)) {}           // NOLINT
+  Value(Point2d v) : v_(v) {}                    // NOLINT
+  Value(Point3d v) : v_(v) {}                    // NOLINT
+  Value(Date v) : v_(v) {}                       // NOLINT
+  Value(LocalTime v) : v_(v) {}                  // NOLINT
+  Value(Time v) : v_(v) {}                       // NOLINT
+  Value(LocalDateTime v) : v_(v) {}              // NOLINT
+  Value(DateTime v) : v_(std::move(v)) {}        // NOLINT
+  Value(Duration v) : v_(v) {}                   // NOLINT
 
   ValueType type() const { return static_cast<ValueType>(v_.index()); }
   bool IsNull() const { return v_.index() == 0; }
@@ -84,10 +107,20 @@ class Value {
     return std::get<storage::EdgeAccessor>(v_);
   }
   const Path& AsPath() const { return std::get<Path>(v_); }
+  const Bytes& AsBytes() const { return std::get<Bytes>(v_); }
+  const Point2d& AsPoint2d() const { return std::get<Point2d>(v_); }
+  const Point3d& AsPoint3d() const { return std::get<Point3d>(v_); }
+  const Date& AsDate() const { return std::get<Date>(v_); }
+  const LocalTime& AsLocalTime() const { return std::get<LocalTime>(v_); }
+  const Time& AsTime() const { return std::get<Time>(v_); }
+  const LocalDateTime& AsLocalDateTime() const { return std::get<LocalDateTime>(v_); }
+  const DateTime& AsDateTime() const { return std::get<DateTime>(v_); }
+  const Duration& AsDuration() const { return std::get<Duration>(v_); }
 
  private:
   std::variant<std::monostate, bool, int64_t, double, std::string, List, Map,
-               storage::VertexAccessor, storage::EdgeAccessor, Path>
+               storage::VertexAccessor, storage::EdgeAccessor, Path, Bytes, Point2d, Point3d, Date,
+               LocalTime, Time, LocalDateTime, DateTime, Duration>
       v_;
 };
 
@@ -113,7 +146,8 @@ Tri Equals(const Value& a, const Value& b);
 /// Returns <0, 0, >0 in *out when comparable; false otherwise.
 bool CompareComparable(const Value& a, const Value& b, int* out);
 /// Total ORDER BY order (orderability): map < node < relationship < list <
-/// path < string < boolean < number < null.
+/// bytes < path < point < datetime < localdatetime < date < time < localtime
+/// < duration < string < boolean < number < null (ADR 014).
 int CompareOrder(const Value& a, const Value& b);
 /// Equivalence used by DISTINCT, grouping and `IN` lookups' hashing: like
 /// `=` but null equals null and NaN equals NaN.

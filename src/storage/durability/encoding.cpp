@@ -90,7 +90,56 @@ void Encoder::Value(const PropertyValue& v) {
         Value(e);
       }
       break;
+    case PropertyType::kBytes:
+      String(v.AsBytes().data);
+      break;
+    case PropertyType::kPoint2d:
+      Varint(ZigZag(v.AsPoint2d().srid));
+      Double(v.AsPoint2d().x);
+      Double(v.AsPoint2d().y);
+      break;
+    case PropertyType::kPoint3d:
+      Varint(ZigZag(v.AsPoint3d().srid));
+      Double(v.AsPoint3d().x);
+      Double(v.AsPoint3d().y);
+      Double(v.AsPoint3d().z);
+      break;
+    case PropertyType::kDate:
+      Varint(ZigZag(v.AsDate().days));
+      break;
+    case PropertyType::kLocalTime:
+      Varint(ZigZag(v.AsLocalTime().nanos));
+      break;
+    case PropertyType::kTime:
+      Varint(ZigZag(v.AsTime().nanos));
+      Varint(ZigZag(v.AsTime().offset_seconds));
+      break;
+    case PropertyType::kLocalDateTime:
+      Varint(ZigZag(v.AsLocalDateTime().seconds));
+      Varint(ZigZag(v.AsLocalDateTime().nanos));
+      break;
+    case PropertyType::kDateTime: {
+      const auto& d = v.AsDateTime();
+      Varint(ZigZag(d.seconds));
+      Varint(ZigZag(d.nanos));
+      Varint(ZigZag(d.offset_seconds));
+      U8(d.zone ? 1 : 0);
+      if (d.zone) String(*d.zone);
+      break;
+    }
+    case PropertyType::kDuration:
+      Varint(ZigZag(v.AsDuration().months));
+      Varint(ZigZag(v.AsDuration().days));
+      Varint(ZigZag(v.AsDuration().seconds));
+      Varint(ZigZag(v.AsDuration().nanos));
+      break;
   }
+}
+
+void Encoder::Double(double d) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, sizeof bits);
+  U64(bits);
 }
 
 bool Decoder::U8(uint8_t* v) {
@@ -197,8 +246,96 @@ bool Decoder::ValueAtDepth(PropertyValue* v, int depth) {
       *v = PropertyValue(std::move(map));
       return true;
     }
+    case PropertyType::kBytes: {
+      std::string s;
+      if (!String(&s)) return false;
+      *v = PropertyValue(tributary::Bytes{std::move(s)});
+      return true;
+    }
+    case PropertyType::kPoint2d: {
+      Point2d p;
+      if (!Signed(&p.srid) || !Double(&p.x) || !Double(&p.y)) return false;
+      *v = PropertyValue(p);
+      return true;
+    }
+    case PropertyType::kPoint3d: {
+      Point3d p;
+      if (!Signed(&p.srid) || !Double(&p.x) || !Double(&p.y) || !Double(&p.z)) return false;
+      *v = PropertyValue(p);
+      return true;
+    }
+    case PropertyType::kDate: {
+      Date d;
+      if (!Signed(&d.days)) return false;
+      *v = PropertyValue(d);
+      return true;
+    }
+    case PropertyType::kLocalTime: {
+      LocalTime t;
+      if (!Signed(&t.nanos)) return false;
+      *v = PropertyValue(t);
+      return true;
+    }
+    case PropertyType::kTime: {
+      Time t;
+      int64_t offset;
+      if (!Signed(&t.nanos) || !Signed(&offset)) return false;
+      t.offset_seconds = static_cast<int32_t>(offset);
+      *v = PropertyValue(t);
+      return true;
+    }
+    case PropertyType::kLocalDateTime: {
+      LocalDateTime t;
+      int64_t nanos;
+      if (!Signed(&t.seconds) || !Signed(&nanos)) return false;
+      t.nanos = static_cast<int32_t>(nanos);
+      *v = PropertyValue(t);
+      return true;
+    }
+    case PropertyType::kDateTime: {
+      tributary::DateTime t;
+      int64_t nanos, offset;
+      uint8_t has_zone;
+      if (!Signed(&t.seconds) || !Signed(&nanos) || !Signed(&offset) || !U8(&has_zone) ||
+          has_zone > 1) {
+        return false;
+      }
+      t.nanos = static_cast<int32_t>(nanos);
+      t.offset_seconds = static_cast<int32_t>(offset);
+      if (has_zone == 1) {
+        std::string zone;
+        if (!String(&zone)) return false;
+        t.zone = std::make_shared<const std::string>(std::move(zone));
+      }
+      *v = PropertyValue(std::move(t));
+      return true;
+    }
+    case PropertyType::kDuration: {
+      tributary::Duration d;
+      int64_t nanos;
+      if (!Signed(&d.months) || !Signed(&d.days) || !Signed(&d.seconds) || !Signed(&nanos)) {
+        return false;
+      }
+      d.nanos = static_cast<int32_t>(nanos);
+      *v = PropertyValue(d);
+      return true;
+    }
   }
   return false;
+}
+
+bool Decoder::Signed(int64_t* v) {
+  uint64_t z;
+  if (!Varint(&z)) return false;
+  *v = UnZigZag(z);
+  return true;
+}
+
+bool Decoder::Double(double* d) {
+  uint64_t bits;
+  if (!U64(&bits)) return false;
+  std::memcpy(d, &bits, sizeof *d);
+  return true;
 }
 
 }  // namespace tributary::storage::durability

@@ -28,6 +28,8 @@ class Encoder {
   void String(std::string_view s);
   /// type byte (PropertyType numbering) + body; see docs/formats/wal.md.
   void Value(const PropertyValue& v);
+  /// 8 bytes: the IEEE-754 bits, little-endian.
+  void Double(double d);
 
  private:
   std::string& out_;
@@ -46,6 +48,9 @@ class Decoder {
   bool U64(uint64_t* v);
   bool Varint(uint64_t* v);
   bool String(std::string* s);
+  /// A zigzag varint.
+  bool Signed(int64_t* v);
+  bool Double(double* d);
   /// A value nested at most 64 deep; lengths are checked against the input.
   bool Value(PropertyValue* v);
   /// Bytes not yet read.

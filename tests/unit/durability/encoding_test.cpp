@@ -35,8 +35,37 @@ TEST(EncodingTest, ValuesRoundTrip) {
       PropertyValue(std::string("h\0llo", 5)),
       PropertyValue(PropertyValue::List{1, 2.5, "x", PropertyValue(), PropertyValue::List{}}),
       PropertyValue(PropertyValue::Map{{"a", 1}, {"b", PropertyValue::Map{{"c", "d"}}}}),
+      PropertyValue(Bytes{}),
+      PropertyValue(Bytes{std::string("\0\xff\x80", 3)}),
+      PropertyValue(Point2d{7203, -1.5, std::numeric_limits<double>::infinity()}),
+      PropertyValue(Point3d{4979, 12.5, 55.75, -3.0}),
+      PropertyValue(Date{-719528}),
+      PropertyValue(LocalTime{86399999999999}),
+      PropertyValue(Time{3600000000000, -64800}),
+      PropertyValue(LocalDateTime{std::numeric_limits<int64_t>::min(), 999999999}),
+      PropertyValue(tributary::DateTime{1714566600, 5, 7200, nullptr}),
+      PropertyValue(tributary::DateTime{
+          -1, 0, 0, std::make_shared<const std::string>("America/Argentina/Buenos_Aires")}),
+      PropertyValue(tributary::DateTime{0, 0, 0, std::make_shared<const std::string>("")}),
+      PropertyValue(tributary::Duration{-14, 400, std::numeric_limits<int64_t>::max(), 1}),
+      PropertyValue(PropertyValue::List{Date{1}, Bytes{"x"}}),
   };
   for (const auto& v : values) EXPECT_EQ(RoundTrip(v), v) << ToCypherLiteral(v);
+}
+
+TEST(EncodingTest, TruncatedTemporalValuesAreRejectedAtEveryLength) {
+  for (const PropertyValue& v :
+       {PropertyValue(tributary::DateTime{1, 2, 3, std::make_shared<const std::string>("Z/Y")}),
+        PropertyValue(tributary::Duration{1, 2, 3, 4}), PropertyValue(Point3d{1, 2, 3, 4}),
+        PropertyValue(Bytes{"abc"})}) {
+    std::string buf;
+    Encoder(&buf).Value(v);
+    for (size_t n = 0; n < buf.size(); ++n) {
+      Decoder dec(std::string_view(buf).substr(0, n));
+      PropertyValue out;
+      EXPECT_FALSE(dec.Value(&out)) << ToCypherLiteral(v) << " at " << n;
+    }
+  }
 }
 
 TEST(EncodingTest, VarintBoundaries) {
