@@ -4,10 +4,16 @@
 // with an index on :Node(id) over a pre-populated graph. "Plan" benchmarks
 // measure parse + plan (a plan-cache miss); "Run" benchmarks one execution
 // through Session::Run + Pull with the plan cached, auto-commit included.
+//
+// Read benchmarks (BM_Read*) run bench-compare's read queries over a random
+// graph of BENCH_CYPHER_GRAPH_NODES nodes (default 100,000) and ten times as
+// many uniformly random edges, built once through the storage API.
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -129,12 +135,122 @@ void BM_StorageCreateEdge(benchmark::State& state) {
   }
 }
 
+/// bench-compare's read graph: nodes :Node {id: 0..n-1}, 10 * n random
+/// :Edge edges between distinct nodes (xorshift, fixed seed), :Node(id)
+/// indexed. Built once per process and shared by the BM_Read* benchmarks.
+struct ReadGraph {
+  int64_t nodes = 0;
+  std::unique_ptr<storage::Storage> storage;
+  std::unique_ptr<query::QueryEngine> engine;
+  std::unique_ptr<query::Session> session;
+
+  static ReadGraph& Get() {
+    static ReadGraph graph;
+    return graph;
+  }
+
+ private:
+  ReadGraph() {
+    const char* env = std::getenv("BENCH_CYPHER_GRAPH_NODES");
+    nodes = env != nullptr ? std::max<int64_t>(2, std::atoll(env)) : int64_t{100000};
+    auto start = std::chrono::steady_clock::now();
+    storage = std::make_unique<storage::Storage>();
+    engine = std::make_unique<query::QueryEngine>(*storage, query::EngineOptions{});
+    session = std::make_unique<query::Session>(*engine);
+    session->Run("CREATE INDEX ON :Node(id)", {})->Discard();
+    auto label = storage->LabelIdFor("Node");
+    auto id = storage->PropertyIdFor("id");
+    auto type = storage->EdgeTypeIdFor("Edge");
+    std::vector<storage::Gid> gids;
+    gids.reserve(static_cast<size_t>(nodes));
+    constexpr int64_t kBatch = 100000;
+    for (int64_t i = 0; i < nodes; i += kBatch) {
+      auto tx = storage->Begin();
+      for (int64_t j = i; j < std::min(nodes, i + kBatch); ++j) {
+        auto v = tx->CreateVertex();
+        (void)v.AddLabel(label);
+        (void)v.SetProperty(id, PropertyValue(j));
+        gids.push_back(v.gid());
+      }
+      (void)tx->Commit();
+    }
+    uint64_t x = 88172645463325252ull;
+    auto next = [&x, this] {
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
+      return static_cast<size_t>(x % static_cast<uint64_t>(nodes));
+    };
+    const int64_t edges = 10 * nodes;
+    for (int64_t i = 0; i < edges; i += kBatch) {
+      auto tx = storage->Begin();
+      for (int64_t j = i; j < std::min(edges, i + kBatch); ++j) {
+        size_t a = next();
+        size_t b = next();
+        while (b == a) b = next();
+        auto from = tx->FindVertex(gids[a], storage::View::kOld);
+        auto to = tx->FindVertex(gids[b], storage::View::kOld);
+        (void)tx->CreateEdge(*from, *to, type);
+      }
+      (void)tx->Commit();
+    }
+    std::fprintf(stderr, "read graph: %lld nodes, %lld edges built in %.1f s\n",
+                 static_cast<long long>(nodes), static_cast<long long>(edges),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+};
+
+constexpr const char* kAggregation =
+    "MATCH (n:Node)-[:Edge]->(m) RETURN m.id % 100 AS bucket, count(*) ORDER BY bucket";
+constexpr const char* kOneHop = "MATCH (n:Node {id: $id})-[:Edge]->(m) RETURN count(m)";
+
+/// Pulls every row of `text` and returns the number of rows.
+size_t RunAll(query::Session& session, const char* text, const query::Params& params) {
+  auto result = session.Run(text, params);
+  size_t rows = 0;
+  while (result->Pull(-1, [&rows](query::QueryResult::Row&&) { ++rows; })) {
+  }
+  return rows;
+}
+
+void BM_ReadAggregation(benchmark::State& state) {
+  auto& g = ReadGraph::Get();
+  for (auto _ : state) {
+    size_t rows = RunAll(*g.session, kAggregation, {});
+    if (rows != std::min<size_t>(100, static_cast<size_t>(g.nodes))) {
+      state.SkipWithError("wrong number of buckets");
+    }
+  }
+  state.counters["edges/s"] = benchmark::Counter(static_cast<double>(10 * g.nodes),
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_ReadOneHop(benchmark::State& state) {
+  auto& g = ReadGraph::Get();
+  query::Params params;
+  uint64_t x = 88172645463325252ull;
+  for (auto _ : state) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    params.insert_or_assign(
+        "id", cypher::Value(static_cast<int64_t>(x % static_cast<uint64_t>(g.nodes))));
+    benchmark::DoNotOptimize(RunAll(*g.session, kOneHop, params));
+  }
+}
+
 BENCHMARK(BM_StorageCreateNode);
 BENCHMARK(BM_StorageCreateEdge);
 BENCHMARK(BM_PlanCreateNode);
 BENCHMARK(BM_PlanCreateEdge);
 BENCHMARK(BM_RunCreateNode);
 BENCHMARK(BM_RunCreateEdge);
+BENCHMARK(BM_ReadAggregation)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(std::getenv("BENCH_CYPHER_ITERATIONS")
+                     ? std::atoi(std::getenv("BENCH_CYPHER_ITERATIONS"))
+                     : 5);
+BENCHMARK(BM_ReadOneHop);
 
 }  // namespace
 }  // namespace tributary

@@ -184,6 +184,24 @@ struct AggregationSpec {
 OperatorPtr MakeAggregate(OperatorPtr input, std::vector<std::pair<size_t, ExprPtr>> keys,
                           std::vector<AggregationSpec> aggregations);
 
+/// Where an AggregateByNode finds the node its grouping keys depend on.
+struct NodeKeySpec {
+  size_t slot;       ///< the node's frame slot
+  std::string name;  ///< the variable, for EXPLAIN
+  /// The node may recur in rows that are not adjacent (the far end of an
+  /// expansion): remember every node's group in a hash memo. Otherwise only
+  /// the previous row's node is remembered.
+  bool memo = false;
+};
+/// As MakeAggregate, for keys that are all deterministic functions of one
+/// node (and constants) over an input that performs no writes: the keys are
+/// evaluated once per distinct node (per run of equal nodes without `memo`),
+/// and other rows of that node go straight to its group. Rows where the slot
+/// does not hold a node (OPTIONAL MATCH's null) take the ordinary path.
+/// Results, their order and errors are those of MakeAggregate. ADR 016.
+OperatorPtr MakeAggregateByNode(OperatorPtr input, std::vector<std::pair<size_t, ExprPtr>> keys,
+                                std::vector<AggregationSpec> aggregations, NodeKeySpec node);
+
 struct SortKey {
   ExprPtr expr;
   bool ascending = true;

@@ -337,6 +337,7 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur,
       for (const auto& t : r.types) spec.types.push_back(storage_.EdgeTypeIdFor(t));
       spec.to_bound = bound_slots.count(spec.to_slot) > 0;
       spec.edge_bound = bound_slots.count(spec.edge_slot) > 0;
+      if (!spec.to_bound) expanded_slots_.insert(spec.to_slot);
       const NodePattern& fn = part.nodes[from_node];
       const NodePattern& tn = part.nodes[to_node];
       spec.description = "(" + fn.variable + ")-[" + r.variable + "]-(" + tn.variable + ")";

@@ -4,6 +4,7 @@
 // planner.cpp).
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -76,6 +77,8 @@ struct ProjectedExprs {
 /// Structural equality of two AST expressions (enough for ORDER BY lookups).
 bool AstEqual(const Expr& a, const Expr& b);
 
+struct OutItem;
+
 class Planner {
  public:
   Planner(storage::Storage& storage, Plan& plan) : storage_(storage), plan_(plan) {}
@@ -133,6 +136,12 @@ class Planner {
                                    std::vector<std::string>* columns, std::vector<size_t>* slots,
                                    SourcePos pos);
 
+  /// The node variable every grouping key of an aggregating projection
+  /// depends on (deterministically, with nothing writing before it), if
+  /// there is one: the projection then plans AggregateByNode.
+  std::optional<exec::NodeKeySpec> KeysNode(const std::vector<OutItem>& items,
+                                            const Scope& scope) const;
+
   bool wrote() const { return wrote_; }
   bool read() const { return read_; }
 
@@ -166,6 +175,9 @@ class Planner {
   bool read_ = false;
   bool graph_touched_later_ = false;  ///< a later clause of the current part reads/writes
   int subquery_depth_ = 0;            ///< > 0 while planning EXISTS { ... }
+  /// Slots bound as the far end of an expansion: a node there may recur in
+  /// rows that are not adjacent (AggregateByNode then keeps a hash memo).
+  std::set<size_t> expanded_slots_;
 };
 
 }  // namespace tributary::cypher::planning

@@ -2,13 +2,12 @@
 #include <set>
 
 #include "cypher/exec/expression.hpp"
+#include "cypher/functions/function.hpp"
 #include "cypher/planner/planner_impl.hpp"
 
 namespace tributary::cypher::planning {
 
 namespace ex = exec;
-
-namespace {
 
 /// One output column during planning.
 struct OutItem {
@@ -21,7 +20,73 @@ struct OutItem {
   SourcePos pos;
 };
 
+namespace {
+
+/// True if `e` yields equal values whenever its variables hold equal values
+/// and the graph is unchanged: no rand()/timestamp(), no subqueries or
+/// patterns (the same subset CollectVariables understands).
+bool IsDeterministic(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kVariable:
+    case ExprKind::kLiteral:
+    case ExprKind::kParameter:
+      return true;
+    case ExprKind::kProperty:
+      return IsDeterministic(*static_cast<const PropertyExpr&>(e).object);
+    case ExprKind::kUnary:
+      return IsDeterministic(*static_cast<const UnaryExpr&>(e).operand);
+    case ExprKind::kBinary: {
+      const auto& b = static_cast<const BinaryExpr&>(e);
+      return IsDeterministic(*b.lhs) && IsDeterministic(*b.rhs);
+    }
+    case ExprKind::kFunctionCall: {
+      const auto& f = static_cast<const FunctionCallExpr&>(e);
+      const FunctionInfo* info = LookupFunction(f.name);
+      if (info == nullptr || !info->deterministic) return false;
+      for (const auto& a : f.args) {
+        if (!IsDeterministic(*a)) return false;
+      }
+      return true;
+    }
+    case ExprKind::kList:
+      for (const auto& i : static_cast<const ListExpr&>(e).items) {
+        if (!IsDeterministic(*i)) return false;
+      }
+      return true;
+    case ExprKind::kMap:
+      for (const auto& i : static_cast<const MapExpr&>(e).entries) {
+        if (!IsDeterministic(*i.value)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+std::optional<ex::NodeKeySpec> Planner::KeysNode(const std::vector<OutItem>& items,
+                                                 const Scope& scope) const {
+  // Writes earlier in the pipeline would run interleaved with the
+  // consumption and could change a key between two rows of one node.
+  if (writes_pending_) return std::nullopt;
+  std::set<std::string> vars;
+  bool any_key = false;
+  for (const auto& it : items) {
+    if (it.aggregate) continue;
+    any_key = true;
+    if (it.expr == nullptr) {
+      vars.insert(it.name);
+      continue;
+    }
+    if (!IsDeterministic(*it.expr)) return std::nullopt;
+    CollectVariables(*it.expr, &vars);
+  }
+  if (!any_key || vars.size() != 1) return std::nullopt;
+  const Symbol* sym = scope.Find(*vars.begin());
+  if (sym == nullptr || sym->type != SymbolType::kNode) return std::nullopt;
+  return ex::NodeKeySpec{sym->slot, *vars.begin(), expanded_slots_.count(sym->slot) > 0};
+}
 
 ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBody& body,
                                         const Expr* where, Scope& scope, bool is_return,
@@ -101,7 +166,13 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
         projected.names.push_back(it.name);
       }
     }
-    cur = ex::MakeAggregate(std::move(cur), std::move(keys), std::move(collector.specs));
+    std::optional<ex::NodeKeySpec> node = KeysNode(items, scope);
+    if (node) {
+      cur = ex::MakeAggregateByNode(std::move(cur), std::move(keys), std::move(collector.specs),
+                                    std::move(*node));
+    } else {
+      cur = ex::MakeAggregate(std::move(cur), std::move(keys), std::move(collector.specs));
+    }
     if (!post.empty()) cur = ex::MakeProduce(std::move(cur), std::move(post));
   } else {
     std::vector<std::pair<size_t, ex::ExprPtr>> produce;
