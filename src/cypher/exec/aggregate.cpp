@@ -1,8 +1,13 @@
 // Materialising operators: Aggregate (grouping + aggregate functions) and
 // OrderBy (stable sort in Cypher's orderability).
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -137,57 +142,87 @@ Value Finish(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& c
   return Value();
 }
 
-/// An open-addressing map from an object's address to a T* (linear probing,
+/// An open-addressing map from an object's address to a word (linear probing,
 /// multiplicative hash). Lighter than std::unordered_map for the millions of
 /// lookups an aggregation over an expansion makes: one probe, no node
-/// allocation, 16 bytes per slot.
-template <typename T>
+/// allocation, 16 bytes per slot. Tables of 2 MiB and more ask for
+/// transparent huge pages: their probes land on random pages, and with 4 KiB
+/// pages nearly every one also misses the TLB.
 class PointerMap {
  public:
-  /// The value stored for `key`, or null. REQUIRES: key != nullptr.
-  T* Find(const void* key) const {
-    if (slots_.empty()) return nullptr;
-    for (size_t i = Home(key);; i = (i + 1) & (slots_.size() - 1)) {
-      const Slot& s = slots_[i];
-      if (s.key == key) return s.value;
+  PointerMap() = default;
+  PointerMap(const PointerMap&) = delete;
+  PointerMap& operator=(const PointerMap&) = delete;
+
+  /// The value stored for `key` (mutable in place), or null when absent.
+  /// REQUIRES: key != nullptr.
+  uintptr_t* Find(const void* key) const {
+    if (capacity_ == 0) return nullptr;
+    for (size_t i = Home(key);; i = (i + 1) & (capacity_ - 1)) {
+      Slot& s = slots_.get()[i];
+      if (s.key == key) return &s.value;
       if (s.key == nullptr) return nullptr;
     }
   }
+  /// Starts loading the slot where a lookup of `key` begins.
+  void Prefetch(const void* key) const {
+    if (capacity_ != 0) __builtin_prefetch(&slots_.get()[Home(key)]);
+  }
   /// Stores `value` for `key`. REQUIRES: key != nullptr and not yet present.
-  void Insert(const void* key, T* value) {
-    if (2 * (size_ + 1) > slots_.size()) Grow();
-    size_t i = Home(key);
-    while (slots_[i].key != nullptr) i = (i + 1) & (slots_.size() - 1);
-    slots_[i] = {key, value};
-    ++size_;
+  void Insert(const void* key, uintptr_t value) {
+    if (2 * (size_ + 1) > capacity_) Grow();
+    Place(key, value);
   }
   /// Bytes held (for memory accounting).
-  size_t Bytes() const { return slots_.size() * sizeof(Slot); }
+  size_t Bytes() const { return capacity_ * sizeof(Slot); }
   void Clear() {
-    slots_.clear();
+    slots_.reset();
+    capacity_ = 0;
     size_ = 0;
   }
 
  private:
   struct Slot {
-    const void* key = nullptr;
-    T* value = nullptr;
+    const void* key;
+    uintptr_t value;
   };
+  struct Free {
+    void operator()(Slot* p) const { std::free(p); }  // NOLINT: from aligned_alloc
+  };
+  static constexpr size_t kHugePage = size_t{2} << 20;
+
   size_t Home(const void* key) const {
     auto x = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key));
     return static_cast<size_t>((x * 0x9E3779B97F4A7C15ull) >> shift_);
   }
+  void Place(const void* key, uintptr_t value) {
+    size_t i = Home(key);
+    while (slots_.get()[i].key != nullptr) i = (i + 1) & (capacity_ - 1);
+    slots_.get()[i] = {key, value};
+    ++size_;
+  }
   void Grow() {
-    std::vector<Slot> old = std::move(slots_);
-    size_t cap = old.empty() ? 1024 : 2 * old.size();
-    slots_.assign(cap, Slot{});
-    shift_ = 64 - std::countr_zero(cap);
+    std::unique_ptr<Slot[], Free> old = std::move(slots_);
+    size_t old_capacity = capacity_;
+    capacity_ = old_capacity == 0 ? 1024 : 2 * old_capacity;
+    size_t bytes = capacity_ * sizeof(Slot);
+    bool huge = bytes >= kHugePage;
+    void* memory = std::aligned_alloc(huge ? kHugePage : alignof(Slot), bytes);
+    if (memory == nullptr) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    if (huge) (void)madvise(memory, bytes, MADV_HUGEPAGE);
+#endif
+    std::memset(memory, 0, bytes);
+    slots_.reset(static_cast<Slot*>(memory));
+    shift_ = 64 - std::countr_zero(capacity_);
     size_ = 0;
-    for (const Slot& s : old) {
-      if (s.key != nullptr) Insert(s.key, s.value);
+    for (size_t i = 0; i < old_capacity; ++i) {
+      const Slot& s = old.get()[i];
+      if (s.key != nullptr) Place(s.key, s.value);
     }
   }
-  std::vector<Slot> slots_;
+  std::unique_ptr<Slot[], Free> slots_;
+  size_t capacity_ = 0;  ///< a power of two, or 0
   size_t size_ = 0;
   int shift_ = 64;
 };
@@ -203,7 +238,10 @@ class AggregateOp final : public UnaryOperator {
   std::string Name() const override { return node_ ? "AggregateByNode" : "Aggregate"; }
   std::string Details() const override {
     if (!node_) return "";
-    return "keys of " + node_->name + (node_->memo ? ", memo" : ", adjacent rows");
+    return "keys of " + node_->name +
+           (node_->counts_only ? ", memo, prefetched counts"
+            : node_->memo      ? ", memo"
+                               : ", adjacent rows");
   }
 
   class C final : public Cursor {
@@ -216,6 +254,9 @@ class AggregateOp final : public UnaryOperator {
       pos_ = 0;
       done_ = false;
       memo_.Clear();
+      pending_.clear();
+      pending_head_ = 0;
+      fresh_head_ = fresh_tail_ = 0;
       last_node_ = nullptr;
       last_group_ = nullptr;
     }
@@ -224,6 +265,11 @@ class AggregateOp final : public UnaryOperator {
     struct Group {
       Frame sample;  // a frame of the group, so later expressions can read keys
       std::vector<AggState> states;
+    };
+    /// counts_only: `rows` rows of `node` not yet added to a group.
+    struct Pending {
+      storage::VertexAccessor node;
+      int64_t rows;
     };
 
     bool NextImpl(Frame& f, ExecContext& ctx) override {
@@ -269,27 +315,136 @@ class AggregateOp final : public UnaryOperator {
       if (!v.IsNode()) return FindGroup(key, f, ctx);
       const void* node = v.AsNode().raw();
       if (node == last_node_) return *last_group_;
-      Group* g = op_.node_->memo ? memo_.Find(node) : nullptr;
+      uintptr_t* found = op_.node_->memo ? memo_.Find(node) : nullptr;
+      Group* g = found != nullptr ? reinterpret_cast<Group*>(*found) : nullptr;
       if (g == nullptr) {
         g = &FindGroup(key, f, ctx);
-        if (op_.node_->memo) {
-          size_t before = memo_.Bytes();
-          memo_.Insert(node, g);
-          if (memo_.Bytes() > before) ctx.ChargeMemory(memo_.Bytes() - before);
-        }
+        if (op_.node_->memo) MemoInsert(node, reinterpret_cast<uintptr_t>(g), ctx);
       }
       last_node_ = node;
       last_group_ = g;
       return *g;
     }
 
+    void MemoInsert(const void* node, uintptr_t value, ExecContext& ctx) {
+      size_t before = memo_.Bytes();
+      memo_.Insert(node, value);
+      if (memo_.Bytes() > before) ctx.ChargeMemory(memo_.Bytes() - before);
+    }
+
+    // ---- counts_only: a two-stage software pipeline ----------------------
+    // Stage 1 (pending_): a row's node waits kPrefetchDistance distinct
+    // nodes after its memo slot was prefetched, then finds its group there.
+    // Stage 2 (fresh_): a node seen for the first time gets a memo entry
+    // marking it fresh ((sequence << 1) | 1; groups are aligned, so their
+    // addresses are even) and waits while its vertex is prefetched; then its
+    // keys are evaluated and its group found or created. Both stages are
+    // FIFO, so groups are created in the order of first appearance, as row
+    // at a time.
+    static constexpr size_t kPrefetchDistance = 16;
+    static constexpr size_t kFreshRing = 4 * kPrefetchDistance;
+
+    /// Stage 1 exit: adds `p` to its group, or to its fresh entry.
+    void Resolve(const Pending& p, std::vector<Value>& key, Frame& f, ExecContext& ctx) {
+      uintptr_t* found = memo_.Find(p.node.raw());
+      if (found == nullptr) {
+        uint64_t seq = fresh_tail_++;
+        fresh_[seq % kFreshRing] = p;
+        MemoInsert(p.node.raw(), (seq << 1) | 1, ctx);
+        // The key evaluation locks the vertex: fetch its line for writing.
+        __builtin_prefetch(p.node.raw(), 1);
+        if (fresh_tail_ - fresh_head_ > kPrefetchDistance) CreateOldestFresh(key, f, ctx);
+      } else if ((*found & 1) != 0) {
+        fresh_[(*found >> 1) % kFreshRing].rows += p.rows;
+      } else {
+        for (auto& st : reinterpret_cast<Group*>(*found)->states) st.count += p.rows;
+      }
+    }
+
+    /// Stage 2 exit: evaluates the oldest fresh node's keys (on a frame
+    /// holding the node) and adds its rows to its group.
+    void CreateOldestFresh(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
+      Pending p = fresh_[fresh_head_ % kFreshRing];
+      ++fresh_head_;
+      // The keys read only this slot (and constants): the other slots of
+      // the frame, and so of the group's sample, are never read again.
+      Value saved = std::move(f[op_.node_->slot]);
+      f[op_.node_->slot] = Value(p.node);
+      Group& g = FindGroup(key, f, ctx);
+      f[op_.node_->slot] = std::move(saved);
+      *memo_.Find(p.node.raw()) = reinterpret_cast<uintptr_t>(&g);
+      for (auto& st : g.states) st.count += p.rows;
+    }
+
+    /// Runs both stages empty, oldest first.
+    void Drain(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
+      while (pending_head_ < pending_.size()) {
+        Pending p = pending_[pending_head_++];
+        Resolve(p, key, f, ctx);
+      }
+      pending_.clear();
+      pending_head_ = 0;
+      while (fresh_head_ < fresh_tail_) CreateOldestFresh(key, f, ctx);
+    }
+
+    /// counts_only consumption. Runs of the same node (one start node's
+    /// adjacency, or a row source repeating a node) collapse into one entry.
+    bool ConsumeCounts(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
+      if (fresh_.empty())
+        fresh_.assign(kFreshRing, Pending{storage::VertexAccessor(nullptr, nullptr), 0});
+      bool any = false;
+      for (;;) {
+        bool got = false;
+        try {
+          got = in_->Next(f, ctx);
+        } catch (...) {
+          // An error of the input surfaces after those of the keys of
+          // earlier rows, as row at a time.
+          Drain(key, f, ctx);
+          throw;
+        }
+        if (!got) break;
+        any = true;
+        const Value& v = f[op_.node_->slot];
+        if (!v.IsNode()) {
+          // Keep first appearances in order: apply what is pending first.
+          Drain(key, f, ctx);
+          Group& g = FindGroup(key, f, ctx);
+          for (auto& st : g.states) ++st.count;
+          continue;
+        }
+        const storage::VertexAccessor& node = v.AsNode();
+        if (pending_head_ < pending_.size() && pending_.back().node == node) {
+          ++pending_.back().rows;
+          continue;
+        }
+        memo_.Prefetch(node.raw());
+        pending_.push_back({node, 1});
+        if (pending_.size() - pending_head_ > kPrefetchDistance) {
+          Pending p = pending_[pending_head_++];
+          Resolve(p, key, f, ctx);
+          if (pending_head_ >= 4 * kPrefetchDistance) {
+            pending_.erase(pending_.begin(),
+                           pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+            pending_head_ = 0;
+          }
+        }
+      }
+      Drain(key, f, ctx);
+      return any;
+    }
+
     void Consume(Frame& f, ExecContext& ctx) {
       std::vector<Value> key;
       bool any = false;
-      while (in_->Next(f, ctx)) {
-        any = true;
-        Group& g = op_.node_ ? FindGroupByNode(key, f, ctx) : FindGroup(key, f, ctx);
-        for (size_t i = 0; i < op_.aggs_.size(); ++i) Update(op_.aggs_[i], g.states[i], f, ctx);
+      if (op_.node_ && op_.node_->counts_only) {
+        any = ConsumeCounts(key, f, ctx);
+      } else {
+        while (in_->Next(f, ctx)) {
+          any = true;
+          Group& g = op_.node_ ? FindGroupByNode(key, f, ctx) : FindGroup(key, f, ctx);
+          for (size_t i = 0; i < op_.aggs_.size(); ++i) Update(op_.aggs_[i], g.states[i], f, ctx);
+        }
       }
       if (!any && op_.keys_.empty()) {
         // Aggregation over no rows still yields one row (count 0, ...).
@@ -309,7 +464,12 @@ class AggregateOp final : public UnaryOperator {
     bool done_ = false;
     // AggregateByNode: groups by node address (groups_ never moves its
     // values, so the pointers stay valid).
-    PointerMap<Group> memo_;
+    PointerMap memo_;
+    std::vector<Pending> pending_;  ///< counts_only stage 1, from pending_head_
+    size_t pending_head_ = 0;
+    std::vector<Pending> fresh_;  ///< counts_only stage 2, a ring by sequence
+    uint64_t fresh_head_ = 0;
+    uint64_t fresh_tail_ = 0;
     const void* last_node_ = nullptr;
     Group* last_group_ = nullptr;
   };

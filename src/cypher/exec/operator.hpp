@@ -192,6 +192,10 @@ struct NodeKeySpec {
   /// expansion): remember every node's group in a hash memo. Otherwise only
   /// the previous row's node is remembered.
   bool memo = false;
+  /// With `memo`, every aggregation is count(*): rows then only need their
+  /// node's group, which is looked up a few rows later, after a prefetch
+  /// of its memo slot (first appearances keep their order).
+  bool counts_only = false;
 };
 /// As MakeAggregate, for keys that are all deterministic functions of one
 /// node (and constants) over an input that performs no writes: the keys are

@@ -1,4 +1,5 @@
 // WITH and RETURN: projection, aggregation, DISTINCT, ORDER BY, SKIP, LIMIT.
+#include <algorithm>
 #include <set>
 
 #include "cypher/exec/expression.hpp"
@@ -168,6 +169,11 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
     }
     std::optional<ex::NodeKeySpec> node = KeysNode(items, scope);
     if (node) {
+      node->counts_only =
+          node->memo && std::all_of(collector.specs.begin(), collector.specs.end(),
+                                    [](const ex::AggregationSpec& a) {
+                                      return a.kind == ex::AggregateKind::kCountStar;
+                                    });
       cur = ex::MakeAggregateByNode(std::move(cur), std::move(keys), std::move(collector.specs),
                                     std::move(*node));
     } else {
