@@ -238,6 +238,10 @@ class AggregateOp final : public UnaryOperator {
   std::string Name() const override { return node_ ? "AggregateByNode" : "Aggregate"; }
   std::string Details() const override {
     if (!node_) return "";
+    if (node_->expand) {
+      return "keys of " + node_->name + ", memo, prefetched counts, fused Expand " +
+             node_->expand->description;
+    }
     return "keys of " + node_->name +
            (node_->counts_only ? ", memo, prefetched counts"
             : node_->memo      ? ", memo"
@@ -387,11 +391,91 @@ class AggregateOp final : public UnaryOperator {
       while (fresh_head_ < fresh_tail_) CreateOldestFresh(key, f, ctx);
     }
 
+    /// counts_only: queues one row of `node` (stage 1 entry).
+    void PushNode(const storage::VertexAccessor& node, std::vector<Value>& key, Frame& f,
+                  ExecContext& ctx) {
+      if (pending_head_ < pending_.size() && pending_.back().node == node) {
+        ++pending_.back().rows;
+        return;
+      }
+      memo_.Prefetch(node.raw());
+      pending_.push_back({node, 1});
+      if (pending_.size() - pending_head_ > kPrefetchDistance) {
+        Pending p = pending_[pending_head_++];
+        Resolve(p, key, f, ctx);
+        if (pending_head_ >= 4 * kPrefetchDistance) {
+          pending_.erase(pending_.begin(),
+                         pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
+          pending_head_ = 0;
+        }
+      }
+    }
+
+    /// Fused Expand: appends the far ends of the edges of the node in the
+    /// expansion's start slot to ends_, as ExpandOp would produce them (an
+    /// undirected self-loop once).
+    void GatherEnds(const Frame& f) {
+      const ExpandSpec& s = *op_.node_->expand;
+      const Value& from = f[s.from_slot];
+      if (!from.IsNode()) {
+        if (from.IsNull()) return;
+        throw CypherTypeError("InvalidArgumentType",
+                              std::string("Expected a Node to expand from, got ") + TypeName(from));
+      }
+      const storage::VertexAccessor& v = from.AsNode();
+      if (s.direction == Direction::kOut || s.direction == Direction::kBoth) {
+        edges_.clear();
+        Unwrap(v.OutEdges(s.view, s.types, &edges_));
+        for (const auto& e : edges_) ends_.push_back(e.To());
+      }
+      if (s.direction == Direction::kIn || s.direction == Direction::kBoth) {
+        edges_.clear();
+        Unwrap(v.InEdges(s.view, s.types, &edges_));
+        for (const auto& e : edges_) {
+          if (s.direction == Direction::kBoth && e.From() == e.To()) continue;
+          ends_.push_back(e.From());
+        }
+      }
+    }
+
+    /// counts_only with the Expand fused in: start nodes are expanded in
+    /// batches (their adjacency misses overlap), then every far end goes
+    /// through the pipeline.
+    void ConsumeExpandedCounts(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
+      constexpr size_t kBatchStarts = 16;
+      constexpr size_t kBatchEnds = 1024;
+      bool more = true;
+      while (more) {
+        ends_.clear();
+        try {
+          for (size_t starts = 0; starts < kBatchStarts && ends_.size() < kBatchEnds; ++starts) {
+            if (!in_->Next(f, ctx)) {
+              more = false;
+              break;
+            }
+            GatherEnds(f);
+          }
+        } catch (...) {
+          // Rows gathered before the error come first, as row at a time.
+          for (const auto& n : ends_) PushNode(n, key, f, ctx);
+          Drain(key, f, ctx);
+          throw;
+        }
+        for (const auto& n : ends_) PushNode(n, key, f, ctx);
+      }
+      Drain(key, f, ctx);
+    }
+
     /// counts_only consumption. Runs of the same node (one start node's
     /// adjacency, or a row source repeating a node) collapse into one entry.
     bool ConsumeCounts(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
       if (fresh_.empty())
         fresh_.assign(kFreshRing, Pending{storage::VertexAccessor(nullptr, nullptr), 0});
+      if (op_.node_->expand) {
+        // Keys are never empty here, so whether a row came does not matter.
+        ConsumeExpandedCounts(key, f, ctx);
+        return true;
+      }
       bool any = false;
       for (;;) {
         bool got = false;
@@ -413,22 +497,7 @@ class AggregateOp final : public UnaryOperator {
           for (auto& st : g.states) ++st.count;
           continue;
         }
-        const storage::VertexAccessor& node = v.AsNode();
-        if (pending_head_ < pending_.size() && pending_.back().node == node) {
-          ++pending_.back().rows;
-          continue;
-        }
-        memo_.Prefetch(node.raw());
-        pending_.push_back({node, 1});
-        if (pending_.size() - pending_head_ > kPrefetchDistance) {
-          Pending p = pending_[pending_head_++];
-          Resolve(p, key, f, ctx);
-          if (pending_head_ >= 4 * kPrefetchDistance) {
-            pending_.erase(pending_.begin(),
-                           pending_.begin() + static_cast<std::ptrdiff_t>(pending_head_));
-            pending_head_ = 0;
-          }
-        }
+        PushNode(v.AsNode(), key, f, ctx);
       }
       Drain(key, f, ctx);
       return any;
@@ -470,6 +539,8 @@ class AggregateOp final : public UnaryOperator {
     std::vector<Pending> fresh_;  ///< counts_only stage 2, a ring by sequence
     uint64_t fresh_head_ = 0;
     uint64_t fresh_tail_ = 0;
+    std::vector<storage::VertexAccessor> ends_;  ///< fused Expand: a batch's far ends
+    std::vector<storage::EdgeAccessor> edges_;   ///< fused Expand: scratch
     const void* last_node_ = nullptr;
     Group* last_group_ = nullptr;
   };

@@ -196,6 +196,11 @@ struct NodeKeySpec {
   /// node's group, which is looked up a few rows later, after a prefetch
   /// of its memo slot (first appearances keep their order).
   bool counts_only = false;
+  /// With `counts_only`: the Expand that produced the node is fused in. The
+  /// aggregate expands from its input rows itself, in batches of start
+  /// nodes, and never materialises the edge rows. REQUIRES: to_slot == slot,
+  /// neither end nor edge bound.
+  std::optional<ExpandSpec> expand;
 };
 /// As MakeAggregate, for keys that are all deterministic functions of one
 /// node (and constants) over an input that performs no writes: the keys are

@@ -358,7 +358,10 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur,
         }
         cur = ex::MakeVarExpand(std::move(cur), std::move(v));
       } else {
+        last_expand_.input = cur;
+        last_expand_.spec = spec;
         cur = ex::MakeExpand(std::move(cur), std::move(spec));
+        last_expand_.op = cur;
         if (r.properties) {
           if (r.properties->kind != ExprKind::kMap) {
             Fail("UnexpectedSyntax", "Relationship property maps must be literal maps", r.pos);

@@ -178,6 +178,14 @@ class Planner {
   /// Slots bound as the far end of an expansion: a node there may recur in
   /// rows that are not adjacent (AggregateByNode then keeps a hash memo).
   std::set<size_t> expanded_slots_;
+  /// The last single-hop Expand planned, with its input: an AggregateByNode
+  /// directly above it may fuse it in (projection_planner.cpp).
+  struct PlannedExpand {
+    exec::OperatorPtr op;  // held, so its address is not reused
+    exec::OperatorPtr input;
+    exec::ExpandSpec spec;
+  };
+  PlannedExpand last_expand_;
 };
 
 }  // namespace tributary::cypher::planning

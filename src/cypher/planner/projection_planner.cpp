@@ -174,6 +174,13 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
                                     [](const ex::AggregationSpec& a) {
                                       return a.kind == ex::AggregateKind::kCountStar;
                                     });
+      // The Expand right below that produced the node: fuse it in.
+      if (node->counts_only && last_expand_.op != nullptr && last_expand_.op == cur &&
+          last_expand_.spec.to_slot == node->slot && !last_expand_.spec.to_bound &&
+          !last_expand_.spec.edge_bound) {
+        node->expand = last_expand_.spec;
+        cur = last_expand_.input;
+      }
       cur = ex::MakeAggregateByNode(std::move(cur), std::move(keys), std::move(collector.specs),
                                     std::move(*node));
     } else {
