@@ -128,6 +128,22 @@ std::string FormatCoordinate(double d) {
   return s;
 }
 
+// "crs: 'cartesian'" for the four SRIDs Neo4j names, else "srid: N".
+std::string CrsOf(int64_t srid) {
+  switch (srid) {
+    case 7203:
+      return "crs: 'cartesian'";
+    case 9157:
+      return "crs: 'cartesian-3d'";
+    case 4326:
+      return "crs: 'wgs-84'";
+    case 4979:
+      return "crs: 'wgs-84-3d'";
+    default:
+      return "srid: " + std::to_string(srid);
+  }
+}
+
 // Time of day in UTC nanoseconds (may leave 0..86400e9 by the offset).
 int64_t TimeUtcNanos(const Time& t) {
   return t.nanos - static_cast<int64_t>(t.offset_seconds) * kNanosPerSecond;
@@ -373,13 +389,13 @@ std::string FormatScalar(const PropertyValue& v) {
     }
     case PropertyType::kPoint2d: {
       const auto& p = v.AsPoint2d();
-      return "point({srid:" + std::to_string(p.srid) + ", x:" + FormatCoordinate(p.x) +
-             ", y:" + FormatCoordinate(p.y) + "})";
+      return "point({x: " + FormatCoordinate(p.x) + ", y: " + FormatCoordinate(p.y) + ", " +
+             CrsOf(p.srid) + "})";
     }
     case PropertyType::kPoint3d: {
       const auto& p = v.AsPoint3d();
-      return "point({srid:" + std::to_string(p.srid) + ", x:" + FormatCoordinate(p.x) +
-             ", y:" + FormatCoordinate(p.y) + ", z:" + FormatCoordinate(p.z) + "})";
+      return "point({x: " + FormatCoordinate(p.x) + ", y: " + FormatCoordinate(p.y) +
+             ", z: " + FormatCoordinate(p.z) + ", " + CrsOf(p.srid) + "})";
     }
     case PropertyType::kDate:
       return FormatDateDays(v.AsDate().days);

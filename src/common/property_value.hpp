@@ -215,7 +215,7 @@ bool CompareTemporal(const PropertyValue& a, const PropertyValue& b, int* out);
 
 /// ISO 8601 rendering as Neo4j's toString() gives it: `2024-05-01`,
 /// `12:30:00.5+01:00`, `2024-05-01T12:30Z[Europe/Stockholm]`, `P1M2DT3.5S`,
-/// `point({srid:7203, x:1.0, y:2.0})`, bytes as hex. REQUIRES: a kind other
+/// `point({x: 1.0, y: 2.0, crs: 'cartesian'})`, bytes as hex. REQUIRES: a kind other
 /// than null/bool/number/string/list/map.
 std::string FormatScalar(const PropertyValue& v);
 

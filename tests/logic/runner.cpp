@@ -159,6 +159,9 @@ std::string Format(const Value& v, storage::Storage& s, const FormatOptions& o) 
       }
       return out + ">";
     }
+    default:
+      // Bytes, points and temporal values as Cypher literals: date('2024-05-01').
+      return ToCypherLiteral(cypher::ToPropertyValue(v));
   }
   return "?";
 }

@@ -883,6 +883,11 @@ Value PropertyOf(const Value& object, storage::PropertyId key, const std::string
       return it == object.AsMap().end() ? Value() : it->second;
     }
     default:
+      if (IsExtendedScalar(object.type())) {
+        if (auto component = TemporalComponent(object, key_name)) return *std::move(component);
+        throw CypherTypeError("InvalidArgumentType",
+                              "No such field: '" + key_name + "' of " + TypeName(object));
+      }
       throw CypherTypeError("InvalidArgumentType", "Cannot read property '" + key_name +
                                                        "' of a value of type " + TypeName(object));
   }

@@ -90,6 +90,7 @@ class Value {
   bool IsNode() const { return v_.index() == 7; }
   bool IsRelationship() const { return v_.index() == 8; }
   bool IsPath() const { return v_.index() == 9; }
+  bool IsPoint3d() const { return type() == ValueType::kPoint3d; }
 
   /// REQUIRES: the value holds the requested kind.
   bool AsBool() const { return std::get<bool>(v_); }

@@ -36,6 +36,13 @@ std::optional<exec::AggregateKind> LookupAggregate(std::string_view name);
 std::span<const FunctionInfo> ScalarFunctions();
 std::span<const FunctionInfo> MathFunctions();
 std::span<const FunctionInfo> StringFunctions();
+/// date(), localtime(), time(), localdatetime(), datetime(), duration(),
+/// point() (temporal.cpp).
+std::span<const FunctionInfo> TemporalFunctions();
+
+/// The component `key` of a temporal or spatial value (`d.year`, `t.hour`,
+/// `dur.days`, `p.x`, ...); nullopt when the value has no such component.
+std::optional<Value> TemporalComponent(const Value& v, std::string_view key);
 
 /// Shared argument checks: throw CypherTypeError naming the function.
 void ExpectNumber(std::string_view fn, const Value& v);

@@ -20,7 +20,7 @@ bool IEquals(std::string_view a, std::string_view b) {
 }  // namespace
 
 const FunctionInfo* LookupFunction(std::string_view name) {
-  for (auto family : {ScalarFunctions(), MathFunctions(), StringFunctions()}) {
+  for (auto family : {ScalarFunctions(), MathFunctions(), StringFunctions(), TemporalFunctions()}) {
     for (const auto& f : family) {
       if (IEquals(f.name, name)) return &f;
     }

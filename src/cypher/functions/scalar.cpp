@@ -238,6 +238,10 @@ Value ToStringFn(std::span<Value> a, ExecContext&) {
     case ValueType::kBool:
       return Value(std::string(v.AsBool() ? "true" : "false"));
     default:
+      // Temporal values and points render as Neo4j does (ADR 014).
+      if (IsExtendedScalar(v.type()) && v.type() != ValueType::kBytes) {
+        return Value(FormatScalar(ToPropertyValue(v)));
+      }
       throw CypherTypeError("InvalidArgumentValue",
                             std::string("toString() cannot convert a ") + TypeName(v));
   }

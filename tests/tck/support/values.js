@@ -215,6 +215,94 @@ function mapOf(obj) {
   return out;
 }
 
+// ------------------------------------------------------------ temporal strings
+
+const pad = (n, w) => String(Math.abs(Number(n))).padStart(w, '0');
+
+function yearString(y) {
+  const n = Number(y);
+  if (n > 9999) return `+${n}`;
+  return n < 0 ? `-${pad(n, 4)}` : pad(n, 4);
+}
+
+/** java.time.LocalTime#toString: HH:mm[:ss[.SSS|.SSSSSS|.SSSSSSSSS]]. */
+function timeString(h, m, s, ns) {
+  let out = `${pad(h, 2)}:${pad(m, 2)}`;
+  const sec = Number(s);
+  const nano = Number(ns);
+  if (sec !== 0 || nano !== 0) {
+    out += `:${pad(sec, 2)}`;
+    if (nano !== 0) {
+      if (nano % 1000000 === 0) out += `.${pad(nano / 1000000, 3)}`;
+      else if (nano % 1000 === 0) out += `.${pad(nano / 1000, 6)}`;
+      else out += `.${pad(nano, 9)}`;
+    }
+  }
+  return out;
+}
+
+function offsetString(seconds) {
+  const o = Number(seconds);
+  if (o === 0) return 'Z';
+  const a = Math.abs(o);
+  let out = `${o < 0 ? '-' : '+'}${pad(Math.floor(a / 3600), 2)}:${pad(Math.floor(a / 60) % 60, 2)}`;
+  if (a % 60 !== 0) out += `:${pad(a % 60, 2)}`;
+  return out;
+}
+
+/** Neo4j's DurationValue#toString: seconds and nanoseconds as one signed amount split into H, M, S. */
+function durationString(d) {
+  const months = BigInt(d.months.toString());
+  const days = BigInt(d.days.toString());
+  let out = 'P';
+  if (months / 12n !== 0n) out += `${months / 12n}Y`;
+  if (months % 12n !== 0n) out += `${months % 12n}M`;
+  if (days !== 0n) out += `${days}D`;
+  const total = BigInt(d.seconds.toString()) * 1000000000n + BigInt(d.nanoseconds.toString());
+  if (total !== 0n || out === 'P') {
+    out += 'T';
+    const neg = total < 0n;
+    let t = neg ? -total : total;
+    const h = t / 3600000000000n;
+    t -= h * 3600000000000n;
+    const m = t / 60000000000n;
+    t -= m * 60000000000n;
+    const s = t / 1000000000n;
+    const n = t % 1000000000n;
+    const sign = neg ? '-' : '';
+    if (h !== 0n) out += `${sign}${h}H`;
+    if (m !== 0n) out += `${sign}${m}M`;
+    if (s !== 0n || n !== 0n || (h === 0n && m === 0n)) {
+      out += `${sign}${s}`;
+      if (n !== 0n) out += `.${n.toString().padStart(9, '0').replace(/0+$/, '')}`;
+      out += 'S';
+    }
+  }
+  return out;
+}
+
+function neo4jString(v) {
+  if (neo4j.isDate(v)) return `${yearString(v.year)}-${pad(v.month, 2)}-${pad(v.day, 2)}`;
+  if (neo4j.isLocalTime(v)) return timeString(v.hour, v.minute, v.second, v.nanosecond);
+  if (neo4j.isTime(v)) {
+    return timeString(v.hour, v.minute, v.second, v.nanosecond) + offsetString(v.timeZoneOffsetSeconds);
+  }
+  const date = (x) => `${yearString(x.year)}-${pad(x.month, 2)}-${pad(x.day, 2)}`;
+  if (neo4j.isLocalDateTime(v)) {
+    return `${date(v)}T${timeString(v.hour, v.minute, v.second, v.nanosecond)}`;
+  }
+  if (neo4j.isDateTime(v)) {
+    let out = `${date(v)}T${timeString(v.hour, v.minute, v.second, v.nanosecond)}`;
+    if (v.timeZoneOffsetSeconds !== undefined && v.timeZoneOffsetSeconds !== null) {
+      out += offsetString(v.timeZoneOffsetSeconds);
+    }
+    if (v.timeZoneId) out += `[${v.timeZoneId}]`;
+    return out;
+  }
+  if (neo4j.isDuration(v)) return durationString(v);
+  return v.toString();
+}
+
 /** Converts a value decoded by neo4j-driver into a typed value. */
 function fromDriver(v) {
   if (v === null || v === undefined) return kNull;
@@ -240,8 +328,9 @@ function fromDriver(v) {
   }
   if (neo4j.isDate(v) || neo4j.isDateTime(v) || neo4j.isLocalDateTime(v) || neo4j.isLocalTime(v) ||
       neo4j.isTime(v) || neo4j.isDuration(v) || neo4j.isPoint(v)) {
-    // The TCK writes temporal values as strings in Neo4j's format.
-    return { t: 'string', v: v.toString() };
+    // The TCK writes temporal values as strings in Neo4j's (java.time's) format,
+    // which differs from the driver's toString() (e.g. '12:00' vs '12:00:00').
+    return { t: 'string', v: neo4jString(v) };
   }
   if (v instanceof Int8Array || v instanceof Uint8Array) {
     return { t: 'list', v: Array.from(v, (b) => ({ t: 'int', v: BigInt(b) })) };

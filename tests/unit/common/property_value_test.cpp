@@ -261,7 +261,8 @@ TEST(PropertyValueTest, FormatsAsNeo4jToStringDoes) {
   EXPECT_EQ(FormatScalar(Duration{14, 3, 3723, 500000000}), "P1Y2M3DT1H2M3.5S");
   EXPECT_EQ(FormatScalar(Duration{}), "PT0S");
   EXPECT_EQ(FormatScalar(Duration{0, 0, -90, 0}), "PT-1M-30S");
-  EXPECT_EQ(FormatScalar(Point2d{7203, 1, 2.5}), "point({srid:7203, x:1.0, y:2.5})");
+  EXPECT_EQ(FormatScalar(Point2d{7203, 1, 2.5}), "point({x: 1.0, y: 2.5, crs: 'cartesian'})");
+  EXPECT_EQ(FormatScalar(Point3d{1234, 1, 2, 3}), "point({x: 1.0, y: 2.0, z: 3.0, srid: 1234})");
   EXPECT_EQ(FormatScalar(Bytes{std::string("\x00\xff", 2)}), "0x00ff");
   EXPECT_EQ(ToCypherLiteral(PropertyValue(List{Date{0}})), "[date('1970-01-01')]");
 }

@@ -1,0 +1,748 @@
+// Temporal and spatial constructors: date(), localtime(), time(),
+// localdatetime(), datetime(), duration() from an ISO 8601 string or a map
+// of components, point() from a map; and the components of such values
+// (`d.year`, `p.x`, ...). No time zone database: a named zone keeps its name
+// with offset 0 unless the string also gives an offset (ADR 014).
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "cypher/errors.hpp"
+#include "cypher/functions/function.hpp"
+
+namespace tributary::cypher {
+namespace {
+
+constexpr int64_t kNanosPerSecond = 1000000000;
+constexpr int64_t kSecondsPerDay = 86400;
+constexpr int64_t kNanosPerDay = kSecondsPerDay * kNanosPerSecond;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+struct Civil {
+  int64_t year;
+  int64_t month;
+  int64_t day;
+};
+
+Civil CivilFromDays(int64_t z) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  return {yoe + era * 400 + (m <= 2), m, d};
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int64_t DaysInMonth(int64_t y, int64_t m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+}
+// ISO day of week, Monday = 1.
+int64_t DayOfWeek(int64_t days) { return FloorMod(days + 3, 7) + 1; }
+// Monday of ISO week 1 of `year`.
+int64_t WeekOneMonday(int64_t year) {
+  int64_t jan4 = DaysFromCivil(year, 1, 4);
+  return jan4 - (DayOfWeek(jan4) - 1);
+}
+
+[[noreturn]] void Bad(std::string_view fn, const std::string& what) {
+  throw ArgumentError("InvalidArgumentValue", std::string(fn) + "(): " + what);
+}
+
+int64_t CheckedDate(std::string_view fn, int64_t y, int64_t m, int64_t d) {
+  if (m < 1 || m > 12) Bad(fn, "month out of range: " + std::to_string(m));
+  if (d < 1 || d > DaysInMonth(y, m)) Bad(fn, "day out of range: " + std::to_string(d));
+  return DaysFromCivil(y, m, d);
+}
+
+// ---- ISO 8601 parsing
+
+class Parser {
+ public:
+  Parser(std::string_view fn, std::string_view s) : fn_(fn), s_(s) {}
+  bool AtEnd() const { return i_ == s_.size(); }
+  char Peek() const { return AtEnd() ? '\0' : s_[i_]; }
+  bool Take(char c) {
+    if (Peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  // Exactly n digits.
+  int64_t Digits(int n) {
+    int64_t v = 0;
+    for (int k = 0; k < n; ++k) {
+      if (AtEnd() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) Fail();
+      v = v * 10 + (s_[i_++] - '0');
+    }
+    return v;
+  }
+  bool NextIsDigit() const { return !AtEnd() && std::isdigit(static_cast<unsigned char>(s_[i_])); }
+  size_t DigitRun() const {
+    size_t n = 0;
+    while (i_ + n < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + n]))) ++n;
+    return n;
+  }
+  // Fraction digits after '.' or ',' as nanoseconds (up to 9 digits).
+  int64_t Fraction() {
+    if (!Take('.') && !Take(',')) return 0;
+    size_t n = DigitRun();
+    if (n == 0 || n > 9) Fail();
+    int64_t v = Digits(static_cast<int>(n));
+    for (size_t k = n; k < 9; ++k) v *= 10;
+    return v;
+  }
+  std::string_view Rest() const { return s_.substr(i_); }
+  void Skip(size_t n) { i_ += n; }
+  [[noreturn]] void Fail() const { Bad(fn_, "cannot parse '" + std::string(s_) + "'"); }
+
+ private:
+  std::string_view fn_;
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+int64_t ParseDate(Parser& p, std::string_view fn) {
+  int64_t sign = 1;
+  int64_t year;
+  if (p.Peek() == '+' || p.Peek() == '-') {
+    sign = p.Take('-') ? -1 : (p.Take('+'), 1);
+    size_t n = p.DigitRun();
+    if (n < 4 || n > 9) p.Fail();
+    year = sign * p.Digits(static_cast<int>(n));
+  } else {
+    year = p.Digits(4);
+  }
+  if (p.AtEnd() || p.Peek() == 'T') return CheckedDate(fn, year, 1, 1);
+  bool dash = p.Take('-');
+  if (p.Take('W')) {
+    int64_t week = p.Digits(2);
+    int64_t dow = 1;
+    if ((dash ? p.Take('-') : true) && p.NextIsDigit()) dow = p.Digits(1);
+    if (week < 1 || week > 53 || dow < 1 || dow > 7) p.Fail();
+    int64_t days = WeekOneMonday(year) + (week - 1) * 7 + dow - 1;
+    if (week == 53 && WeekOneMonday(year + 1) <= days) p.Fail();
+    return days;
+  }
+  size_t run = p.DigitRun();
+  if (run == 3 || (!dash && run == 3)) {  // ordinal day YYYY-DDD
+    int64_t ordinal = p.Digits(3);
+    if (ordinal < 1 || ordinal > (IsLeap(year) ? 366 : 365)) p.Fail();
+    return DaysFromCivil(year, 1, 1) + ordinal - 1;
+  }
+  int64_t month = p.Digits(2);
+  int64_t day = 1;
+  if (dash ? p.Take('-') : p.NextIsDigit()) day = p.Digits(2);
+  return CheckedDate(fn, year, month, day);
+}
+
+// HH[:MM[:SS[.f]]] or HH[MM[SS[.f]]]: nanoseconds of day.
+int64_t ParseTimeOfDay(Parser& p) {
+  int64_t h = p.Digits(2), m = 0, s = 0, f = 0;
+  bool colon = p.Take(':');
+  if (colon || p.NextIsDigit()) {
+    m = p.Digits(2);
+    if (colon ? p.Take(':') : p.NextIsDigit()) {
+      s = p.Digits(2);
+      f = p.Fraction();
+    }
+  }
+  if (h > 23 || m > 59 || s > 59) p.Fail();
+  return ((h * 60 + m) * 60 + s) * kNanosPerSecond + f;
+}
+
+struct Zone {
+  bool has_offset = false;
+  int32_t offset = 0;
+  std::string name;
+};
+
+Zone ParseZone(Parser& p) {
+  Zone z;
+  if (p.Take('Z')) {
+    z.has_offset = true;
+  } else if (p.Peek() == '+' || p.Peek() == '-') {
+    int sign = p.Take('-') ? -1 : (p.Take('+'), 1);
+    int64_t h = p.Digits(2), m = 0, s = 0;
+    bool colon = p.Take(':');
+    if (colon || p.NextIsDigit()) m = p.Digits(2);
+    if ((colon ? p.Take(':') : p.NextIsDigit())) s = p.Digits(2);
+    if (h > 18 || m > 59 || s > 59) p.Fail();
+    z.has_offset = true;
+    z.offset = static_cast<int32_t>(sign * ((h * 60 + m) * 60 + s));
+  }
+  if (p.Take('[')) {
+    std::string_view rest = p.Rest();
+    size_t close = rest.find(']');
+    if (close == std::string_view::npos || close == 0) p.Fail();
+    z.name = std::string(rest.substr(0, close));
+    p.Skip(close + 1);
+  }
+  if (!p.AtEnd()) p.Fail();
+  return z;
+}
+
+// "+01:00", "Z", or a zone name.
+Zone ZoneFromString(std::string_view fn, const std::string& s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-' || s == "Z")) {
+    Parser p(fn, s);
+    return ParseZone(p);
+  }
+  Zone z;
+  z.name = s;
+  return z;
+}
+
+DateTime MakeDateTime(int64_t local_seconds, int32_t nanos, const Zone& z) {
+  DateTime d;
+  d.offset_seconds = z.offset;
+  d.seconds = local_seconds - z.offset;
+  d.nanos = nanos;
+  if (!z.name.empty()) d.zone = std::make_shared<const std::string>(z.name);
+  return d;
+}
+
+// ---- maps of components
+
+const Value* Field(const Value::Map& m, std::string_view key) {
+  for (const auto& [k, v] : m) {
+    if (k.size() == key.size() && std::equal(k.begin(), k.end(), key.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return v.IsNull() ? nullptr : &v;
+    }
+  }
+  return nullptr;
+}
+
+int64_t IntField(std::string_view fn, const Value::Map& m, std::string_view key, int64_t dflt) {
+  const Value* v = Field(m, key);
+  if (v == nullptr) return dflt;
+  if (!v->IsInt()) {
+    throw CypherTypeError("InvalidArgumentType", std::string(fn) + "(): " + std::string(key) +
+                                                     " must be an Integer, got " + TypeName(*v));
+  }
+  return v->AsInt();
+}
+
+int64_t DateFromMap(std::string_view fn, const Value::Map& m) {
+  int64_t year = IntField(fn, m, "year", 1970);
+  if (Field(m, "week") != nullptr) {
+    int64_t week = IntField(fn, m, "week", 1), dow = IntField(fn, m, "dayOfWeek", 1);
+    if (week < 1 || week > 53 || dow < 1 || dow > 7) Bad(fn, "week or dayOfWeek out of range");
+    return WeekOneMonday(year) + (week - 1) * 7 + dow - 1;
+  }
+  if (Field(m, "ordinalDay") != nullptr) {
+    int64_t ordinal = IntField(fn, m, "ordinalDay", 1);
+    if (ordinal < 1 || ordinal > (IsLeap(year) ? 366 : 365)) Bad(fn, "ordinalDay out of range");
+    return DaysFromCivil(year, 1, 1) + ordinal - 1;
+  }
+  if (Field(m, "quarter") != nullptr) {
+    int64_t q = IntField(fn, m, "quarter", 1), dq = IntField(fn, m, "dayOfQuarter", 1);
+    if (q < 1 || q > 4) Bad(fn, "quarter out of range");
+    int64_t start = DaysFromCivil(year, 3 * (q - 1) + 1, 1);
+    int64_t end = q == 4 ? DaysFromCivil(year + 1, 1, 1) : DaysFromCivil(year, 3 * q + 1, 1);
+    if (dq < 1 || start + dq - 1 >= end) Bad(fn, "dayOfQuarter out of range");
+    return start + dq - 1;
+  }
+  return CheckedDate(fn, year, IntField(fn, m, "month", 1), IntField(fn, m, "day", 1));
+}
+
+int64_t TimeFromMap(std::string_view fn, const Value::Map& m) {
+  int64_t h = IntField(fn, m, "hour", 0), mi = IntField(fn, m, "minute", 0),
+          s = IntField(fn, m, "second", 0);
+  int64_t ms = IntField(fn, m, "millisecond", 0), us = IntField(fn, m, "microsecond", 0),
+          ns = IntField(fn, m, "nanosecond", 0);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0 || ms > 999 || us < 0 ||
+      us > 999999 || ns < 0 || ns > 999999999) {
+    Bad(fn, "time component out of range");
+  }
+  int64_t frac = ms * 1000000 + us * 1000 + ns;
+  if (frac >= kNanosPerSecond) Bad(fn, "fraction of a second out of range");
+  return ((h * 60 + mi) * 60 + s) * kNanosPerSecond + frac;
+}
+
+Zone ZoneFromMap(std::string_view fn, const Value::Map& m) {
+  const Value* tz = Field(m, "timezone");
+  if (tz == nullptr) return Zone{true, 0, ""};
+  if (!tz->IsString()) Bad(fn, "timezone must be a String");
+  return ZoneFromString(fn, tz->AsString());
+}
+
+const Value::Map* MapArg(std::span<Value> a) { return a[0].IsMap() ? &a[0].AsMap() : nullptr; }
+
+std::chrono::system_clock::duration NowSinceEpoch() {
+  return std::chrono::system_clock::now().time_since_epoch();
+}
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(NowSinceEpoch()).count();
+}
+
+void ExpectStringOrMap(std::string_view fn, const Value& v) {
+  if (!v.IsString() && !v.IsMap()) {
+    throw CypherTypeError("InvalidArgumentType",
+                          std::string(fn) + "() expects a String or a Map, got " + TypeName(v));
+  }
+}
+
+// ---- constructors
+
+Value DateFn(std::span<Value> a, ExecContext&) {
+  if (a.empty()) return Value(Date{FloorDiv(NowNanos(), kNanosPerDay)});
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("date", a[0]);
+  if (const auto* m = MapArg(a)) return Value(Date{DateFromMap("date", *m)});
+  Parser p("date", a[0].AsString());
+  int64_t days = ParseDate(p, "date");
+  if (!p.AtEnd()) p.Fail();
+  return Value(Date{days});
+}
+
+Value LocalTimeFn(std::span<Value> a, ExecContext&) {
+  if (a.empty()) return Value(LocalTime{FloorMod(NowNanos(), kNanosPerDay)});
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("localtime", a[0]);
+  if (const auto* m = MapArg(a)) return Value(LocalTime{TimeFromMap("localtime", *m)});
+  Parser p("localtime", a[0].AsString());
+  int64_t n = ParseTimeOfDay(p);
+  if (!p.AtEnd()) p.Fail();
+  return Value(LocalTime{n});
+}
+
+Value TimeFn(std::span<Value> a, ExecContext&) {
+  if (a.empty()) return Value(Time{FloorMod(NowNanos(), kNanosPerDay), 0});
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("time", a[0]);
+  if (const auto* m = MapArg(a)) {
+    return Value(Time{TimeFromMap("time", *m), ZoneFromMap("time", *m).offset});
+  }
+  Parser p("time", a[0].AsString());
+  int64_t n = ParseTimeOfDay(p);
+  Zone z = ParseZone(p);
+  return Value(Time{n, z.offset});
+}
+
+Value LocalDateTimeFn(std::span<Value> a, ExecContext&) {
+  if (a.empty()) {
+    int64_t n = NowNanos();
+    return Value(LocalDateTime{FloorDiv(n, kNanosPerSecond),
+                               static_cast<int32_t>(FloorMod(n, kNanosPerSecond))});
+  }
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("localdatetime", a[0]);
+  int64_t days, nanos = 0;
+  if (const auto* m = MapArg(a)) {
+    days = DateFromMap("localdatetime", *m);
+    nanos = TimeFromMap("localdatetime", *m);
+  } else {
+    Parser p("localdatetime", a[0].AsString());
+    days = ParseDate(p, "localdatetime");
+    if (p.Take('T')) nanos = ParseTimeOfDay(p);
+    if (!p.AtEnd()) p.Fail();
+  }
+  return Value(LocalDateTime{days * kSecondsPerDay + nanos / kNanosPerSecond,
+                             static_cast<int32_t>(nanos % kNanosPerSecond)});
+}
+
+Value DateTimeFn(std::span<Value> a, ExecContext&) {
+  if (a.empty()) {
+    int64_t n = NowNanos();
+    return Value(DateTime{FloorDiv(n, kNanosPerSecond),
+                          static_cast<int32_t>(FloorMod(n, kNanosPerSecond)), 0, nullptr});
+  }
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("datetime", a[0]);
+  int64_t days, nanos = 0;
+  Zone z{true, 0, ""};
+  if (const auto* m = MapArg(a)) {
+    if (const Value* es = Field(*m, "epochSeconds")) {
+      if (!es->IsInt()) Bad("datetime", "epochSeconds must be an Integer");
+      int64_t ns = IntField("datetime", *m, "nanosecond", 0);
+      return Value(DateTime{es->AsInt(), static_cast<int32_t>(ns), 0, nullptr});
+    }
+    if (const Value* em = Field(*m, "epochMillis")) {
+      if (!em->IsInt()) Bad("datetime", "epochMillis must be an Integer");
+      return Value(DateTime{FloorDiv(em->AsInt(), 1000),
+                            static_cast<int32_t>(FloorMod(em->AsInt(), 1000) * 1000000), 0,
+                            nullptr});
+    }
+    days = DateFromMap("datetime", *m);
+    nanos = TimeFromMap("datetime", *m);
+    z = ZoneFromMap("datetime", *m);
+  } else {
+    Parser p("datetime", a[0].AsString());
+    days = ParseDate(p, "datetime");
+    if (p.Take('T')) {
+      nanos = ParseTimeOfDay(p);
+      z = ParseZone(p);
+    } else if (!p.AtEnd()) {
+      p.Fail();
+    }
+  }
+  return Value(MakeDateTime(days * kSecondsPerDay + nanos / kNanosPerSecond,
+                            static_cast<int32_t>(nanos % kNanosPerSecond), z));
+}
+
+// Normalises (seconds, nanos) so that nanos has the sign of the whole and
+// |nanos| < 1e9, as Neo4j stores durations: nanos in 0..999,999,999 with
+// seconds carrying the sign.
+Duration MakeDuration(int64_t months, int64_t days, long double seconds) {
+  long double whole = std::floor(seconds);
+  auto nanos = static_cast<int64_t>(std::llround((seconds - whole) * 1e9L));
+  auto secs = static_cast<int64_t>(whole);
+  if (nanos >= kNanosPerSecond) {
+    secs += 1;
+    nanos -= kNanosPerSecond;
+  }
+  return Duration{months, days, secs, static_cast<int32_t>(nanos)};
+}
+
+Value DurationFn(std::span<Value> a, ExecContext&) {
+  if (a[0].IsNull()) return Value();
+  ExpectStringOrMap("duration", a[0]);
+  if (const auto* m = MapArg(a)) {
+    auto num = [&](std::string_view key) -> long double {
+      const Value* v = Field(*m, key);
+      if (v == nullptr) return 0;
+      if (!v->IsNumber()) Bad("duration", std::string(key) + " must be a number");
+      return v->IsInt() ? static_cast<long double>(v->AsInt()) : v->AsDouble();
+    };
+    // Fractions cascade down (1.5 months = 1 month + 15.2 days, as Neo4j
+    // averages a month to 30.436875 days).
+    long double months = num("years") * 12 + num("quarters") * 3 + num("months");
+    long double whole_months = std::trunc(months);
+    long double days = num("weeks") * 7 + num("days") + (months - whole_months) * 30.436875L;
+    long double whole_days = std::trunc(days);
+    long double seconds = num("hours") * 3600 + num("minutes") * 60 + num("seconds") +
+                          num("milliseconds") / 1e3L + num("microseconds") / 1e6L +
+                          num("nanoseconds") / 1e9L + (days - whole_days) * 86400;
+    return Value(MakeDuration(static_cast<int64_t>(whole_months), static_cast<int64_t>(whole_days),
+                              seconds));
+  }
+  // P[nY][nM][nW][nD][T[nH][nM][nS]], each n possibly signed and fractional.
+  const std::string& s = a[0].AsString();
+  size_t i = 0;
+  bool negative = false;
+  if (i < s.size() && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  if (i >= s.size() || (s[i] != 'P' && s[i] != 'p')) Bad("duration", "cannot parse '" + s + "'");
+  ++i;
+  // The alternative form PYYYY-MM-DDThh:mm:ss[.f].
+  if (s.size() >= i + 19 && s[i + 4] == '-' && s[i + 7] == '-' && s[i + 10] == 'T') {
+    Parser p("duration", std::string_view(s).substr(i));
+    int64_t y = p.Digits(4), mo = (p.Take('-'), p.Digits(2)), d = (p.Take('-'), p.Digits(2));
+    p.Take('T');
+    int64_t h = p.Digits(2), mi = (p.Take(':') ? p.Digits(2) : (p.Fail(), 0));
+    int64_t sec = p.Take(':') ? p.Digits(2) : (p.Fail(), 0);
+    int64_t frac = p.Fraction();
+    if (!p.AtEnd()) p.Fail();
+    Duration out{y * 12 + mo, d, (h * 60 + mi) * 60 + sec, static_cast<int32_t>(frac)};
+    if (negative) out = MakeDuration(-out.months, -out.days, -(out.seconds + out.nanos / 1e9L));
+    return Value(out);
+  }
+  long double months = 0, days = 0, seconds = 0;
+  bool in_time = false, any = false;
+  while (i < s.size()) {
+    if (s[i] == 'T' || s[i] == 't') {
+      in_time = true;
+      ++i;
+      continue;
+    }
+    const char* start = s.c_str() + i;
+    char* end = nullptr;
+    long double n = std::strtold(start, &end);
+    if (end == start || *end == '\0') Bad("duration", "cannot parse '" + s + "'");
+    i += static_cast<size_t>(end - start);
+    char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(s[i++])));
+    any = true;
+    if (!in_time && unit == 'Y') {
+      months += n * 12;
+    } else if (!in_time && unit == 'M') {
+      months += n;
+    } else if (!in_time && unit == 'W') {
+      days += n * 7;
+    } else if (!in_time && unit == 'D') {
+      days += n;
+    } else if (in_time && unit == 'H') {
+      seconds += n * 3600;
+    } else if (in_time && unit == 'M') {
+      seconds += n * 60;
+    } else if (in_time && unit == 'S') {
+      seconds += n;
+    } else {
+      Bad("duration", "cannot parse '" + s + "'");
+    }
+  }
+  if (!any) Bad("duration", "cannot parse '" + s + "'");
+  long double whole_months = std::trunc(months);
+  days += (months - whole_months) * 30.436875L;
+  long double whole_days = std::trunc(days);
+  seconds += (days - whole_days) * 86400;
+  Duration d =
+      MakeDuration(static_cast<int64_t>(whole_months), static_cast<int64_t>(whole_days), seconds);
+  if (negative) d = MakeDuration(-d.months, -d.days, -(d.seconds + d.nanos / 1e9L));
+  return Value(d);
+}
+
+Value PointFn(std::span<Value> a, ExecContext&) {
+  if (a[0].IsNull()) return Value();
+  if (!a[0].IsMap()) {
+    throw CypherTypeError("InvalidArgumentType",
+                          std::string("point() expects a Map, got ") + TypeName(a[0]));
+  }
+  const auto& m = a[0].AsMap();
+  auto coord = [&](std::string_view key) -> std::optional<double> {
+    const Value* v = Field(m, key);
+    if (v == nullptr) return std::nullopt;
+    if (!v->IsNumber()) Bad("point", std::string(key) + " must be a number");
+    return v->AsNumber();
+  };
+  bool geographic = Field(m, "latitude") != nullptr || Field(m, "longitude") != nullptr;
+  std::optional<double> x = geographic ? coord("longitude") : coord("x");
+  std::optional<double> y = geographic ? coord("latitude") : coord("y");
+  std::optional<double> z = geographic ? coord("height") : coord("z");
+  if (!x || !y) Bad("point", "needs x and y, or longitude and latitude");
+  int64_t srid = geographic ? (z ? 4979 : 4326) : (z ? 9157 : 7203);
+  if (const Value* crs = Field(m, "crs")) {
+    if (!crs->IsString()) Bad("point", "crs must be a String");
+    std::string c = crs->AsString();
+    for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (c == "cartesian") {
+      srid = 7203;
+    } else if (c == "cartesian-3d") {
+      srid = 9157;
+    } else if (c == "wgs-84") {
+      srid = 4326;
+    } else if (c == "wgs-84-3d") {
+      srid = 4979;
+    } else {
+      Bad("point", "unknown crs '" + crs->AsString() + "'");
+    }
+  }
+  if (const Value* s = Field(m, "srid")) {
+    if (!s->IsInt()) Bad("point", "srid must be an Integer");
+    srid = s->AsInt();
+  }
+  if (z) return Value(Point3d{srid, *x, *y, *z});
+  return Value(Point2d{srid, *x, *y});
+}
+
+// date.transaction([zone]) and its kin: the current instant, optionally in
+// a zone given as an offset ("+01:00", "Z") or a name (offset 0). One clock
+// for all three (transaction, statement, realtime): a statement runs within
+// a clock tick's precision of its transaction here.
+template <ValueType kKind>
+Value NowFn(std::span<Value> a, ExecContext&) {
+  Zone z{true, 0, ""};
+  if (!a.empty()) {
+    if (a[0].IsNull()) return Value();
+    if (!a[0].IsString()) {
+      throw CypherTypeError("InvalidArgumentType",
+                            std::string("expected a time zone String, got ") + TypeName(a[0]));
+    }
+    z = ZoneFromString("now", a[0].AsString());
+  }
+  const int64_t n = NowNanos();
+  const int64_t local = n + int64_t{z.offset} * kNanosPerSecond;
+  switch (kKind) {
+    case ValueType::kDate:
+      return Value(Date{FloorDiv(local, kNanosPerDay)});
+    case ValueType::kLocalTime:
+      return Value(LocalTime{FloorMod(local, kNanosPerDay)});
+    case ValueType::kTime:
+      return Value(Time{FloorMod(local, kNanosPerDay), z.offset});
+    case ValueType::kLocalDateTime:
+      return Value(LocalDateTime{FloorDiv(local, kNanosPerSecond),
+                                 static_cast<int32_t>(FloorMod(local, kNanosPerSecond))});
+    default:
+      return Value(MakeDateTime(FloorDiv(local, kNanosPerSecond),
+                                static_cast<int32_t>(FloorMod(local, kNanosPerSecond)), z));
+  }
+}
+
+const FunctionInfo kTemporal[] = {
+    {"date.transaction", 0, 1, NowFn<ValueType::kDate>, false},
+    {"date.statement", 0, 1, NowFn<ValueType::kDate>, false},
+    {"date.realtime", 0, 1, NowFn<ValueType::kDate>, false},
+    {"localtime.transaction", 0, 1, NowFn<ValueType::kLocalTime>, false},
+    {"localtime.statement", 0, 1, NowFn<ValueType::kLocalTime>, false},
+    {"localtime.realtime", 0, 1, NowFn<ValueType::kLocalTime>, false},
+    {"time.transaction", 0, 1, NowFn<ValueType::kTime>, false},
+    {"time.statement", 0, 1, NowFn<ValueType::kTime>, false},
+    {"time.realtime", 0, 1, NowFn<ValueType::kTime>, false},
+    {"localdatetime.transaction", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
+    {"localdatetime.statement", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
+    {"localdatetime.realtime", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
+    {"datetime.transaction", 0, 1, NowFn<ValueType::kDateTime>, false},
+    {"datetime.statement", 0, 1, NowFn<ValueType::kDateTime>, false},
+    {"datetime.realtime", 0, 1, NowFn<ValueType::kDateTime>, false},
+    {"date", 0, 1, DateFn, false},
+    {"localtime", 0, 1, LocalTimeFn, false},
+    {"time", 0, 1, TimeFn, false},
+    {"localdatetime", 0, 1, LocalDateTimeFn, false},
+    {"datetime", 0, 1, DateTimeFn, false},
+    {"duration", 1, 1, DurationFn},
+    {"point", 1, 1, PointFn},
+};
+
+// ---- components
+
+Value DateComponent(int64_t days, std::string_view key) {
+  Civil c = CivilFromDays(days);
+  if (key == "year") return Value(c.year);
+  if (key == "month") return Value(c.month);
+  if (key == "day") return Value(c.day);
+  if (key == "quarter") return Value((c.month - 1) / 3 + 1);
+  if (key == "dayOfWeek" || key == "weekDay") return Value(DayOfWeek(days));
+  if (key == "ordinalDay") return Value(days - DaysFromCivil(c.year, 1, 1) + 1);
+  if (key == "dayOfQuarter") {
+    return Value(days - DaysFromCivil(c.year, 3 * ((c.month - 1) / 3) + 1, 1) + 1);
+  }
+  if (key == "week" || key == "weekYear") {
+    int64_t wy = c.year;
+    if (days >= WeekOneMonday(c.year + 1)) {
+      wy = c.year + 1;
+    } else if (days < WeekOneMonday(c.year)) {
+      wy = c.year - 1;
+    }
+    if (key == "weekYear") return Value(wy);
+    return Value((days - WeekOneMonday(wy)) / 7 + 1);
+  }
+  return Value();
+}
+
+Value TimeComponent(int64_t nanos, std::string_view key) {
+  int64_t secs = nanos / kNanosPerSecond, frac = nanos % kNanosPerSecond;
+  if (key == "hour") return Value(secs / 3600);
+  if (key == "minute") return Value(secs / 60 % 60);
+  if (key == "second") return Value(secs % 60);
+  if (key == "millisecond") return Value(frac / 1000000);
+  if (key == "microsecond") return Value(frac / 1000);
+  if (key == "nanosecond") return Value(frac);
+  return Value();
+}
+
+Value OffsetComponent(int32_t offset, std::string_view zone, std::string_view key) {
+  if (key == "offsetSeconds") return Value(int64_t{offset});
+  if (key == "offsetMinutes") return Value(int64_t{offset / 60});
+  if (key == "offset" || key == "timezone") {
+    if (key == "timezone" && !zone.empty()) return Value(std::string(zone));
+    std::string s = FormatScalar(PropertyValue(Time{0, offset}));  // "00:00+01:00"
+    return Value(s.substr(5));
+  }
+  return Value();
+}
+
+}  // namespace
+
+std::span<const FunctionInfo> TemporalFunctions() { return kTemporal; }
+
+std::optional<Value> TemporalComponent(const Value& v, std::string_view key) {
+  switch (v.type()) {
+    case ValueType::kDate: {
+      Value out = DateComponent(v.AsDate().days, key);
+      if (!out.IsNull()) return out;
+      break;
+    }
+    case ValueType::kLocalTime: {
+      Value out = TimeComponent(v.AsLocalTime().nanos, key);
+      if (!out.IsNull()) return out;
+      break;
+    }
+    case ValueType::kTime: {
+      Value out = TimeComponent(v.AsTime().nanos, key);
+      if (out.IsNull()) out = OffsetComponent(v.AsTime().offset_seconds, "", key);
+      if (!out.IsNull()) return out;
+      break;
+    }
+    case ValueType::kLocalDateTime: {
+      const auto& t = v.AsLocalDateTime();
+      int64_t days = FloorDiv(t.seconds, kSecondsPerDay);
+      Value out = DateComponent(days, key);
+      if (out.IsNull()) {
+        out = TimeComponent(FloorMod(t.seconds, kSecondsPerDay) * kNanosPerSecond + t.nanos, key);
+      }
+      if (!out.IsNull()) return out;
+      break;
+    }
+    case ValueType::kDateTime: {
+      const auto& t = v.AsDateTime();
+      int64_t local = t.seconds + t.offset_seconds;
+      if (key == "epochSeconds") return Value(t.seconds);
+      if (key == "epochMillis") return Value(t.seconds * 1000 + t.nanos / 1000000);
+      Value out = DateComponent(FloorDiv(local, kSecondsPerDay), key);
+      if (out.IsNull()) {
+        out = TimeComponent(FloorMod(local, kSecondsPerDay) * kNanosPerSecond + t.nanos, key);
+      }
+      if (out.IsNull()) out = OffsetComponent(t.offset_seconds, t.ZoneName(), key);
+      if (!out.IsNull()) return out;
+      break;
+    }
+    case ValueType::kDuration: {
+      const auto& d = v.AsDuration();
+      if (key == "years") return Value(d.months / 12);
+      if (key == "quarters") return Value(d.months / 3);
+      if (key == "months") return Value(d.months);
+      if (key == "monthsOfYear") return Value(d.months % 12);
+      if (key == "monthsOfQuarter") return Value(d.months % 3);
+      if (key == "quartersOfYear") return Value(d.months / 3 % 4);
+      if (key == "weeks") return Value(d.days / 7);
+      if (key == "days") return Value(d.days);
+      if (key == "daysOfWeek") return Value(d.days % 7);
+      if (key == "hours") return Value(d.seconds / 3600);
+      if (key == "minutes") return Value(d.seconds / 60);
+      if (key == "seconds") return Value(d.seconds);
+      if (key == "minutesOfHour") return Value(d.seconds / 60 % 60);
+      if (key == "secondsOfMinute") return Value(d.seconds % 60);
+      if (key == "milliseconds") return Value(d.seconds * 1000 + d.nanos / 1000000);
+      if (key == "microseconds") return Value(d.seconds * 1000000 + d.nanos / 1000);
+      if (key == "nanoseconds") return Value(d.seconds * kNanosPerSecond + d.nanos);
+      if (key == "millisecondsOfSecond") return Value(int64_t{d.nanos / 1000000});
+      if (key == "microsecondsOfSecond") return Value(int64_t{d.nanos / 1000});
+      if (key == "nanosecondsOfSecond") return Value(int64_t{d.nanos});
+      break;
+    }
+    case ValueType::kPoint2d:
+    case ValueType::kPoint3d: {
+      bool three = v.IsPoint3d();
+      int64_t srid = three ? v.AsPoint3d().srid : v.AsPoint2d().srid;
+      double x = three ? v.AsPoint3d().x : v.AsPoint2d().x;
+      double y = three ? v.AsPoint3d().y : v.AsPoint2d().y;
+      bool geographic = srid == 4326 || srid == 4979;
+      if (key == "x" || (geographic && key == "longitude")) return Value(x);
+      if (key == "y" || (geographic && key == "latitude")) return Value(y);
+      if (three && (key == "z" || (geographic && key == "height"))) return Value(v.AsPoint3d().z);
+      if (key == "srid") return Value(srid);
+      if (key == "crs") {
+        if (srid == 4326) return Value("wgs-84");
+        if (srid == 4979) return Value("wgs-84-3d");
+        if (srid == 9157) return Value("cartesian-3d");
+        return Value("cartesian");
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tributary::cypher
