@@ -578,7 +578,191 @@ Value NowFn(std::span<Value> a, ExecContext&) {
   }
 }
 
+// ---- truncate: X.truncate(unit, temporal[, map])
+
+// A temporal value taken apart into local date, local time and zone.
+struct Parts {
+  int64_t days = 0;
+  int64_t nanos = 0;
+  bool has_date = false;
+  bool has_zone = false;
+  int32_t offset = 0;
+  std::shared_ptr<const std::string> zone;
+};
+
+Parts Decompose(std::string_view fn, const Value& v) {
+  Parts p;
+  switch (v.type()) {
+    case ValueType::kDate:
+      p.days = v.AsDate().days;
+      p.has_date = true;
+      return p;
+    case ValueType::kLocalTime:
+      p.nanos = v.AsLocalTime().nanos;
+      return p;
+    case ValueType::kTime:
+      p.nanos = v.AsTime().nanos;
+      p.has_zone = true;
+      p.offset = v.AsTime().offset_seconds;
+      return p;
+    case ValueType::kLocalDateTime: {
+      const auto& t = v.AsLocalDateTime();
+      p.days = FloorDiv(t.seconds, kSecondsPerDay);
+      p.nanos = FloorMod(t.seconds, kSecondsPerDay) * kNanosPerSecond + t.nanos;
+      p.has_date = true;
+      return p;
+    }
+    case ValueType::kDateTime: {
+      const auto& t = v.AsDateTime();
+      int64_t local = t.seconds + t.offset_seconds;
+      p.days = FloorDiv(local, kSecondsPerDay);
+      p.nanos = FloorMod(local, kSecondsPerDay) * kNanosPerSecond + t.nanos;
+      p.has_date = true;
+      p.has_zone = true;
+      p.offset = t.offset_seconds;
+      p.zone = t.zone;
+      return p;
+    }
+    default:
+      throw CypherTypeError("InvalidArgumentType",
+                            std::string(fn) + "() expects a temporal value, got " + TypeName(v));
+  }
+}
+
+int64_t WeekYearOf(int64_t days) {
+  int64_t y = CivilFromDays(days).year;
+  if (days >= WeekOneMonday(y + 1)) return y + 1;
+  if (days < WeekOneMonday(y)) return y - 1;
+  return y;
+}
+
+// Truncates p in place to `unit`; false when the unit is unknown or needs
+// a date the value does not have.
+bool TruncateParts(Parts* p, const std::string& unit) {
+  static constexpr std::pair<std::string_view, int64_t> kTimeUnits[] = {
+      {"day", kNanosPerDay},
+      {"hour", int64_t{3600} * kNanosPerSecond},
+      {"minute", 60 * kNanosPerSecond},
+      {"second", kNanosPerSecond},
+      {"millisecond", 1000000},
+      {"microsecond", 1000}};
+  for (const auto& [name, size] : kTimeUnits) {
+    if (unit == name) {
+      p->nanos -= p->nanos % size;
+      return true;
+    }
+  }
+  if (!p->has_date) return false;
+  Civil c = CivilFromDays(p->days);
+  if (unit == "millennium") {
+    p->days = DaysFromCivil(FloorDiv(c.year, 1000) * 1000, 1, 1);
+  } else if (unit == "century") {
+    p->days = DaysFromCivil(FloorDiv(c.year, 100) * 100, 1, 1);
+  } else if (unit == "decade") {
+    p->days = DaysFromCivil(FloorDiv(c.year, 10) * 10, 1, 1);
+  } else if (unit == "year") {
+    p->days = DaysFromCivil(c.year, 1, 1);
+  } else if (unit == "weekYear") {
+    p->days = WeekOneMonday(WeekYearOf(p->days));
+  } else if (unit == "quarter") {
+    p->days = DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+  } else if (unit == "month") {
+    p->days = DaysFromCivil(c.year, c.month, 1);
+  } else if (unit == "week") {
+    p->days -= DayOfWeek(p->days) - 1;
+  } else {
+    return false;
+  }
+  p->nanos = 0;
+  return true;
+}
+
+// Applies the overriding components of `m` (year, month, day, dayOfWeek,
+// hour, ..., nanosecond, timezone) to truncated parts.
+void OverrideParts(std::string_view fn, Parts* p, const Value::Map& m) {
+  if (p->has_date) {
+    Civil c = CivilFromDays(p->days);
+    if (Field(m, "dayOfWeek") != nullptr) {
+      int64_t dow = IntField(fn, m, "dayOfWeek", 1);
+      if (dow < 1 || dow > 7) Bad(fn, "dayOfWeek out of range");
+      p->days += dow - DayOfWeek(p->days);
+    } else if (Field(m, "year") || Field(m, "month") || Field(m, "day")) {
+      p->days = CheckedDate(fn, IntField(fn, m, "year", c.year), IntField(fn, m, "month", c.month),
+                            IntField(fn, m, "day", c.day));
+    }
+  }
+  int64_t secs = p->nanos / kNanosPerSecond, frac = p->nanos % kNanosPerSecond;
+  int64_t h = IntField(fn, m, "hour", secs / 3600), mi = IntField(fn, m, "minute", secs / 60 % 60),
+          s = IntField(fn, m, "second", secs % 60);
+  int64_t ms = IntField(fn, m, "millisecond", frac / 1000000),
+          us = IntField(fn, m, "microsecond", frac / 1000 % 1000),
+          ns = IntField(fn, m, "nanosecond", frac % 1000);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0 || ms > 999 || us < 0 ||
+      ns < 0 || ns >= kNanosPerSecond) {
+    Bad(fn, "time component out of range");
+  }
+  int64_t f = ns > 999 ? ns : (us > 999 ? us * 1000 + ns : ms * 1000000 + us * 1000 + ns);
+  p->nanos = ((h * 60 + mi) * 60 + s) * kNanosPerSecond + f;
+  if (const Value* tz = Field(m, "timezone")) {
+    if (!tz->IsString()) Bad(fn, "timezone must be a String");
+    Zone z = ZoneFromString(fn, tz->AsString());
+    p->has_zone = true;
+    p->offset = z.offset;
+    p->zone = z.name.empty() ? nullptr : std::make_shared<const std::string>(z.name);
+  }
+}
+
+template <ValueType kKind>
+Value TruncateFn(std::span<Value> a, ExecContext&) {
+  static constexpr std::string_view kName = kKind == ValueType::kDate        ? "date.truncate"
+                                            : kKind == ValueType::kLocalTime ? "localtime.truncate"
+                                            : kKind == ValueType::kTime      ? "time.truncate"
+                                            : kKind == ValueType::kLocalDateTime
+                                                ? "localdatetime.truncate"
+                                                : "datetime.truncate";
+  if (a[0].IsNull() || a[1].IsNull()) return Value();
+  ExpectString(kName, a[0]);
+  Parts p = Decompose(kName, a[1]);
+  const std::string& unit = a[0].AsString();
+  bool date_result = kKind == ValueType::kDate || kKind == ValueType::kLocalDateTime ||
+                     kKind == ValueType::kDateTime;
+  if (date_result && !p.has_date) Bad(kName, "cannot truncate a time to a date");
+  bool date_unit = unit != "day" && unit != "hour" && unit != "minute" && unit != "second" &&
+                   unit != "millisecond" && unit != "microsecond";
+  if (!date_result && date_unit) Bad(kName, "unit '" + unit + "' needs a date");
+  if (!TruncateParts(&p, unit)) Bad(kName, "unknown unit '" + unit + "'");
+  if (a.size() > 2 && !a[2].IsNull()) {
+    if (!a[2].IsMap()) Bad(kName, "the third argument must be a Map");
+    OverrideParts(kName, &p, a[2].AsMap());
+  }
+  switch (kKind) {
+    case ValueType::kDate:
+      return Value(Date{p.days});
+    case ValueType::kLocalTime:
+      return Value(LocalTime{p.nanos});
+    case ValueType::kTime:
+      return Value(Time{p.nanos, p.offset});
+    case ValueType::kLocalDateTime:
+      return Value(LocalDateTime{p.days * kSecondsPerDay + p.nanos / kNanosPerSecond,
+                                 static_cast<int32_t>(p.nanos % kNanosPerSecond)});
+    default: {
+      DateTime d;
+      int64_t local = p.days * kSecondsPerDay + p.nanos / kNanosPerSecond;
+      d.offset_seconds = p.offset;
+      d.seconds = local - p.offset;
+      d.nanos = static_cast<int32_t>(p.nanos % kNanosPerSecond);
+      d.zone = p.zone;
+      return Value(std::move(d));
+    }
+  }
+}
+
 const FunctionInfo kTemporal[] = {
+    {"date.truncate", 2, 3, TruncateFn<ValueType::kDate>},
+    {"localtime.truncate", 2, 3, TruncateFn<ValueType::kLocalTime>},
+    {"time.truncate", 2, 3, TruncateFn<ValueType::kTime>},
+    {"localdatetime.truncate", 2, 3, TruncateFn<ValueType::kLocalDateTime>},
+    {"datetime.truncate", 2, 3, TruncateFn<ValueType::kDateTime>},
     {"date.transaction", 0, 1, NowFn<ValueType::kDate>, false},
     {"date.statement", 0, 1, NowFn<ValueType::kDate>, false},
     {"date.realtime", 0, 1, NowFn<ValueType::kDate>, false},
