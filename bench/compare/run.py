@@ -199,7 +199,7 @@ def bench_tributary(a, work, data, results):
         run(lg + ["query", "--port", str(port), "CREATE INDEX ON :User(id)"])
         run(lg + ["query", "--port", str(port),
                   f"UNWIND range(0, {a.users - 1}) AS i CREATE (:User {{id: i}})"])
-        for w in ["point", "onehop", "twohop", "aggregation", "vertex_write", "edge_write"]:
+        for w in [w for w in WORKLOADS if w in a.only]:
             cypher, _, kind = WORKLOADS[w]
             rng = a.users if kind == "pair" else a.nodes
             for clients in ([1] if w == "aggregation" else [1, 8]):
@@ -347,7 +347,7 @@ def bench_postgres(a, work, data, results):
         psql("VACUUM ANALYZE users")
         scripts = os.path.join(work, "pgbench")
         os.makedirs(scripts)
-        for w in ["point", "onehop", "twohop", "aggregation", "vertex_write", "edge_write"]:
+        for w in [w for w in WORKLOADS if w in a.only]:
             _, sql, kind = WORKLOADS[w]
             script = os.path.join(scripts, f"{w}.sql")
             with open(script, "w") as f:
@@ -468,7 +468,7 @@ def bench_kuzu(a, work, data, results):
     for (w, threads), runs in by.items():
         out["runs"][f"{w}/threads={threads}"] = summarize(runs)
     # The better of the two thread settings, as the issue asks.
-    for w in WORKLOADS:
+    for w in [w for w in WORKLOADS if w in a.only]:
         cands = [(out["runs"].get(f"{w}/threads={t}"), t) for t in ("default", "1")]
         cands = [(s, t) for s, t in cands if s]
         if cands:
@@ -556,6 +556,10 @@ def main():
                     help="skip bench_ingest's warm-up run")
     ap.add_argument("--skip", action="append", default=[],
                     choices=["tributary", "postgres", "kuzu", "ingest"], help="leave a system out")
+    ap.add_argument("--only", default=",".join(WORKLOADS),
+                    help="comma-separated workloads to run (default all: %(default)s); with "
+                         "--skip and --out, a quick focused comparison (e.g. --only vertex_write "
+                         "--skip kuzu --skip ingest --nodes 1000 --edges 1000)")
     ap.add_argument("--out", help="report folder (default bench/results; a temp folder with --smoke)")
     ap.add_argument("--commit", help="the commit the binaries were built from (default: this "
                     "checkout's HEAD, marked -dirty when it has uncommitted changes)")
@@ -582,6 +586,9 @@ def main():
         a.ingest_messages, a.ingest_partitions, a.ingest_runs = 4_000, 4, 1
         a.ingest_warmup = False
     a.check_ids = [0, a.nodes // 3, a.nodes - 1]
+    a.only = a.only.split(",")
+    if unknown := [w for w in a.only if w not in WORKLOADS]:
+        die(f"--only: unknown workload(s) {unknown}; known: {list(WORKLOADS)}")
 
     def on_signal(signum, frame):
         raise SystemExit(f"bench-compare: signal {signum}")

@@ -200,6 +200,9 @@ bool DumpWal(const std::string& path, std::ostream& out, Env& env) {
           << " changes=" << c.record.changes.size() << "\n";
       for (const Change& ch : c.record.changes) PrintChange(c, ch, out);
     }
+    if (scan.zero_tail > 0) {
+      out << "  end of log: " << scan.zero_tail << " bytes of preallocated zeros\n";
+    }
     if (scan.torn) {
       out << "  torn tail (recovery discards it): " << *scan.torn << ", "
           << bytes.size() - scan.valid_end << " bytes\n";

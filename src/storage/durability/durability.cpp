@@ -146,6 +146,7 @@ StorageResult<std::unique_ptr<Durability>> Durability::Open(const DurabilityOpti
   wal_options.segment_size = d->options_.wal_segment_size;
   wal_options.sync_policy = d->options_.wal_sync;
   wal_options.sync_interval_ms = d->options_.wal_sync_interval_ms;
+  wal_options.preallocate = d->options_.wal_sync == SyncPolicy::kCommit;
   auto wal = WalWriter::Open(env, wal_options, next_segment, r.last_lsn + 1);
   if (!wal) return DurabilityError("cannot open the write-ahead log: " + wal.Error().message);
   d->wal_ = std::move(*wal);

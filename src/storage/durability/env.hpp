@@ -6,6 +6,7 @@
 //
 // Every file descriptor is owned by an RAII object; nothing here throws.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -67,6 +68,17 @@ class Env {
   /// Opens `path` for appending, creating it; `truncate` empties it first.
   virtual IoResult<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                                   bool truncate) = 0;
+  /// Creates (or replaces) `path` holding `size` zero bytes, written and
+  /// fdatasync'ed, so that later writes inside it change no file metadata and
+  /// an fdatasync after them flushes data only (ADR 017). Not durable in the
+  /// directory until SyncDir. Gives up with ECANCELED soon after `cancel`
+  /// becomes true.
+  virtual IoResult<void> PreallocateFile(const std::string& path, uint64_t size,
+                                         const std::atomic<bool>& cancel) = 0;
+  /// Opens an existing `path` for writing from offset 0 without truncating
+  /// it: Size() starts at 0 and Appends overwrite what is there (the zeros
+  /// PreallocateFile wrote).
+  virtual IoResult<std::unique_ptr<WritableFile>> OpenForOverwrite(const std::string& path) = 0;
   virtual IoResult<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) = 0;
   /// Atomically replaces `to` with `from` (rename(2)); durable after SyncDir.
   virtual IoResult<void> Rename(const std::string& from, const std::string& to) = 0;

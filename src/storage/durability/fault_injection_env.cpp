@@ -153,6 +153,32 @@ IoResult<std::unique_ptr<WritableFile>> FaultInjectionEnv::NewWritableFile(const
       std::make_unique<FaultInjectionFile>(*this, std::move(*base), state));
 }
 
+IoResult<void> FaultInjectionEnv::PreallocateFile(const std::string& path, uint64_t size,
+                                                  const std::atomic<bool>& cancel) {
+  {
+    std::lock_guard lock(mu_);
+    if (no_space_) return MakeError(MakeIoError("write", path, ENOSPC));
+  }
+  if (auto r = base_.PreallocateFile(path, size, cancel); !r) return r;
+  std::lock_guard lock(mu_);
+  auto& state = files_[path];
+  state = std::make_shared<FileState>();
+  // Logically empty: the zeros are room, not records.
+  return {};
+}
+
+IoResult<std::unique_ptr<WritableFile>> FaultInjectionEnv::OpenForOverwrite(
+    const std::string& path) {
+  auto base = base_.OpenForOverwrite(path);
+  if (!base) return MakeError(base.Error());
+  std::lock_guard lock(mu_);
+  auto& state = files_[path];
+  if (!state) state = std::make_shared<FileState>();
+  state->size = state->synced = 0;
+  return std::unique_ptr<WritableFile>(
+      std::make_unique<FaultInjectionFile>(*this, std::move(*base), state));
+}
+
 IoResult<void> FaultInjectionEnv::Rename(const std::string& from, const std::string& to) {
   auto r = base_.Rename(from, to);
   if (!r) return r;

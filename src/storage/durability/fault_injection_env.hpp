@@ -55,6 +55,12 @@ class FaultInjectionEnv final : public Env {
 
   IoResult<std::unique_ptr<WritableFile>> NewWritableFile(const std::string& path,
                                                           bool truncate) override;
+  /// Fails with ENOSPC while SetNoSpace is on; the counted FailWrites
+  /// faults are left for Appends (a background preparation must not take a
+  /// fault a test meant for a commit).
+  IoResult<void> PreallocateFile(const std::string& path, uint64_t size,
+                                 const std::atomic<bool>& cancel) override;
+  IoResult<std::unique_ptr<WritableFile>> OpenForOverwrite(const std::string& path) override;
   IoResult<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
     return base_.NewSequentialFile(path);
   }

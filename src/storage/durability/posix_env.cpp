@@ -142,6 +142,35 @@ class PosixEnv final : public Env {
         std::make_unique<PosixWritableFile>(path, std::move(fd), static_cast<uint64_t>(end)));
   }
 
+  IoResult<void> PreallocateFile(const std::string& path, uint64_t size,
+                                 const std::atomic<bool>& cancel) override {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (fd.get() < 0) return MakeError(MakeIoError("open", path, errno));
+    // Real zeros, not fallocate: ext4 and XFS mark fallocated blocks
+    // unwritten, and the first write into them is a metadata change again.
+    static const std::string kZeros(1 << 20, '\0');
+    for (uint64_t done = 0; done < size;) {
+      if (cancel.load(std::memory_order_relaxed))
+        return MakeError(MakeIoError("write", path, ECANCELED));
+      size_t n = static_cast<size_t>(std::min<uint64_t>(kZeros.size(), size - done));
+      ssize_t w = ::write(fd.get(), kZeros.data(), n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return MakeError(MakeIoError("write", path, errno));
+      }
+      done += static_cast<uint64_t>(w);
+    }
+    if (::fdatasync(fd.get()) != 0) return MakeError(MakeIoError("fdatasync", path, errno));
+    return {};
+  }
+
+  IoResult<std::unique_ptr<WritableFile>> OpenForOverwrite(const std::string& path) override {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0) return MakeError(MakeIoError("open", path, errno));
+    return std::unique_ptr<WritableFile>(
+        std::make_unique<PosixWritableFile>(path, std::move(fd), /*size=*/0));
+  }
+
   IoResult<std::unique_ptr<SequentialFile>> NewSequentialFile(const std::string& path) override {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return MakeError(MakeIoError("open", path, errno));

@@ -28,8 +28,13 @@ inline constexpr std::string_view kSegmentPrefix = "wal-";
 inline constexpr std::string_view kSegmentSuffix = ".log";
 inline constexpr int kSegmentNumberDigits = 16;
 
-/// Default size after which the writer starts a new segment.
-inline constexpr uint64_t kDefaultSegmentSize = 64ull << 20;
+/// Default size after which the writer starts a new segment; under
+/// --wal-sync=commit also the size of the zero-filled file each segment is
+/// written into (ADR 017), so every server start writes this many zeros.
+inline constexpr uint64_t kDefaultSegmentSize = 16ull << 20;
+/// The next segment's zero-filled file while it waits to be used. Not a
+/// segment name, so recovery and ListSegments never see it.
+inline constexpr std::string_view kPreparedFileName = "wal-prepared.tmp";
 
 /// Record types (the `type` byte).
 enum class RecordType : uint8_t {

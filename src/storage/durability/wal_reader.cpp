@@ -112,6 +112,13 @@ StorageResult<WalReadSummary> ReadWal(Env& env, const std::string& dir,
       }
     }
     summary.last_segment = segment.number;
+    if (scan.zero_tail > 0 && is_last && options.repair_tail) {
+      // A clean end; giving the preallocated room back keeps restarts from
+      // accumulating zero-filled segments until the next snapshot.
+      if (auto r = env.TruncateFile(segment.path, scan.valid_end); !r) {
+        spdlog::warn("cannot trim the unused end of {}: {}", segment.path, r.Error().message);
+      }
+    }
     if (scan.torn) {
       uint64_t dropped = bytes.size() - scan.valid_end;
       summary.torn_tail =

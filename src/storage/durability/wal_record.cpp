@@ -320,10 +320,33 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
   return n;
 }
 
+namespace {
+
+/// True if a complete record with valid checksums starts anywhere in
+/// bytes[from..]. Only called on a damaged segment, so a byte-by-byte search
+/// is affordable.
+bool ValidRecordAfter(std::string_view bytes, uint64_t from) {
+  for (uint64_t p = from; p + wal::kRecordHeaderSize <= bytes.size(); ++p) {
+    const char* r = bytes.data() + p;
+    if (GetU32(r + 5) != crc32c::Value(r, 5)) continue;
+    uint32_t length = GetU32(r);
+    if (length > wal::kMaxPayload || bytes.size() - p - wal::kRecordHeaderSize < length) continue;
+    if (GetU32(r + 9) == crc32c::Value(r + wal::kRecordHeaderSize, length)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 SegmentScan ScanSegment(std::string_view bytes, bool is_last) {
   SegmentScan scan;
-  auto damaged = [&](uint64_t offset, std::string what, bool tail_like) {
-    if (is_last && tail_like) {
+  // Damage at `offset` is a torn tail (a write the crash interrupted, never
+  // acknowledged) only in the last segment and only if no intact record
+  // follows it: pages of an unsynced write may reach the disk in any order,
+  // so the bytes after it may be zeros, garbage or parts of it. Otherwise it
+  // is corruption of synced data.
+  auto damaged = [&](uint64_t offset, std::string what, bool can_be_tail) {
+    if (is_last && can_be_tail && !ValidRecordAfter(bytes, offset + 1)) {
       scan.torn = what + " " + At(offset);
     } else {
       scan.corruption = what + " " + At(offset);
@@ -331,8 +354,9 @@ SegmentScan ScanSegment(std::string_view bytes, bool is_last) {
   };
 
   if (bytes.size() < wal::kSegmentHeaderSize || AllZero(bytes.substr(0, wal::kSegmentHeaderSize))) {
-    damaged(0, "incomplete segment header",
-            /*tail_like=*/bytes.size() < wal::kSegmentHeaderSize || AllZero(bytes));
+    // A segment created (or renamed from its prepared file) whose header
+    // never reached the disk.
+    damaged(0, "incomplete segment header", /*can_be_tail=*/true);
     return scan;
   }
   const char* h = bytes.data();
@@ -358,13 +382,18 @@ SegmentScan ScanSegment(std::string_view bytes, bool is_last) {
   scan.valid_end = pos;
   while (pos < bytes.size()) {
     std::string_view rest = bytes.substr(pos);
-    if (rest.size() < wal::kRecordHeaderSize) {
-      damaged(pos, "incomplete record header", /*tail_like=*/true);
-      return scan;
-    }
     const char* r = rest.data();
-    if (GetU32(r + 5) != crc32c::Value(r, 5)) {
-      damaged(pos, "record header checksum mismatch", /*tail_like=*/AllZero(rest));
+    if (rest.size() < wal::kRecordHeaderSize || GetU32(r + 5) != crc32c::Value(r, 5)) {
+      if (AllZero(rest)) {
+        // The unused end of a preallocated segment (ADR 017): the end of
+        // the log in this segment, in any segment.
+        scan.zero_tail = rest.size();
+        return scan;
+      }
+      damaged(pos,
+              rest.size() < wal::kRecordHeaderSize ? "incomplete record header"
+                                                   : "record header checksum mismatch",
+              /*can_be_tail=*/true);
       return scan;
     }
     uint32_t length = GetU32(r);
@@ -380,7 +409,7 @@ SegmentScan ScanSegment(std::string_view bytes, bool is_last) {
     std::string_view payload = rest.substr(wal::kRecordHeaderSize, length);
     uint64_t end = pos + wal::kRecordHeaderSize + length;
     if (GetU32(r + 9) != crc32c::Value(payload.data(), payload.size())) {
-      damaged(pos, "record checksum mismatch", /*tail_like=*/end == bytes.size());
+      damaged(pos, "record checksum mismatch", /*can_be_tail=*/true);
       return scan;
     }
     if (type != static_cast<uint8_t>(wal::RecordType::kCommit) &&

@@ -88,9 +88,13 @@ struct SegmentScan {
   std::vector<RecordView> records;
   /// End of the last intact record (the header size if none).
   uint64_t valid_end = 0;
-  /// Set when the bytes after valid_end look like an interrupted write: a
-  /// partial header or payload, a zero-filled tail, or a final record whose
-  /// payload checksum fails. Only acceptable in the last segment.
+  /// Bytes of zeros after valid_end up to the end of the file: the unused
+  /// room of a preallocated segment (ADR 017). A clean end, in any segment.
+  uint64_t zero_tail = 0;
+  /// Set when the bytes after valid_end look like an interrupted write:
+  /// damage in the last segment with no intact record after it (a partial
+  /// header or payload, or a record whose checksum fails). Only acceptable
+  /// in the last segment; elsewhere such damage is corruption.
   std::optional<std::string> torn;
   /// Set when bytes before the tail are damaged; says what and at which offset.
   std::optional<std::string> corruption;

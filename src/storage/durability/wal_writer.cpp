@@ -55,10 +55,20 @@ IoResult<std::unique_ptr<WalWriter>> WalWriter::Open(Env& env, WalWriterOptions 
                                                      uint64_t first_segment_number,
                                                      uint64_t next_lsn) {
   std::unique_ptr<WalWriter> writer(new WalWriter(env, std::move(options)));
+  if (writer->options_.preallocate) {
+    writer->preparer_ = std::thread([w = writer.get()] { w->PrepareLoop(); });
+  }
   {
-    std::lock_guard lock(writer->mu_);
+    // The first segment does not wait for a prepared file, so that a start
+    // costs no zero-filling; Append switches to one when it is ready.
+    std::unique_lock lock(writer->mu_);
     writer->next_lsn_ = next_lsn;
     if (auto r = writer->StartSegmentLocked(first_segment_number, next_lsn); !r) {
+      writer->closed_ = true;
+      writer->stop_preparing_ = true;
+      lock.unlock();
+      writer->prepare_cv_.notify_all();
+      if (writer->preparer_.joinable()) writer->preparer_.join();
       return MakeError(IoError{EIO, r.Error().message});
     }
   }
@@ -90,7 +100,23 @@ uint64_t WalWriter::sync_count() const {
 
 StorageResult<void> WalWriter::StartSegmentLocked(uint64_t number, uint64_t first_lsn) {
   std::string path = JoinPath(options_.dir, SegmentFileName(number));
-  auto file = env_.NewWritableFile(path, /*truncate=*/true);
+  IoResult<std::unique_ptr<WritableFile>> file = MakeError(IoError{ENOENT, "not prepared"});
+  if (prepared_ == Prepared::kReady) {
+    // The zero-filled file becomes the segment; until the header below is
+    // synced, recovery sees an all-zero last segment and discards it.
+    if (auto r = env_.Rename(PreparedPath(), path); r) {
+      file = env_.OpenForOverwrite(path);
+    } else {
+      spdlog::warn("write-ahead log: cannot use the prepared segment file: {}", r.Error().message);
+    }
+  }
+  segment_prepared_ = static_cast<bool>(file);
+  if (options_.preallocate && prepared_ != Prepared::kPreparing) {
+    // The prepared file was used (or preparing failed): prepare the next.
+    prepared_ = Prepared::kPreparing;
+    prepare_cv_.notify_one();
+  }
+  if (!file) file = env_.NewWritableFile(path, /*truncate=*/true);
   if (!file)
     return DurabilityError("write-ahead log segment creation failed: " +
                            Reason(file.Error(), path));
@@ -114,7 +140,9 @@ void WalWriter::WaitNotSyncingLocked(std::unique_lock<std::mutex>& lock) {
 }
 
 StorageResult<void> WalWriter::RotateLocked(std::unique_lock<std::mutex>& lock) {
-  WaitNotSyncingLocked(lock);
+  // One wait for both, so that nothing is appended to the old segment
+  // between the sync below and the switch (mu_ stays held from here on).
+  done_cv_.wait(lock, [&] { return !syncing_ && prepared_ != Prepared::kPreparing; });
   if (written_ticket_ > durable_ticket_) {
     auto r = file_->Sync();
     ++sync_count_;
@@ -213,8 +241,11 @@ StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view
     PutU64(body.data(), next_lsn_);
     FrameRecord(type, body, &framed);
   }
-  if (written_offset_ > wal::kSegmentHeaderSize &&
-      written_offset_ + framed.size() > options_.segment_size) {
+  if ((written_offset_ > wal::kSegmentHeaderSize &&
+       written_offset_ + framed.size() > options_.segment_size) ||
+      (!segment_prepared_ && prepared_ == Prepared::kReady)) {
+    // Full, or a growing segment (the first after a start, or one whose
+    // preparation failed) while a zero-filled file is ready (ADR 017).
     if (auto r = RotateLocked(lock); !r) return MakeError(r.Error());
   }
   if (auto r = file_->Append(framed); !r) {
@@ -354,14 +385,53 @@ void WalWriter::Close() {
     std::unique_lock lock(mu_);
     if (closed_ && !syncer_.joinable()) return;
     closed_ = true;
+    stop_preparing_ = true;
     if (needs_repair_) (void)RepairLocked(lock);
     // The final sync happens in SyncLoop; make sure it is wanted.
     requested_ticket_ = std::max(requested_ticket_, written_ticket_);
   }
   work_cv_.notify_all();
+  prepare_cv_.notify_all();
   if (syncer_.joinable()) syncer_.join();
+  if (preparer_.joinable()) {
+    preparer_.join();
+    (void)env_.Remove(PreparedPath());  // absent if it was never made: fine
+  }
   std::lock_guard lock(mu_);
+  if (segment_prepared_ && file_ && !needs_repair_ && durable_offset_ == written_offset_) {
+    // Give the unused zeros back; recovery would trim them too.
+    if (auto r = file_->Truncate(written_offset_); r) (void)file_->Sync();
+  }
   done_cv_.notify_all();
+}
+
+std::string WalWriter::PreparedPath() const {
+  return JoinPath(options_.dir, std::string(wal::kPreparedFileName));
+}
+
+void WalWriter::PrepareLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    prepare_cv_.wait(lock, [&] { return closed_ || prepared_ == Prepared::kPreparing; });
+    if (closed_) break;
+    lock.unlock();
+    IoResult<void> r = env_.PreallocateFile(PreparedPath(), options_.segment_size, stop_preparing_);
+    lock.lock();
+    if (closed_) break;
+    if (r) {
+      prepared_ = Prepared::kReady;
+    } else {
+      // Not fatal: the segment is then written without preallocation, and a
+      // full disk shows up as failed commits with their own clear error.
+      spdlog::warn(
+          "write-ahead log: cannot prepare the next segment file ({}); it will grow "
+          "as it is written",
+          r.Error().message);
+      (void)env_.Remove(PreparedPath());
+      prepared_ = Prepared::kFailed;
+    }
+    done_cv_.notify_all();
+  }
 }
 
 }  // namespace tributary::storage::durability

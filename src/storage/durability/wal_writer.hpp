@@ -6,13 +6,17 @@
 //
 // Threading: all methods are thread-safe. Appends are expected from one
 // thread at a time (the storage serializes commits), which keeps LSN order
-// equal to commit order. One background thread syncs.
+// equal to commit order. One background thread syncs. Under kCommit a second
+// background thread prepares the next segment file ahead of time, filled
+// with zeros, so that the fdatasync of a commit never has to persist a file
+// size change (ADR 017).
 //
 // Tickets vs LSNs: Append returns a ticket, a counter that is never reused.
 // LSNs number the records in the files; after a failed write or sync the
 // records that failed are cut off the log and their LSNs are handed out
 // again, so the LSNs in the files stay gap-free.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -46,6 +50,9 @@ struct WalWriterOptions {
   uint64_t segment_size = wal::kDefaultSegmentSize;
   SyncPolicy sync_policy = SyncPolicy::kCommit;
   uint32_t sync_interval_ms = 100;
+  /// Write each segment into a zero-filled file prepared in the background
+  /// (ADR 017). Durability turns it on for kCommit.
+  bool preallocate = false;
 };
 
 class WalWriter {
@@ -116,6 +123,9 @@ class WalWriter {
   /// Waits for an fdatasync covering `ticket` (any policy).
   StorageResult<void> WaitSynced(uint64_t ticket);
   void SyncLoop();
+  /// The preparer thread: zero-fills the next segment's file on request.
+  void PrepareLoop();
+  std::string PreparedPath() const;
 
   Env& env_;
   const WalWriterOptions options_;
@@ -151,7 +161,15 @@ class WalWriter {
   };
   std::deque<FailedRange> failed_;
 
+  /// The next segment's zero-filled file (PreparedPath()), see ADR 017.
+  enum class Prepared : uint8_t { kNone, kPreparing, kReady, kFailed };
+  Prepared prepared_ = Prepared::kNone;
+  bool segment_prepared_ = false;            // file_ was a prepared file
+  std::condition_variable prepare_cv_;       // wakes the preparer thread
+  std::atomic<bool> stop_preparing_{false};  // set by Close; not guarded by mu_
+
   std::thread syncer_;
+  std::thread preparer_;
 };
 
 }  // namespace tributary::storage::durability

@@ -180,11 +180,63 @@ TEST(WalRecordTest, TornSegmentHeaderAndZeroFilledTail) {
     EXPECT_TRUE(scan.torn) << cut;
     EXPECT_FALSE(scan.header_valid) << cut;
   }
-  std::string zeros = seg + std::string(100, '\0');
-  SegmentScan scan = ScanSegment(zeros, true);
+}
+
+TEST(WalRecordTest, ZeroFilledTailIsTheEndOfTheLogInAnySegment) {
+  // The unused room of a preallocated segment (ADR 017).
+  std::string seg = SegmentWith({CommitPayload(1)}) + std::string(100, '\0');
+  for (bool is_last : {true, false}) {
+    SegmentScan scan = ScanSegment(seg, is_last);
+    EXPECT_FALSE(scan.corruption) << is_last;
+    EXPECT_FALSE(scan.torn) << is_last;
+    EXPECT_EQ(scan.records.size(), 1u);
+    EXPECT_EQ(scan.zero_tail, 100u);
+    EXPECT_EQ(scan.valid_end, seg.size() - 100);
+  }
+  // A prepared file renamed to its segment name before its header was written.
+  SegmentScan empty = ScanSegment(std::string(4096, '\0'), true);
+  EXPECT_TRUE(empty.torn);
+  EXPECT_FALSE(empty.header_valid);
+}
+
+TEST(WalRecordTest, TornLastRecordInAPreallocatedSegment) {
+  // The torn record is followed by zeros up to the preallocated size, not
+  // by the end of the file; every cut is still a torn tail (or a clean end
+  // when only zero bytes of the record made it), never corruption.
+  std::string two = SegmentWith({CommitPayload(1), CommitPayload(2)});
+  std::string three = SegmentWith({CommitPayload(1), CommitPayload(2), CommitPayload(3)});
+  const size_t room = three.size() + 512;
+  for (size_t cut = two.size() + 1; cut < three.size(); ++cut) {
+    std::string bytes = three.substr(0, cut);
+    bytes.resize(room, '\0');
+    SegmentScan last = ScanSegment(bytes, /*is_last=*/true);
+    EXPECT_FALSE(last.corruption) << cut;
+    EXPECT_TRUE(last.torn || last.zero_tail > 0) << cut;
+    EXPECT_EQ(last.records.size(), 2u) << cut;
+    EXPECT_EQ(last.valid_end, two.size()) << cut;
+    SegmentScan middle = ScanSegment(bytes, /*is_last=*/false);
+    EXPECT_TRUE(middle.corruption || middle.zero_tail > 0) << cut;
+  }
+  // Pages of an unsynced write reach the disk in any order: a missing
+  // middle part of the last record (zeros inside it) is torn too.
+  std::string holed = three + std::string(512, '\0');
+  for (size_t i = two.size(); i < two.size() + 20; ++i) holed[i] = '\0';
+  SegmentScan scan = ScanSegment(holed, true);
   EXPECT_FALSE(scan.corruption);
-  EXPECT_TRUE(scan.torn);
-  EXPECT_EQ(scan.valid_end, seg.size());
+  EXPECT_EQ(scan.records.size(), 2u);
+}
+
+TEST(WalRecordTest, DamageFollowedByAnIntactRecordIsCorruptionEvenAtTheEnd) {
+  std::string seg = SegmentWith({CommitPayload(1), CommitPayload(2), CommitPayload(3)});
+  SegmentScan clean = ScanSegment(seg, true);
+  std::string damaged = seg + std::string(256, '\0');
+  // Zero the middle record's header: an intact record follows it.
+  const uint64_t second = clean.records[1].offset;
+  for (uint64_t i = second; i < second + wal::kRecordHeaderSize; ++i) damaged[i] = '\0';
+  SegmentScan scan = ScanSegment(damaged, true);
+  ASSERT_TRUE(scan.corruption);
+  EXPECT_NE(scan.corruption->find("offset " + std::to_string(second)), std::string::npos)
+      << *scan.corruption;
 }
 
 TEST(WalRecordTest, FlippedBitBeforeTheTailIsCorruptionWithOffset) {

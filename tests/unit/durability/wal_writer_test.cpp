@@ -39,11 +39,13 @@ std::vector<uint64_t> ReadValues(Env& env, const std::string& dir,
 }
 
 std::unique_ptr<WalWriter> OpenWriter(Env& env, const std::string& dir, SyncPolicy policy,
-                                      uint64_t segment_size = wal::kDefaultSegmentSize) {
+                                      uint64_t segment_size = wal::kDefaultSegmentSize,
+                                      bool preallocate = false) {
   WalWriterOptions options;
   options.dir = dir;
   options.sync_policy = policy;
   options.segment_size = segment_size;
+  options.preallocate = preallocate;
   options.sync_interval_ms = 10;
   auto w = WalWriter::Open(env, options, 1, 1);
   EXPECT_TRUE(w);
@@ -107,6 +109,89 @@ TEST(WalWriterTest, CommitPolicySurvivesPowerCut) {
   // Simulate a crash without Close: the writer's final sync must not help.
   ASSERT_TRUE(env.DropUnsyncedData());
   EXPECT_EQ(ReadValues(env, dir.path()).size(), 20u);
+}
+
+TEST(WalWriterTest, PreallocatedSegmentsKeepTheirSizeWhileWritten) {
+  // ADR 017: after the first segment, records overwrite the zeros of a file
+  // prepared in the background, so the file size does not change per commit.
+  TempDir dir;
+  const uint64_t segment_size = 16 << 10;
+  auto w = OpenWriter(Env::Default(), dir.path(), SyncPolicy::kCommit, segment_size,
+                      /*preallocate=*/true);
+  const std::string prepared = JoinPath(dir.path(), std::string(wal::kPreparedFileName));
+  uint64_t value = 0;
+  auto commit = [&] {
+    auto t = w->Append(wal::RecordType::kCommit, Payload(value++));
+    ASSERT_TRUE(t && w->WaitDurable(*t));
+  };
+  commit();
+  // Wait (bounded) until the preparer has made the next file.
+  for (int i = 0; i < 500 && !Env::Default().FileExists(prepared); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && *Env::Default().FileSize(prepared) < segment_size; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // its fdatasync
+  commit();                                                    // switches to the prepared file
+  const uint64_t current = w->CurrentSegment();
+  EXPECT_EQ(current, 2u);
+  const std::string path = JoinPath(dir.path(), SegmentFileName(current));
+  for (int i = 0; i < 100; ++i) {
+    commit();
+    ASSERT_EQ(*Env::Default().FileSize(path), segment_size) << i;
+  }
+  // Filling it starts the next prepared file; every record reads back.
+  for (int i = 0; i < 600; ++i) commit();
+  EXPECT_GT(w->CurrentSegment(), current);
+  w->Close();
+  EXPECT_FALSE(Env::Default().FileExists(prepared));
+  // Close trimmed the zeros off the last segment.
+  const std::string last = JoinPath(dir.path(), SegmentFileName(w->CurrentSegment()));
+  EXPECT_LT(*Env::Default().FileSize(last), segment_size);
+  auto values = ReadValues(Env::Default(), dir.path());
+  ASSERT_EQ(values.size(), value);
+  for (uint64_t i = 0; i < value; ++i) ASSERT_EQ(values[i], i);
+}
+
+TEST(WalWriterTest, PreallocatedSegmentSurvivesPowerCutWithItsZeros) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  const uint64_t segment_size = 16 << 10;
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit, segment_size, /*preallocate=*/true);
+  for (uint64_t i = 0; i < 2000; ++i) {
+    auto t = w->Append(wal::RecordType::kCommit, Payload(i));
+    ASSERT_TRUE(t && w->WaitDurable(*t));
+  }
+  // A crash without Close: whatever was not synced is gone.
+  ASSERT_TRUE(env.DropUnsyncedData());
+  auto values = ReadValues(env, dir.path());
+  ASSERT_EQ(values.size(), 2000u);
+  for (uint64_t i = 0; i < 2000; ++i) ASSERT_EQ(values[i], i);
+  w.reset();
+}
+
+TEST(WalWriterTest, NoSpaceForPreparationStillCommitsUntilTheDiskIsFull) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  env.SetNoSpace(true);
+  // Preparation fails (a warning); the segment grows as before, and the
+  // commits fail with the disk-full error of their own write.
+  WalWriterOptions options;
+  options.dir = dir.path();
+  options.preallocate = true;
+  env.SetNoSpace(false);
+  auto w = WalWriter::Open(env, options, 1, 1);
+  ASSERT_TRUE(w);
+  env.SetNoSpace(true);
+  auto t = (*w)->Append(wal::RecordType::kCommit, Payload(1));
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.Error().message.find("No space left"), std::string::npos) << t.Error().message;
+  env.SetNoSpace(false);
+  t = (*w)->Append(wal::RecordType::kCommit, Payload(2));
+  ASSERT_TRUE(t && (*w)->WaitDurable(*t));
+  (*w)->Close();
+  auto values = ReadValues(env, dir.path());
+  ASSERT_EQ(values.size(), 1u);
+  EXPECT_EQ(values[0], 2u);
 }
 
 TEST(WalWriterTest, NonePolicyDoesNotSyncAndLosesDataOnPowerCut) {
