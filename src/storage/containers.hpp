@@ -16,8 +16,11 @@ namespace tributary::storage {
 
 /// Hands out objects of type T from blocks of kPerBlock, reusing freed
 /// slots. Thread-safe. Objects still alive when the slab is destroyed are
-/// not destructed (the owner destroys them first).
-template <typename T, size_t kPerBlock = 4096>
+/// not destructed (the owner destroys them first). With kReadAhead > 0,
+/// blocks start zeroed and end in kReadAhead spare slots, so `obj + k` for
+/// any object and k <= kReadAhead is readable memory (a zeroed or
+/// formerly used slot, or an object), for readers that peek ahead.
+template <typename T, size_t kPerBlock = 4096, size_t kReadAhead = 0>
 class Slab {
  public:
   template <typename... Args>
@@ -30,7 +33,8 @@ class Slab {
         free_ = free_->next;
       } else {
         if (blocks_.empty() || used_ == kPerBlock) {
-          blocks_.push_back(std::make_unique_for_overwrite<Block>());
+          blocks_.push_back(kReadAhead > 0 ? std::make_unique<Block>()
+                                           : std::make_unique_for_overwrite<Block>());
           used_ = 0;
         }
         slot = blocks_.back()->bytes + used_ * sizeof(T);
@@ -62,7 +66,7 @@ class Slab {
   };
   static_assert(sizeof(T) >= sizeof(FreeNode));
   struct alignas(64) Block {
-    alignas(T) std::byte bytes[kPerBlock * sizeof(T)];
+    alignas(T) std::byte bytes[(kPerBlock + kReadAhead) * sizeof(T)];
   };
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Block>> blocks_;

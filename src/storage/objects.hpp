@@ -46,6 +46,39 @@ inline Edge* RefEdge(uint64_t ref) { return reinterpret_cast<Edge*>(ref); }
 
 struct Delta;
 
+/// A field written under its object's lock that other threads may also read
+/// without the lock, as a hint only (see PrefetchOutEdges): every access is
+/// a relaxed atomic one (a plain move on x86), so such reads are no data
+/// race. Read-modify-write operators are a load and a store: REQUIRES the
+/// lock for writing.
+template <typename T>
+class Relaxed {
+ public:
+  Relaxed(T v = T()) { __atomic_store_n(&v_, v, __ATOMIC_RELAXED); }  // NOLINT: implicit
+  Relaxed(const Relaxed&) = delete;
+  Relaxed& operator=(const Relaxed&) = delete;
+  operator T() const { return __atomic_load_n(&v_, __ATOMIC_RELAXED); }  // NOLINT: implicit
+  Relaxed& operator=(T v) {
+    __atomic_store_n(&v_, v, __ATOMIC_RELAXED);
+    return *this;
+  }
+  T operator++() { return *this = static_cast<T>(*this + 1), static_cast<T>(*this); }
+  T operator--() { return *this = static_cast<T>(*this - 1), static_cast<T>(*this); }
+  T operator++(int) {
+    T old = *this;
+    *this = static_cast<T>(old + 1);
+    return old;
+  }
+  T operator--(int) {
+    T old = *this;
+    *this = static_cast<T>(old - 1);
+    return old;
+  }
+
+ private:
+  T v_;
+};
+
 /// A vertex: newest state plus the undo chain (newest first). 64 bytes.
 /// Every field except gid is guarded by `lock`.
 struct Vertex {
@@ -59,10 +92,11 @@ struct Vertex {
   LabelSet labels;
   PropertyStore properties;
   /// Out entries grow up from adj[0], in entries grow down from adj[adj_cap-1].
-  AdjEntry* adj = nullptr;
-  uint32_t out_size = 0;
-  uint32_t in_size = 0;
-  uint32_t adj_cap = 0;
+  /// Also read without the lock by PrefetchOutEdges/PrefetchInEdges.
+  Relaxed<AdjEntry*> adj{nullptr};
+  Relaxed<uint32_t> out_size{0};
+  Relaxed<uint32_t> in_size{0};
+  Relaxed<uint32_t> adj_cap{0};
   SpinLock lock;
   bool deleted = false;
 
@@ -78,6 +112,46 @@ struct Vertex {
   bool RemoveIn(Gid gid);
 };
 static_assert(sizeof(Vertex) == 64);
+
+/// An expansion of vertex v prefetches the adjacency of v + kExpandAhead
+/// (scans visit vertices in slab order), and that vertex's object
+/// kExpandAhead slots further on; Slab<Vertex, ..., kVertexReadAhead>
+/// keeps those slots readable.
+inline constexpr size_t kExpandAhead = 4;
+inline constexpr size_t kVertexReadAhead = 2 * kExpandAhead;
+
+/// Prefetches every cache line overlapping [begin, end).
+inline void PrefetchLines(const AdjEntry* begin, const AdjEntry* end) {
+  if (begin == end) return;
+  auto first = reinterpret_cast<uintptr_t>(begin) & ~uintptr_t{63};
+  auto last = reinterpret_cast<uintptr_t>(end) - 1;
+  for (uintptr_t line = first; line <= last; line += 64) {
+    __builtin_prefetch(reinterpret_cast<const void*>(line));
+  }
+}
+
+/// Asks the cache for the out entries of `v` (up to 512 bytes) and for the
+/// vertex kVertexReadAhead slots further on. A hint: it reads v's fields
+/// without v's lock (relaxed), so v may be changing, freed to the slab or
+/// never constructed (zeroed slot); a stale block address only prefetches
+/// a useless line (a prefetch never faults). REQUIRES: v's memory lies in
+/// a vertex slab block (a slot or a read-ahead slot).
+inline void PrefetchOutEdges(const Vertex* v) {
+  __builtin_prefetch(v + kExpandAhead);
+  const AdjEntry* block = v->adj;
+  if (block == nullptr) return;
+  PrefetchLines(block, block + std::min<uint32_t>(v->out_size, 32));
+}
+
+/// As PrefetchOutEdges, for the in entries (at the block's end).
+inline void PrefetchInEdges(const Vertex* v) {
+  __builtin_prefetch(v + kExpandAhead);
+  const AdjEntry* block = v->adj;
+  if (block == nullptr) return;
+  const uint32_t cap = v->adj_cap;
+  const uint32_t n = std::min<uint32_t>(v->in_size, std::min<uint32_t>(cap, 32));
+  PrefetchLines(block + cap - n, block + cap);
+}
 
 /// An edge with properties (edges without properties have no object). 48
 /// bytes. Fields except gid and from are guarded by `lock`.

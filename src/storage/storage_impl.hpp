@@ -65,7 +65,7 @@ struct Storage::Impl {
   explicit Impl(StorageConfig c) : config(c) {}
 
   StorageConfig config;
-  Slab<Vertex> vertex_slab;
+  Slab<Vertex, 4096, kVertexReadAhead> vertex_slab;
   Slab<Edge, 1024> edge_slab;
   GidMap vertices;  ///< gid -> Vertex*
   GidMap edges;     ///< gid -> Edge* (low bit 0) or from Vertex* | 1

@@ -254,6 +254,58 @@ TEST_F(StorageBasicTest, EdgesInBothDirectionsFilteredByType) {
   EXPECT_FALSE(rx->FindEdge(999, View::kOld).has_value());
 }
 
+// A typed expansion filters in chunks of 64 entries without branching;
+// past several chunks, with types mixed at random, it must still return
+// exactly the edges of the asked type in adjacency order, both ways, and
+// through the version chain as well as the newest state.
+TEST_F(StorageBasicTest, TypedExpansionOverManyMixedEdges) {
+  EdgeTypeId works = db.EdgeTypeIdFor("WORKS_AT");
+  const EdgeTypeId types[] = {knows, lives, works};
+  auto tx = db.Begin();
+  auto hub = tx->CreateVertex();
+  std::vector<VertexAccessor> others;
+  for (int i = 0; i < 20; ++i) others.push_back(tx->CreateVertex());
+  std::vector<EdgeAccessor> out_all, in_all;
+  uint64_t x = 12345;
+  for (int i = 0; i < 300; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    EdgeTypeId t = types[(x >> 33) % 3];
+    out_all.push_back(*tx->CreateEdge(hub, others[i % 20], t));
+    in_all.push_back(*tx->CreateEdge(others[(i * 7) % 20], hub, t));
+  }
+  ASSERT_TRUE(tx->Commit().HasValue());
+  auto check = [&](const VertexAccessor& v, View view) {
+    for (EdgeTypeId t : types) {
+      std::vector<EdgeAccessor> want_out, want_in;
+      for (const auto& e : Out(v, view)) {
+        if (e.type() == t) want_out.push_back(e);
+      }
+      for (const auto& e : In(v, view)) {
+        if (e.type() == t) want_in.push_back(e);
+      }
+      EXPECT_GT(want_out.size(), 64u);
+      EXPECT_EQ(Out(v, view, {t}), want_out);
+      EXPECT_EQ(In(v, view, {t}), want_in);
+    }
+  };
+  auto rx = db.Begin();
+  auto hub_old = *rx->FindVertex(hub.gid(), View::kOld);
+  EXPECT_EQ(Out(hub_old, View::kOld), out_all);  // insertion order
+  EXPECT_EQ(In(hub_old, View::kOld), in_all);
+  check(hub_old, View::kOld);
+  // A concurrent writer adds an edge: the reader's expansion now goes
+  // through the undo chain and must not see it.
+  auto wx = db.Begin();
+  auto hub_new = *wx->FindVertex(hub.gid(), View::kNew);
+  auto other = *wx->FindVertex(others[0].gid(), View::kNew);
+  ASSERT_TRUE(wx->CreateEdge(hub_new, other, knows).HasValue());
+  EXPECT_EQ(Out(hub_old, View::kOld).size(), 300u);
+  check(hub_old, View::kOld);
+  EXPECT_EQ(Out(hub_new, View::kNew).size(), 301u);
+  check(hub_new, View::kNew);
+  wx->Abort();
+}
+
 TEST_F(StorageBasicTest, OutDegreeOfInvisibleVertexFails) {
   auto tx = db.Begin();
   auto a = tx->CreateVertex();
