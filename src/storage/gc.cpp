@@ -87,6 +87,20 @@ void CleanIndexes(Storage::Impl& s, uint64_t bound) {
 
 }  // namespace
 
+void Storage::Impl::UnlinkDeltas(UndoBuffer* buf) {
+  buf->deltas.ForEach([](Delta* d) {
+    if (d->OwnerIsEdge()) {
+      Edge* e = d->OwnerEdge();
+      std::lock_guard guard(e->lock);
+      Unlink(d, &e->delta);
+    } else {
+      Vertex* v = d->OwnerVertex();
+      std::lock_guard guard(v->lock);
+      Unlink(d, &v->delta);
+    }
+  });
+}
+
 void Storage::Impl::Collect() {
   std::lock_guard gc(gc_mu);
   auto [bound, oldest_id] = OldestActive();

@@ -49,6 +49,14 @@ std::pair<uint64_t, uint64_t> Storage::Impl::OldestActive() {
   return {active.begin()->second, active.begin()->first};
 }
 
+uint64_t Storage::Impl::OldestStartExcept(uint64_t txn_id) {
+  std::lock_guard guard(active_mu);
+  for (const auto& [id, start] : active) {
+    if (id != txn_id) return start;
+  }
+  return watermark.load() + 1;
+}
+
 void Storage::Impl::FinishTransaction(uint64_t txn_id) {
   std::lock_guard guard(active_mu);
   auto it = std::lower_bound(active.begin(), active.end(), std::make_pair(txn_id, uint64_t{0}));

@@ -145,6 +145,9 @@ struct Storage::Impl {
   /// Start timestamp and id of the oldest active transaction (or the next
   /// ones when none is active).
   std::pair<uint64_t, uint64_t> OldestActive();
+  /// As OldestActive().first, ignoring the active transaction `txn_id`: no
+  /// snapshot other than txn_id's can need a version committed before it.
+  uint64_t OldestStartExcept(uint64_t txn_id);
   void FinishTransaction(uint64_t txn_id);
   /// Marks `ts` as no longer in flight and advances the watermark.
   void Retire(uint64_t ts);
@@ -152,6 +155,12 @@ struct Storage::Impl {
   /// committer's next transaction sees its own commit (read-your-writes).
   void WaitVisible(uint64_t ts);
   void Collect();
+  /// Cuts every delta of `buf` (committed) off its object's chain, as
+  /// Collect would; the buffer still goes to Collect, which repeats the
+  /// cut harmlessly and does the rest. REQUIRES: no snapshot needs the
+  /// versions (commit_ts below every other active start timestamp), and buf
+  /// not yet handed to Collect.
+  void UnlinkDeltas(UndoBuffer* buf);
   StorageStats Stats();
   /// Calls fn(Vertex*) for every vertex in the gid map.
   template <typename Fn>

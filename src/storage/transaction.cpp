@@ -465,6 +465,11 @@ StorageResult<void> Transaction::Commit() {
   s.Retire(commit_ts);
   tx.active = false;
   if (tx.undo) {
+    // When no other snapshot is older than this commit (a lone writer, the
+    // stream applier's case), cut the deltas off now rather than at the
+    // next GC pass: until then every reader and writer of these objects
+    // would dereference the cold head delta and its CommitInfo (ADR 015).
+    if (commit_ts < s.OldestStartExcept(tx.id)) s.UnlinkDeltas(tx.undo.get());
     s.live_deltas.fetch_add(static_cast<int64_t>(tx.undo->deltas.size()));
     s.pending_buffers.fetch_add(1);
     std::lock_guard guard(s.garbage_mu);

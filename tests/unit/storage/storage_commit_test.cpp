@@ -436,6 +436,55 @@ TEST_F(StorageCommitTest, GcKeepsVersionsAnActiveReaderNeeds) {
   EXPECT_EQ(db.impl().Stats().pending_buffers, 0u);
 }
 
+// A commit that no other snapshot predates cuts its deltas off the chains
+// at once (no reader can need them); one that an active reader predates
+// leaves them for GC. White-box: the vertex's head delta.
+TEST_F(StorageCommitTest, LoneCommitCutsItsVersionsOffAtOnce) {
+  Gid a = AddVertex(0);
+  auto head = [&] {
+    auto tx = db.Begin();
+    Vertex* v = tx->FindVertex(a, View::kOld)->raw();
+    std::lock_guard guard(v->lock);
+    return v->delta;
+  };
+  EXPECT_EQ(head(), nullptr);
+  auto set = [&](int64_t value, bool commit) {
+    auto tx = db.Begin();
+    ASSERT_TRUE(tx->FindVertex(a, View::kOld)->SetProperty(prop, PropertyValue(value)).HasValue());
+    if (commit) {
+      ASSERT_TRUE(tx->Commit().HasValue());
+    } else {
+      tx->Abort();
+    }
+  };
+  auto reader = db.Begin();
+  set(1, true);
+  EXPECT_NE(head(), nullptr);  // the reader needs the old version
+  EXPECT_EQ(*reader->FindVertex(a, View::kOld)->GetProperty(prop, View::kOld), PropertyValue(0));
+  set(2, true);
+  EXPECT_EQ(*reader->FindVertex(a, View::kOld)->GetProperty(prop, View::kOld), PropertyValue(0));
+  reader.reset();
+  set(3, true);  // alone again: its delta and the older ones are cut
+  EXPECT_EQ(head(), nullptr);
+  EXPECT_EQ(Read(a), PropertyValue(3));
+  set(4, false);  // an abort over a cut chain restores the newest state
+  EXPECT_EQ(head(), nullptr);
+  EXPECT_EQ(Read(a), PropertyValue(3));
+  // A reader that begins after the lone commit sees it; GC still frees the
+  // cut buffers.
+  auto later = db.Begin();
+  set(5, true);
+  EXPECT_NE(head(), nullptr);
+  EXPECT_EQ(*later->FindVertex(a, View::kOld)->GetProperty(prop, View::kOld), PropertyValue(3));
+  later.reset();
+  db.CollectGarbage();
+  db.CollectGarbage();
+  EXPECT_EQ(head(), nullptr);
+  EXPECT_EQ(Read(a), PropertyValue(5));
+  EXPECT_EQ(db.impl().Stats().live_deltas, 0u);
+  EXPECT_EQ(db.impl().Stats().pending_buffers, 0u);
+}
+
 TEST_F(StorageCommitTest, GcFreesDeletedAndAbortedObjects) {
   std::vector<Gid> gids;
   {
