@@ -88,17 +88,45 @@ void CleanIndexes(Storage::Impl& s, uint64_t bound) {
 }  // namespace
 
 void Storage::Impl::UnlinkDeltas(UndoBuffer* buf) {
-  buf->deltas.ForEach([](Delta* d) {
+  // Also detaches the older delta below each cut (of an earlier buffer that
+  // Collect has yet to see): Collect's Unlink of it would otherwise write
+  // through its `prev` into this buffer, which Commit may free first.
+  auto cut = [](Delta* d, Delta** head) {
+    Unlink(d, head);
+    Delta* older = d->next.load(std::memory_order_relaxed);
+    if (older != nullptr && older->info != d->info && older->prev == d) older->prev = nullptr;
+  };
+  buf->deltas.ForEach([&](Delta* d) {
     if (d->OwnerIsEdge()) {
       Edge* e = d->OwnerEdge();
       std::lock_guard guard(e->lock);
-      Unlink(d, &e->delta);
+      cut(d, &e->delta);
     } else {
       Vertex* v = d->OwnerVertex();
       std::lock_guard guard(v->lock);
-      Unlink(d, &v->delta);
+      cut(d, &v->delta);
     }
   });
+}
+
+// Keep in step with the switch in Collect: the actions that leave it work.
+bool Storage::Impl::OnlyUnlinkNeeded(UndoBuffer& buf) {
+  bool only = true;
+  buf.deltas.ForEach([&](Delta* d) {
+    switch (d->action) {
+      case DeltaAction::kRecreateObject:
+      case DeltaAction::kAddLabel:
+      case DeltaAction::kAddOutEdge:
+        only = false;
+        break;
+      case DeltaAction::kSetProperty:
+        if (!d->old_value.IsNull()) only = false;
+        break;
+      default:
+        break;
+    }
+  });
+  return only;
 }
 
 void Storage::Impl::Collect() {
@@ -137,7 +165,7 @@ void Storage::Impl::Collect() {
       Vertex* v = d->OwnerVertex();
       std::lock_guard guard(v->lock);
       Unlink(d, &v->delta);
-      switch (d->action) {
+      switch (d->action) {  // keep OnlyUnlinkNeeded in step
         case DeltaAction::kRecreateObject:
           dead_vertices.push_back(v);
           scan = true;

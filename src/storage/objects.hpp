@@ -62,8 +62,16 @@ class Relaxed {
     __atomic_store_n(&v_, v, __ATOMIC_RELAXED);
     return *this;
   }
-  T operator++() { return *this = static_cast<T>(*this + 1), static_cast<T>(*this); }
-  T operator--() { return *this = static_cast<T>(*this - 1), static_cast<T>(*this); }
+  T operator++() {
+    T v = static_cast<T>(*this + 1);
+    *this = v;
+    return v;
+  }
+  T operator--() {
+    T v = static_cast<T>(*this - 1);
+    *this = v;
+    return v;
+  }
   T operator++(int) {
     T old = *this;
     *this = static_cast<T>(old + 1);

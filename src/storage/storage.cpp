@@ -57,6 +57,13 @@ uint64_t Storage::Impl::OldestStartExcept(uint64_t txn_id) {
   return watermark.load() + 1;
 }
 
+bool Storage::Impl::FinishIfAlone(uint64_t txn_id) {
+  std::lock_guard guard(active_mu);
+  if (active.size() != 1 || active.front().first != txn_id) return false;
+  active.clear();
+  return true;
+}
+
 void Storage::Impl::FinishTransaction(uint64_t txn_id) {
   std::lock_guard guard(active_mu);
   auto it = std::lower_bound(active.begin(), active.end(), std::make_pair(txn_id, uint64_t{0}));

@@ -29,6 +29,11 @@ namespace tributary::storage {
 /// garbage collection proves no reader can reach its deltas.
 struct UndoBuffer {
   explicit UndoBuffer(uint64_t txn_id) : info(txn_id) {}
+  /// From a one-block cache per thread: a lone writer's buffer is freed by
+  /// its own Commit (see Storage::Impl::FinishIfAlone), so the next
+  /// transaction of that thread reuses the block instead of calling malloc.
+  static void* operator new(size_t size);
+  static void operator delete(void* p);
   CommitInfo info;
   DeltaArena deltas;
   uint64_t commit_ts = 0;
@@ -149,6 +154,9 @@ struct Storage::Impl {
   /// snapshot other than txn_id's can need a version committed before it.
   uint64_t OldestStartExcept(uint64_t txn_id);
   void FinishTransaction(uint64_t txn_id);
+  /// Finishes transaction `txn_id` and returns true if it is the only
+  /// active one; else changes nothing and returns false.
+  bool FinishIfAlone(uint64_t txn_id);
   /// Marks `ts` as no longer in flight and advances the watermark.
   void Retire(uint64_t ts);
   /// Blocks until every commit with timestamp <= ts is published, so a
@@ -161,6 +169,10 @@ struct Storage::Impl {
   /// versions (commit_ts below every other active start timestamp), and buf
   /// not yet handed to Collect.
   void UnlinkDeltas(UndoBuffer* buf);
+  /// True if Collect has nothing to do for `buf` beyond unlinking and
+  /// freeing it: no delta of it makes an index entry, an object or an edge
+  /// garbage (it only created things or set properties that had no value).
+  static bool OnlyUnlinkNeeded(UndoBuffer& buf);
   StorageStats Stats();
   /// Calls fn(Vertex*) for every vertex in the gid map.
   template <typename Fn>

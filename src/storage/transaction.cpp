@@ -1,12 +1,21 @@
 // Transaction: object creation and deletion, commit protocol, abort.
 
 #include <algorithm>
+#include <mutex>
 #include <unordered_set>
+#include <utility>
 
 #include "storage/storage_impl.hpp"
 
 namespace tributary::storage {
 namespace {
+
+// One spare UndoBuffer block per thread (they all have the same size).
+struct UndoBlockCache {
+  ~UndoBlockCache() { ::operator delete(spare); }
+  void* spare = nullptr;
+};
+thread_local UndoBlockCache t_undo_block;
 
 // Locks one or two vertices in address order (deadlock-free).
 class PairLock {
@@ -396,6 +405,19 @@ static StorageResult<void> ValidateUnique(Transaction::Impl& tx) {
   return {};
 }
 
+void* UndoBuffer::operator new(size_t size) {
+  if (void* p = std::exchange(t_undo_block.spare, nullptr)) return p;
+  return ::operator new(size);
+}
+
+void UndoBuffer::operator delete(void* p) {
+  if (t_undo_block.spare == nullptr) {
+    t_undo_block.spare = p;
+  } else {
+    ::operator delete(p);
+  }
+}
+
 StorageResult<void> Transaction::Commit() {
   auto& tx = *impl_;
   auto& s = *tx.s;
@@ -469,7 +491,22 @@ StorageResult<void> Transaction::Commit() {
     // stream applier's case), cut the deltas off now rather than at the
     // next GC pass: until then every reader and writer of these objects
     // would dereference the cold head delta and its CommitInfo (ADR 015).
-    if (commit_ts < s.OldestStartExcept(tx.id)) s.UnlinkDeltas(tx.undo.get());
+    if (commit_ts < s.OldestStartExcept(tx.id)) {
+      s.UnlinkDeltas(tx.undo.get());
+      // Transactions that begin from here on cannot reach the deltas; if
+      // none other is running and neither GC nor DDL (which walk chains
+      // under gc_mu) is either, nothing can hold a pointer to them, and
+      // when Collect would only have freed them, free them now.
+      if (Storage::Impl::OnlyUnlinkNeeded(*tx.undo)) {
+        std::unique_lock gc(s.gc_mu, std::try_to_lock);
+        if (gc.owns_lock() && s.FinishIfAlone(tx.id)) {
+          tx.undo.reset();
+          gc.unlock();
+          s.WaitVisible(commit_ts);
+          return {};
+        }
+      }
+    }
     s.live_deltas.fetch_add(static_cast<int64_t>(tx.undo->deltas.size()));
     s.pending_buffers.fetch_add(1);
     std::lock_guard guard(s.garbage_mu);
