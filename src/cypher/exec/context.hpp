@@ -83,6 +83,10 @@ struct ExecContext {
   /// Where Operator::Open places cursors; null means the heap (used for
   /// sub-plans opened once per row, whose cursors die before the run ends).
   CursorArena* cursor_arena = nullptr;
+  /// The statement's clock for date(), datetime.statement(), ... in
+  /// nanoseconds since the epoch; 0 until a temporal function first reads it,
+  /// so every call within one execution sees the same instant.
+  int64_t statement_clock_nanos = 0;
 
   /// Throws QueryTimeout when the deadline has passed. Cheap; call often.
   void CheckLimits() {

@@ -4,6 +4,7 @@
 // (`d.year`, `p.x`, ...). No time zone database: a named zone keeps its name
 // with offset 0 unless the string also gives an offset (ADR 014).
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -297,6 +298,13 @@ int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(NowSinceEpoch()).count();
 }
 
+// The statement clock: one instant per execution (Neo4j's statement and
+// transaction clocks; a statement is its own transaction's clock here).
+int64_t StatementNanos(ExecContext& ctx) {
+  if (ctx.statement_clock_nanos == 0) ctx.statement_clock_nanos = NowNanos();
+  return ctx.statement_clock_nanos;
+}
+
 void ExpectStringOrMap(std::string_view fn, const Value& v) {
   if (!v.IsString() && !v.IsMap()) {
     throw CypherTypeError("InvalidArgumentType",
@@ -306,8 +314,8 @@ void ExpectStringOrMap(std::string_view fn, const Value& v) {
 
 // ---- constructors
 
-Value DateFn(std::span<Value> a, ExecContext&) {
-  if (a.empty()) return Value(Date{FloorDiv(NowNanos(), kNanosPerDay)});
+Value DateFn(std::span<Value> a, ExecContext& ctx) {
+  if (a.empty()) return Value(Date{FloorDiv(StatementNanos(ctx), kNanosPerDay)});
   if (a[0].IsNull()) return Value();
   ExpectStringOrMap("date", a[0]);
   if (const auto* m = MapArg(a)) return Value(Date{DateFromMap("date", *m)});
@@ -317,8 +325,8 @@ Value DateFn(std::span<Value> a, ExecContext&) {
   return Value(Date{days});
 }
 
-Value LocalTimeFn(std::span<Value> a, ExecContext&) {
-  if (a.empty()) return Value(LocalTime{FloorMod(NowNanos(), kNanosPerDay)});
+Value LocalTimeFn(std::span<Value> a, ExecContext& ctx) {
+  if (a.empty()) return Value(LocalTime{FloorMod(StatementNanos(ctx), kNanosPerDay)});
   if (a[0].IsNull()) return Value();
   ExpectStringOrMap("localtime", a[0]);
   if (const auto* m = MapArg(a)) return Value(LocalTime{TimeFromMap("localtime", *m)});
@@ -328,8 +336,8 @@ Value LocalTimeFn(std::span<Value> a, ExecContext&) {
   return Value(LocalTime{n});
 }
 
-Value TimeFn(std::span<Value> a, ExecContext&) {
-  if (a.empty()) return Value(Time{FloorMod(NowNanos(), kNanosPerDay), 0});
+Value TimeFn(std::span<Value> a, ExecContext& ctx) {
+  if (a.empty()) return Value(Time{FloorMod(StatementNanos(ctx), kNanosPerDay), 0});
   if (a[0].IsNull()) return Value();
   ExpectStringOrMap("time", a[0]);
   if (const auto* m = MapArg(a)) {
@@ -341,9 +349,9 @@ Value TimeFn(std::span<Value> a, ExecContext&) {
   return Value(Time{n, z.offset});
 }
 
-Value LocalDateTimeFn(std::span<Value> a, ExecContext&) {
+Value LocalDateTimeFn(std::span<Value> a, ExecContext& ctx) {
   if (a.empty()) {
-    int64_t n = NowNanos();
+    int64_t n = StatementNanos(ctx);
     return Value(LocalDateTime{FloorDiv(n, kNanosPerSecond),
                                static_cast<int32_t>(FloorMod(n, kNanosPerSecond))});
   }
@@ -363,9 +371,9 @@ Value LocalDateTimeFn(std::span<Value> a, ExecContext&) {
                              static_cast<int32_t>(nanos % kNanosPerSecond)});
 }
 
-Value DateTimeFn(std::span<Value> a, ExecContext&) {
+Value DateTimeFn(std::span<Value> a, ExecContext& ctx) {
   if (a.empty()) {
-    int64_t n = NowNanos();
+    int64_t n = StatementNanos(ctx);
     return Value(DateTime{FloorDiv(n, kNanosPerSecond),
                           static_cast<int32_t>(FloorMod(n, kNanosPerSecond)), 0, nullptr});
   }
@@ -546,11 +554,11 @@ Value PointFn(std::span<Value> a, ExecContext&) {
 }
 
 // date.transaction([zone]) and its kin: the current instant, optionally in
-// a zone given as an offset ("+01:00", "Z") or a name (offset 0). One clock
-// for all three (transaction, statement, realtime): a statement runs within
-// a clock tick's precision of its transaction here.
-template <ValueType kKind>
-Value NowFn(std::span<Value> a, ExecContext&) {
+// a zone given as an offset ("+01:00", "Z") or a name (offset 0).
+// .transaction and .statement read the statement clock (a statement is
+// timed as its transaction), .realtime the system clock.
+template <ValueType kKind, bool kRealtime>
+Value NowFn(std::span<Value> a, ExecContext& ctx) {
   Zone z{true, 0, ""};
   if (!a.empty()) {
     if (a[0].IsNull()) return Value();
@@ -560,7 +568,7 @@ Value NowFn(std::span<Value> a, ExecContext&) {
     }
     z = ZoneFromString("now", a[0].AsString());
   }
-  const int64_t n = NowNanos();
+  const int64_t n = kRealtime ? NowNanos() : StatementNanos(ctx);
   const int64_t local = n + int64_t{z.offset} * kNanosPerSecond;
   switch (kKind) {
     case ValueType::kDate:
@@ -757,27 +765,107 @@ Value TruncateFn(std::span<Value> a, ExecContext&) {
   }
 }
 
+// ---- duration.between(a, b) and duration.inMonths/inDays/inSeconds
+
+enum class BetweenUnit : uint8_t { kAll, kMonths, kDays, kSeconds };
+
+// Months from date `from` to date `to` as java.time's LocalDate.until(MONTHS).
+int64_t MonthsUntil(int64_t from, int64_t to) {
+  Civil a = CivilFromDays(from), b = CivilFromDays(to);
+  int64_t packed1 = (a.year * 12 + a.month - 1) * 32 + a.day;
+  int64_t packed2 = (b.year * 12 + b.month - 1) * 32 + b.day;
+  return (packed2 - packed1) / 32;
+}
+
+int64_t PlusMonths(int64_t days, int64_t months) {
+  Civil c = CivilFromDays(days);
+  int64_t total = c.year * 12 + (c.month - 1) + months;
+  int64_t y = FloorDiv(total, 12), m = FloorMod(total, 12) + 1;
+  return DaysFromCivil(y, m, std::min(c.day, DaysInMonth(y, m)));
+}
+
+// The end date LocalDateTime.until uses for date units: one day back (or
+// forward) when the end's time of day has not reached the start's.
+int64_t AdjustedEnd(int64_t from_days, int64_t from_nanos, int64_t to_days, int64_t to_nanos) {
+  if (to_days > from_days && to_nanos < from_nanos) return to_days - 1;
+  if (to_days < from_days && to_nanos > from_nanos) return to_days + 1;
+  return to_days;
+}
+
+// 128 bits: a span of two billion years does not fit in int64 nanoseconds.
+Duration DurationFromNanos(int64_t months, int64_t days, __int128 nanos) {
+  __int128 secs = nanos / kNanosPerSecond;
+  __int128 rem = nanos % kNanosPerSecond;
+  if (rem < 0) {
+    rem += kNanosPerSecond;
+    secs -= 1;
+  }
+  return Duration{months, days, static_cast<int64_t>(secs), static_cast<int32_t>(rem)};
+}
+
+template <BetweenUnit kUnit>
+Value BetweenFn(std::span<Value> a, ExecContext&) {
+  constexpr std::string_view kName = kUnit == BetweenUnit::kAll      ? "duration.between"
+                                     : kUnit == BetweenUnit::kMonths ? "duration.inMonths"
+                                     : kUnit == BetweenUnit::kDays   ? "duration.inDays"
+                                                                     : "duration.inSeconds";
+  if (a[0].IsNull() || a[1].IsNull()) return Value();
+  Parts f = Decompose(kName, a[0]);
+  Parts t = Decompose(kName, a[1]);
+  // Two values with offsets compare in the first one's offset; a local value
+  // is read in the other's zone.
+  if (f.has_zone && t.has_zone) {
+    int64_t total =
+        t.days * kNanosPerDay + t.nanos + (int64_t{f.offset} - t.offset) * kNanosPerSecond;
+    if (t.has_date) {
+      t.days = FloorDiv(total, kNanosPerDay);
+      t.nanos = FloorMod(total, kNanosPerDay);
+    } else {
+      t.nanos = total;
+    }
+  }
+  if (!f.has_date || !t.has_date) {
+    if (kUnit == BetweenUnit::kMonths || kUnit == BetweenUnit::kDays) return Value(Duration{});
+    return Value(DurationFromNanos(0, 0, t.nanos - f.nanos));
+  }
+  const __int128 total =
+      static_cast<__int128>(t.days - f.days) * kNanosPerDay + (t.nanos - f.nanos);
+  if (kUnit == BetweenUnit::kSeconds) return Value(DurationFromNanos(0, 0, total));
+  int64_t end = AdjustedEnd(f.days, f.nanos, t.days, t.nanos);
+  if (kUnit == BetweenUnit::kDays) return Value(Duration{0, end - f.days, 0, 0});
+  int64_t months = MonthsUntil(f.days, end);
+  if (kUnit == BetweenUnit::kMonths) return Value(Duration{months, 0, 0, 0});
+  int64_t from = PlusMonths(f.days, months);
+  int64_t days = AdjustedEnd(from, f.nanos, t.days, t.nanos) - from;
+  __int128 rest = static_cast<__int128>(t.days - from - days) * kNanosPerDay + (t.nanos - f.nanos);
+  return Value(DurationFromNanos(months, days, rest));
+}
+
 const FunctionInfo kTemporal[] = {
+    {"duration.between", 2, 2, BetweenFn<BetweenUnit::kAll>},
+    {"duration.inMonths", 2, 2, BetweenFn<BetweenUnit::kMonths>},
+    {"duration.inDays", 2, 2, BetweenFn<BetweenUnit::kDays>},
+    {"duration.inSeconds", 2, 2, BetweenFn<BetweenUnit::kSeconds>},
     {"date.truncate", 2, 3, TruncateFn<ValueType::kDate>},
     {"localtime.truncate", 2, 3, TruncateFn<ValueType::kLocalTime>},
     {"time.truncate", 2, 3, TruncateFn<ValueType::kTime>},
     {"localdatetime.truncate", 2, 3, TruncateFn<ValueType::kLocalDateTime>},
     {"datetime.truncate", 2, 3, TruncateFn<ValueType::kDateTime>},
-    {"date.transaction", 0, 1, NowFn<ValueType::kDate>, false},
-    {"date.statement", 0, 1, NowFn<ValueType::kDate>, false},
-    {"date.realtime", 0, 1, NowFn<ValueType::kDate>, false},
-    {"localtime.transaction", 0, 1, NowFn<ValueType::kLocalTime>, false},
-    {"localtime.statement", 0, 1, NowFn<ValueType::kLocalTime>, false},
-    {"localtime.realtime", 0, 1, NowFn<ValueType::kLocalTime>, false},
-    {"time.transaction", 0, 1, NowFn<ValueType::kTime>, false},
-    {"time.statement", 0, 1, NowFn<ValueType::kTime>, false},
-    {"time.realtime", 0, 1, NowFn<ValueType::kTime>, false},
-    {"localdatetime.transaction", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
-    {"localdatetime.statement", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
-    {"localdatetime.realtime", 0, 1, NowFn<ValueType::kLocalDateTime>, false},
-    {"datetime.transaction", 0, 1, NowFn<ValueType::kDateTime>, false},
-    {"datetime.statement", 0, 1, NowFn<ValueType::kDateTime>, false},
-    {"datetime.realtime", 0, 1, NowFn<ValueType::kDateTime>, false},
+    {"date.transaction", 0, 1, NowFn<ValueType::kDate, false>, false},
+    {"date.statement", 0, 1, NowFn<ValueType::kDate, false>, false},
+    {"date.realtime", 0, 1, NowFn<ValueType::kDate, true>, false},
+    {"localtime.transaction", 0, 1, NowFn<ValueType::kLocalTime, false>, false},
+    {"localtime.statement", 0, 1, NowFn<ValueType::kLocalTime, false>, false},
+    {"localtime.realtime", 0, 1, NowFn<ValueType::kLocalTime, true>, false},
+    {"time.transaction", 0, 1, NowFn<ValueType::kTime, false>, false},
+    {"time.statement", 0, 1, NowFn<ValueType::kTime, false>, false},
+    {"time.realtime", 0, 1, NowFn<ValueType::kTime, true>, false},
+    {"localdatetime.transaction", 0, 1, NowFn<ValueType::kLocalDateTime, false>, false},
+    {"localdatetime.statement", 0, 1, NowFn<ValueType::kLocalDateTime, false>, false},
+    {"localdatetime.realtime", 0, 1, NowFn<ValueType::kLocalDateTime, true>, false},
+    {"datetime.transaction", 0, 1, NowFn<ValueType::kDateTime, false>, false},
+    {"datetime.statement", 0, 1, NowFn<ValueType::kDateTime, false>, false},
+    {"datetime.realtime", 0, 1, NowFn<ValueType::kDateTime, true>, false},
     {"date", 0, 1, DateFn, false},
     {"localtime", 0, 1, LocalTimeFn, false},
     {"time", 0, 1, TimeFn, false},
