@@ -405,17 +405,23 @@ static StorageResult<void> ValidateUnique(Transaction::Impl& tx) {
   return {};
 }
 
+// Under ASan the spare block is bypassed, so a write into a freed buffer
+// is reported instead of landing in the next transaction's buffer.
 void* UndoBuffer::operator new(size_t size) {
+#if !defined(__SANITIZE_ADDRESS__)
   if (void* p = std::exchange(t_undo_block.spare, nullptr)) return p;
+#endif
   return ::operator new(size);
 }
 
 void UndoBuffer::operator delete(void* p) {
+#if !defined(__SANITIZE_ADDRESS__)
   if (t_undo_block.spare == nullptr) {
     t_undo_block.spare = p;
-  } else {
-    ::operator delete(p);
+    return;
   }
+#endif
+  ::operator delete(p);
 }
 
 StorageResult<void> Transaction::Commit() {
