@@ -3,9 +3,11 @@
 #include <sys/socket.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <array>
 #include <asio.hpp>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <exception>
@@ -104,6 +106,9 @@ class ServerImpl {
  private:
   void DoAccept();
   void OnAccept(const asio::error_code& ec, asio::ip::tcp::socket socket);
+  // Closes connections whose idle or write deadline passed; re-arms itself
+  // on the acceptor's strand every sweep_period_.
+  void Sweep();
   void RunWorker();
 
   ServerOptions options_;
@@ -126,6 +131,8 @@ class ServerImpl {
 
   asio::io_context io_;
   asio::strand<asio::io_context::executor_type> accept_strand_;
+  asio::steady_timer sweep_timer_{accept_strand_};
+  std::chrono::milliseconds sweep_period_{0};
   asio::ip::tcp::acceptor acceptor_;
   std::optional<asio::signal_set> signals_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
@@ -155,7 +162,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
              SessionOptions options)
       : server_(server),
         socket_(std::move(socket)),
-        timer_(socket_.get_executor()),
         id_(id),
         counted_(counted),
         session_(std::move(options), server.factory(), server.authenticator()) {}
@@ -174,6 +180,37 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!closed_) ::shutdown(socket_.native_handle(), SHUT_RDWR);
   }
 
+  // Thread-safe: true when the idle or write deadline has passed at `now`.
+  bool DeadlinePassed(int64_t now_ns) const {
+    int64_t deadline = deadline_ns_.load(std::memory_order_relaxed);
+    return deadline != 0 && now_ns >= deadline;
+  }
+
+  // Thread-safe; called by the server's sweep when DeadlinePassed. Closes
+  // the connection on its strand if the deadline still stands there.
+  void Expire() {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      if (!self->DeadlinePassed(NowNs()) || self->IsClosed()) return;
+      const bool writing = self->deadline_writing_;
+      self->Close();  // first: the log line then implies the slot is free
+      if (writing) {
+        spdlog::warn(
+            "[bolt-{}] closed connection: a write did not complete within {} ms (the client "
+            "stopped reading)",
+            self->id_, self->server_.options().write_timeout.count());
+      } else {
+        spdlog::info("[bolt-{}] closed connection idle for {} ms", self->id_,
+                     self->server_.options().idle_timeout.count());
+      }
+    });
+  }
+
+  static int64_t NowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
  private:
   // What one turn on the execution pool produced.
   struct Step {
@@ -182,34 +219,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool close = false;
   };
 
+  // The connection closes once `timeout` passes without ClearDeadline
+  // (data arrived, the write completed). A deadline is a clock read and a
+  // store, not a timer: ServerImpl's sweep checks every connection a few
+  // times per timeout, which saves the timer syscalls and handler
+  // round trips per message (ADR 009). Called on the strand.
+  void SetDeadline(std::chrono::milliseconds timeout, bool writing) {
+    if (timeout.count() <= 0) return;
+    deadline_writing_ = writing;
+    deadline_ns_.store(
+        NowNs() + std::chrono::duration_cast<std::chrono::nanoseconds>(timeout).count(),
+        std::memory_order_relaxed);
+  }
+  void ClearDeadline() { deadline_ns_.store(0, std::memory_order_relaxed); }
+
   void DoRead() {
-    ArmTimer(server_.options().idle_timeout, false);
+    SetDeadline(server_.options().idle_timeout, false);
     socket_.async_read_some(
         asio::buffer(buffer_),
         [self = shared_from_this()](const asio::error_code& ec, size_t n) { self->OnRead(ec, n); });
   }
 
-  // Closes the connection after `timeout` unless the timer is cancelled
-  // first (data arrived, the write completed).
-  void ArmTimer(std::chrono::milliseconds timeout, bool writing) {
-    if (timeout.count() <= 0) return;
-    timer_.expires_after(timeout);
-    timer_.async_wait([self = shared_from_this(), timeout, writing](const asio::error_code& ec) {
-      if (ec) return;  // cancelled
-      self->Close();   // first: the log line then implies the slot is free
-      if (writing) {
-        spdlog::warn(
-            "[bolt-{}] closed connection: a write did not complete within {} ms (the client "
-            "stopped reading)",
-            self->id_, timeout.count());
-      } else {
-        spdlog::info("[bolt-{}] closed connection idle for {} ms", self->id_, timeout.count());
-      }
-    });
-  }
-
   void OnRead(const asio::error_code& ec, size_t n) {
-    timer_.cancel();
+    ClearDeadline();
     if (ec) {
       if (ec != asio::error::eof && ec != asio::error::operation_aborted) {
         spdlog::debug("[bolt-{}] read failed: {}", id_, ec.message());
@@ -264,11 +296,31 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Next(step);
       return;
     }
-    auto data = std::make_shared<std::string>(std::move(step.output));
-    ArmTimer(server_.options().write_timeout, true);
+    // Most responses fit into the socket's send buffer: write them now
+    // (the socket is non-blocking) instead of through async_write, whose
+    // completion handler would be one more trip through the scheduler.
+    size_t written = 0;
+    asio::error_code ec;
+    while (written < step.output.size()) {
+      written += socket_.write_some(
+          asio::buffer(step.output.data() + written, step.output.size() - written), ec);
+      if (ec) break;
+    }
+    if (!ec) {
+      Next(step);
+      return;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) {
+      spdlog::debug("[bolt-{}] write failed: {}", id_, ec.message());
+      Close();
+      return;
+    }
+    auto data = std::make_shared<std::string>(step.output.substr(written));
+    step.output.clear();
+    SetDeadline(server_.options().write_timeout, true);
     asio::async_write(socket_, asio::buffer(*data),
                       [self = shared_from_this(), data, step](const asio::error_code& ec, size_t) {
-                        self->timer_.cancel();
+                        self->ClearDeadline();
                         if (ec) {
                           self->Close();
                         } else {
@@ -283,7 +335,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (step.close) {
       Close();
     } else if (step.paused) {
-      Execute(std::nullopt);
+      // Posted, not called: AfterExecute may have called us directly, and
+      // a long result must not recurse once per chunk.
+      asio::post(socket_.get_executor(),
+                 [self = shared_from_this()] { self->Execute(std::nullopt); });
     } else {
       DoRead();
     }
@@ -295,7 +350,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Close() {
-    timer_.cancel();
+    ClearDeadline();
     std::lock_guard lock(fd_mutex_);
     if (closed_) return;
     closed_ = true;
@@ -314,7 +369,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerImpl& server_;
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;  // idle timeout while reading, deadline while writing
+  // Idle deadline while reading, write deadline while writing; 0 = none.
+  std::atomic<int64_t> deadline_ns_{0};
+  bool deadline_writing_ = false;  // strand only
   uint64_t id_;
   bool counted_;
   Session session_;  // used only on the execution pool (and Interrupt())
@@ -347,6 +404,17 @@ Result<void, std::string> ServerImpl::Start() {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   inline_limit_ = threads - 1;
   DoAccept();
+  // A deadline is noticed within a quarter of the shorter timeout (at most
+  // 1 s, at least 10 ms late).
+  std::chrono::milliseconds shortest = std::chrono::milliseconds::max();
+  for (auto t : {options_.idle_timeout, options_.write_timeout}) {
+    if (t.count() > 0) shortest = std::min(shortest, t);
+  }
+  if (shortest != std::chrono::milliseconds::max()) {
+    sweep_period_ =
+        std::clamp(shortest / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    asio::post(accept_strand_, [this] { Sweep(); });
+  }
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { RunWorker(); });
   started_ = true;
   spdlog::info("Bolt server listening on {}:{} with {} I/O threads and {} query execution threads",
@@ -388,6 +456,7 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   }
   asio::error_code ignored;
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket.non_blocking(true, ignored);  // for Connection::AfterExecute's direct write
   SessionOptions so;
   so.max_version = options_.max_version;
   so.max_message_size = options_.max_message_size;
@@ -424,6 +493,23 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
   }
   connection->Start();
   DoAccept();
+}
+
+void ServerImpl::Sweep() {
+  if (!acceptor_.is_open()) return;  // stopping
+  const int64_t now = Connection::NowNs();
+  std::vector<std::shared_ptr<Connection>> expired;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (auto& [id, weak] : connections_) {
+      if (auto c = weak.lock(); c && c->DeadlinePassed(now)) expired.push_back(std::move(c));
+    }
+  }
+  for (auto& c : expired) c->Expire();
+  sweep_timer_.expires_after(sweep_period_);
+  sweep_timer_.async_wait([this](const asio::error_code& ec) {
+    if (!ec) Sweep();
+  });
 }
 
 void ServerImpl::ReleaseSlot() {
@@ -474,6 +560,7 @@ void ServerImpl::Stop() {
   asio::post(accept_strand_, [&] {
     asio::error_code ignored;
     acceptor_.close(ignored);
+    sweep_timer_.cancel();
     if (signals_) signals_->cancel(ignored);
     closed.set_value();
   });
