@@ -314,9 +314,16 @@ void ExpectStringOrMap(std::string_view fn, const Value& v) {
 
 // ---- constructors
 
+// Selection (`date(dt)`, `datetime({date: d, time: t, day: 28})`): defined
+// with truncation below.
+bool IsSelection(const Value& arg);
+template <ValueType kKind>
+Value Select(std::string_view fn, const Value& arg);
+
 Value DateFn(std::span<Value> a, ExecContext& ctx) {
   if (a.empty()) return Value(Date{FloorDiv(StatementNanos(ctx), kNanosPerDay)});
   if (a[0].IsNull()) return Value();
+  if (IsSelection(a[0])) return Select<ValueType::kDate>("date", a[0]);
   ExpectStringOrMap("date", a[0]);
   if (const auto* m = MapArg(a)) return Value(Date{DateFromMap("date", *m)});
   Parser p("date", a[0].AsString());
@@ -328,6 +335,7 @@ Value DateFn(std::span<Value> a, ExecContext& ctx) {
 Value LocalTimeFn(std::span<Value> a, ExecContext& ctx) {
   if (a.empty()) return Value(LocalTime{FloorMod(StatementNanos(ctx), kNanosPerDay)});
   if (a[0].IsNull()) return Value();
+  if (IsSelection(a[0])) return Select<ValueType::kLocalTime>("localtime", a[0]);
   ExpectStringOrMap("localtime", a[0]);
   if (const auto* m = MapArg(a)) return Value(LocalTime{TimeFromMap("localtime", *m)});
   Parser p("localtime", a[0].AsString());
@@ -339,6 +347,7 @@ Value LocalTimeFn(std::span<Value> a, ExecContext& ctx) {
 Value TimeFn(std::span<Value> a, ExecContext& ctx) {
   if (a.empty()) return Value(Time{FloorMod(StatementNanos(ctx), kNanosPerDay), 0});
   if (a[0].IsNull()) return Value();
+  if (IsSelection(a[0])) return Select<ValueType::kTime>("time", a[0]);
   ExpectStringOrMap("time", a[0]);
   if (const auto* m = MapArg(a)) {
     return Value(Time{TimeFromMap("time", *m), ZoneFromMap("time", *m).offset});
@@ -356,6 +365,7 @@ Value LocalDateTimeFn(std::span<Value> a, ExecContext& ctx) {
                                static_cast<int32_t>(FloorMod(n, kNanosPerSecond))});
   }
   if (a[0].IsNull()) return Value();
+  if (IsSelection(a[0])) return Select<ValueType::kLocalDateTime>("localdatetime", a[0]);
   ExpectStringOrMap("localdatetime", a[0]);
   int64_t days, nanos = 0;
   if (const auto* m = MapArg(a)) {
@@ -378,6 +388,7 @@ Value DateTimeFn(std::span<Value> a, ExecContext& ctx) {
                           static_cast<int32_t>(FloorMod(n, kNanosPerSecond)), 0, nullptr});
   }
   if (a[0].IsNull()) return Value();
+  if (IsSelection(a[0])) return Select<ValueType::kDateTime>("datetime", a[0]);
   ExpectStringOrMap("datetime", a[0]);
   int64_t days, nanos = 0;
   Zone z{true, 0, ""};
@@ -839,6 +850,121 @@ Value BetweenFn(std::span<Value> a, ExecContext&) {
   int64_t days = AdjustedEnd(from, f.nanos, t.days, t.nanos) - from;
   __int128 rest = static_cast<__int128>(t.days - from - days) * kNanosPerDay + (t.nanos - f.nanos);
   return Value(DurationFromNanos(months, days, rest));
+}
+
+// ---- selection
+
+bool IsSelection(const Value& arg) {
+  if (IsExtendedScalar(arg.type())) return arg.type() != ValueType::kBytes;
+  if (!arg.IsMap()) return false;
+  const auto& m = arg.AsMap();
+  return Field(m, "date") != nullptr || Field(m, "time") != nullptr ||
+         Field(m, "datetime") != nullptr;
+}
+
+// Moves p's local time from its offset to `to` (same instant).
+void ShiftToOffset(Parts* p, int32_t to) {
+  int64_t total = p->days * kNanosPerDay + p->nanos + (int64_t{to} - p->offset) * kNanosPerSecond;
+  if (p->has_date) {
+    p->days = FloorDiv(total, kNanosPerDay);
+    p->nanos = FloorMod(total, kNanosPerDay);
+  } else {
+    p->nanos = FloorMod(total, kNanosPerDay);
+  }
+  p->offset = to;
+}
+
+template <ValueType kKind>
+Value Select(std::string_view fn, const Value& arg) {
+  constexpr bool kNeedsDate = kKind == ValueType::kDate || kKind == ValueType::kLocalDateTime ||
+                              kKind == ValueType::kDateTime;
+  Parts p;
+  if (!arg.IsMap()) {
+    p = Decompose(fn, arg);
+  } else {
+    const auto& m = arg.AsMap();
+    const Value* date_src = Field(m, "date");
+    const Value* time_src = Field(m, "time");
+    const Value* both_src = Field(m, "datetime");
+    if (both_src != nullptr) p = Decompose(fn, *both_src);
+    if (date_src != nullptr) {
+      Parts d = Decompose(fn, *date_src);
+      if (!d.has_date) Bad(fn, "date: needs a value with a date");
+      p.days = d.days;
+      p.has_date = true;
+    }
+    bool time_from_source = time_src != nullptr || both_src != nullptr;
+    if (time_src != nullptr) {
+      Parts t = Decompose(fn, *time_src);
+      p.nanos = t.nanos;
+      p.has_zone = t.has_zone;
+      p.offset = t.offset;
+      p.zone = t.zone;
+    }
+    if (date_src == nullptr && both_src == nullptr) {
+      if (kNeedsDate) {
+        p.days = DateFromMap(fn, m);
+        p.has_date = true;
+      }
+    } else if (Field(m, "week") != nullptr) {
+      int64_t wy = IntField(fn, m, "year", WeekYearOf(p.days));
+      int64_t week = IntField(fn, m, "week", 1);
+      int64_t dow = IntField(fn, m, "dayOfWeek", DayOfWeek(p.days));
+      p.days = WeekOneMonday(wy) + (week - 1) * 7 + dow - 1;
+    } else if (Field(m, "dayOfWeek") != nullptr) {
+      p.days += IntField(fn, m, "dayOfWeek", 1) - DayOfWeek(p.days);
+    } else if (Field(m, "ordinalDay") != nullptr) {
+      int64_t y = IntField(fn, m, "year", CivilFromDays(p.days).year);
+      p.days = DaysFromCivil(y, 1, 1) + IntField(fn, m, "ordinalDay", 1) - 1;
+    } else if (Field(m, "year") || Field(m, "month") || Field(m, "day")) {
+      Civil c = CivilFromDays(p.days);
+      p.days = CheckedDate(fn, IntField(fn, m, "year", c.year), IntField(fn, m, "month", c.month),
+                           IntField(fn, m, "day", c.day));
+    }
+    if (!time_from_source) {
+      p.nanos = TimeFromMap(fn, m);
+    } else {
+      Value::Map time_only;
+      for (const auto& [k, v] : m) {
+        if (k != "timezone") time_only.emplace(k, v);
+      }
+      Parts q = p;
+      q.has_date = false;  // the date was settled above
+      OverrideParts(fn, &q, time_only);
+      p.nanos = q.nanos;
+    }
+    if (const Value* tz = Field(m, "timezone")) {
+      if (!tz->IsString()) Bad(fn, "timezone must be a String");
+      Zone z = ZoneFromString(fn, tz->AsString());
+      if (p.has_zone) {
+        ShiftToOffset(&p, z.offset);
+      } else {
+        p.offset = z.offset;
+      }
+      p.has_zone = true;
+      p.zone = z.name.empty() ? nullptr : std::make_shared<const std::string>(z.name);
+    }
+  }
+  if (kNeedsDate && !p.has_date) Bad(fn, "cannot select a date from a time");
+  switch (kKind) {
+    case ValueType::kDate:
+      return Value(Date{p.days});
+    case ValueType::kLocalTime:
+      return Value(LocalTime{p.nanos});
+    case ValueType::kTime:
+      return Value(Time{p.nanos, p.offset});
+    case ValueType::kLocalDateTime:
+      return Value(LocalDateTime{p.days * kSecondsPerDay + p.nanos / kNanosPerSecond,
+                                 static_cast<int32_t>(p.nanos % kNanosPerSecond)});
+    default: {
+      DateTime d;
+      d.offset_seconds = p.offset;
+      d.seconds = p.days * kSecondsPerDay + p.nanos / kNanosPerSecond - p.offset;
+      d.nanos = static_cast<int32_t>(p.nanos % kNanosPerSecond);
+      d.zone = p.zone;
+      return Value(std::move(d));
+    }
+  }
 }
 
 const FunctionInfo kTemporal[] = {
