@@ -205,6 +205,52 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
+  // Thread-safe; called by the server's sweep. While a Session call runs,
+  // the connection does not read, so a RESET the client sends to stop a
+  // long query would wait behind it. Peeks (without consuming) at what has
+  // arrived and interrupts the call if a RESET is among the complete
+  // messages there; the session then handles the bytes as usual: the
+  // interrupted query fails (Terminated), the RESET answers SUCCESS.
+  void PeekForReset() {
+    if (!executing_.load(std::memory_order_acquire) || reset_seen_ ||
+        !session_.AtMessageBoundary()) {
+      return;
+    }
+    std::array<char, 512> peek;
+    ssize_t n;
+    {
+      std::lock_guard lock(fd_mutex_);
+      if (closed_) return;
+      n = ::recv(socket_.native_handle(), peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
+    }
+    if (n > 0 && ContainsReset(std::string_view(peek.data(), static_cast<size_t>(n)))) {
+      reset_seen_ = true;
+      spdlog::debug("[bolt-{}] RESET arrived during a running request: interrupting it", id_);
+      session_.Interrupt();
+    }
+  }
+
+  // True if the chunked bytes, read from a message boundary, hold a complete
+  // RESET message (a structure of no fields with signature 0x0F).
+  static bool ContainsReset(std::string_view bytes) {
+    std::string message;
+    size_t pos = 0;
+    while (pos + 2 <= bytes.size()) {
+      const size_t length =
+          (static_cast<uint8_t>(bytes[pos]) << 8) | static_cast<uint8_t>(bytes[pos + 1]);
+      pos += 2;
+      if (length == 0) {  // end of a message (or a NOOP)
+        if (message == std::string_view("\xB0\x0F", 2)) return true;
+        message.clear();
+        continue;
+      }
+      if (pos + length > bytes.size()) return false;
+      if (message.size() < 16) message.append(bytes.substr(pos, length));
+      pos += length;
+    }
+    return false;
+  }
+
   static int64_t NowNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
@@ -272,6 +318,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   Step RunSession(const std::optional<std::string>& bytes) {
     Step step;
+    reset_seen_ = false;
+    executing_.store(true, std::memory_order_release);
+    struct Done {
+      std::atomic<bool>& flag;
+      ~Done() { flag.store(false, std::memory_order_release); }
+    } done{executing_};
     try {
       if (bytes) {
         session_.Feed(*bytes);
@@ -369,6 +421,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   ServerImpl& server_;
   asio::ip::tcp::socket socket_;
+  // A Session call is running (PeekForReset looks for a RESET meanwhile).
+  std::atomic<bool> executing_{false};
+  // A RESET was seen during this call; set only by the sweep's thread
+  // between the call's start and end (reset in RunSession), so one
+  // interrupt per call.
+  std::atomic<bool> reset_seen_{false};
   // Idle deadline while reading, write deadline while writing; 0 = none.
   std::atomic<int64_t> deadline_ns_{0};
   bool deadline_writing_ = false;  // strand only
@@ -404,17 +462,15 @@ Result<void, std::string> ServerImpl::Start() {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   inline_limit_ = threads - 1;
   DoAccept();
-  // A deadline is noticed within a quarter of the shorter timeout (at most
-  // 1 s, at least 10 ms late).
-  std::chrono::milliseconds shortest = std::chrono::milliseconds::max();
+  // A deadline is noticed within a quarter of the shorter timeout, and a
+  // RESET during a running request within 100 ms (sweeps at least 10 ms
+  // apart).
+  std::chrono::milliseconds shortest{400};
   for (auto t : {options_.idle_timeout, options_.write_timeout}) {
     if (t.count() > 0) shortest = std::min(shortest, t);
   }
-  if (shortest != std::chrono::milliseconds::max()) {
-    sweep_period_ =
-        std::clamp(shortest / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
-    asio::post(accept_strand_, [this] { Sweep(); });
-  }
+  sweep_period_ = std::max(shortest / 4, std::chrono::milliseconds(10));
+  asio::post(accept_strand_, [this] { Sweep(); });
   for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { RunWorker(); });
   started_ = true;
   spdlog::info("Bolt server listening on {}:{} with {} I/O threads and {} query execution threads",
@@ -498,14 +554,18 @@ void ServerImpl::OnAccept(const asio::error_code& ec, asio::ip::tcp::socket sock
 void ServerImpl::Sweep() {
   if (!acceptor_.is_open()) return;  // stopping
   const int64_t now = Connection::NowNs();
-  std::vector<std::shared_ptr<Connection>> expired;
+  std::vector<std::shared_ptr<Connection>> live;
   {
     std::lock_guard lock(connections_mutex_);
+    live.reserve(connections_.size());
     for (auto& [id, weak] : connections_) {
-      if (auto c = weak.lock(); c && c->DeadlinePassed(now)) expired.push_back(std::move(c));
+      if (auto c = weak.lock()) live.push_back(std::move(c));
     }
   }
-  for (auto& c : expired) c->Expire();
+  for (auto& c : live) {
+    if (c->DeadlinePassed(now)) c->Expire();
+    c->PeekForReset();
+  }
   sweep_timer_.expires_after(sweep_period_);
   sweep_timer_.async_wait([this](const asio::error_code& ec) {
     if (!ec) Sweep();

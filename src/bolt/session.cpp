@@ -192,6 +192,7 @@ void Session::Feed(std::string_view bytes) {
   }
   std::vector<Dechunker::Event> events;
   dechunker_.Feed(bytes, &events);
+  at_message_boundary_.store(dechunker_.Idle(), std::memory_order_release);
   for (auto& event : events) events_.push_back(std::move(event));
   ProcessEvents();
 }

@@ -13,6 +13,7 @@
 //   any --FAILURE--> FAILED (every message IGNORED) --RESET--> READY
 //   GOODBYE, bad handshake, undecodable input, auth failure -> CLOSED
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -121,8 +122,14 @@ class Session {
   /// Sets the callback used to stream large PULL output.
   void SetFlush(FlushFn flush) { flush_ = std::move(flush); }
 
-  /// Interrupts a blocking handler call from another thread (shutdown).
+  /// Interrupts a blocking handler call from another thread (shutdown, or
+  /// a RESET the connection saw arrive while the call runs).
   void Interrupt();
+
+  /// Thread-safe: true when every byte fed so far belongs to complete
+  /// messages, so the next bytes from the client start a new message (the
+  /// connection then may look for a RESET among them; ADR 009).
+  bool AtMessageBoundary() const { return at_message_boundary_.load(std::memory_order_acquire); }
 
   /// The current protocol state.
   SessionState state() const { return state_; }
@@ -186,6 +193,7 @@ class Session {
   std::string handshake_;
   bool manifest_sent_ = false;
   Dechunker dechunker_;
+  std::atomic<bool> at_message_boundary_{false};  // see AtMessageBoundary()
   std::string output_;
   std::string scratch_;
   bool flush_failed_ = false;

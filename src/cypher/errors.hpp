@@ -31,6 +31,7 @@ enum class ErrorKind : uint8_t {
   kParameterMissing,     ///< A `$param` was not supplied.
   kProcedure,            ///< Unknown procedure or a procedure failed.
   kQueryTimeout,         ///< The transaction exceeded its time budget.
+  kTerminated,           ///< Interrupted by the client (Bolt RESET) or a shutdown.
   kMemoryLimitExceeded,  ///< The query exceeded its memory budget.
   kDatabase,             ///< An internal error; a bug or an environment failure.
 };
@@ -61,6 +62,8 @@ constexpr std::string_view StatusCodeOf(ErrorKind kind) {
       return "Neo.ClientError.Procedure.ProcedureNotFound";
     case ErrorKind::kQueryTimeout:
       return "Neo.ClientError.Transaction.TransactionTimedOut";
+    case ErrorKind::kTerminated:
+      return "Neo.ClientError.Transaction.Terminated";
     case ErrorKind::kMemoryLimitExceeded:
       return "Neo.TransientError.General.MemoryPoolOutOfMemoryError";
     case ErrorKind::kDatabase:
@@ -193,6 +196,15 @@ class QueryTimeout : public CypherError {
   /// See CypherError.
   explicit QueryTimeout(const std::string& message)
       : CypherError(ErrorKind::kQueryTimeout, "TransactionTimedOut", message) {}
+};
+
+/// The query was interrupted from another thread (Bolt RESET, server
+/// shutdown) and its transaction is rolled back.
+class QueryTerminated : public CypherError {
+ public:
+  /// See CypherError.
+  explicit QueryTerminated(const std::string& message)
+      : CypherError(ErrorKind::kTerminated, "Terminated", message) {}
 };
 
 /// The query exceeded its memory budget and was aborted.

@@ -229,8 +229,10 @@ std::unique_ptr<QueryResult> Session::RunBound(std::string_view text, BindFn bin
   } else {
     tx->AdvanceCommand();
   }
-  auto result = std::make_unique<PlanResult>(
-      prepared->plan, tx, std::move(owned), engine_.storage(), std::move(bound), engine_.options());
+  interrupted_.store(false, std::memory_order_relaxed);
+  auto result =
+      std::make_unique<PlanResult>(prepared->plan, tx, std::move(owned), engine_.storage(),
+                                   std::move(bound), engine_.options(), &interrupted_);
   if (prepared->mode != cypher::QueryMode::kProfile) return result;
 
   // PROFILE: run everything, then report per-operator rows and time.

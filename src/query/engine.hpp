@@ -116,6 +116,10 @@ class Session {
   storage::Transaction* transaction() { return tx_.get(); }
   /// Aborts any transaction and forgets failure state.
   void Reset();
+  /// Thread-safe: makes the statement running now (or being pulled) fail
+  /// with QueryTerminated at its next limit check. Cleared when the next
+  /// statement starts.
+  void Interrupt() { interrupted_.store(true, std::memory_order_relaxed); }
 
   QueryEngine& engine() { return engine_; }
 
@@ -131,6 +135,7 @@ class Session {
 
   QueryEngine& engine_;
   std::unique_ptr<storage::Transaction> tx_;
+  std::atomic<bool> interrupted_{false};  ///< see Interrupt()
 
   /// A few recently run query texts and their plans, compared by content.
   /// A client (or a stream) that repeats the same statements finds them here

@@ -38,8 +38,10 @@ void PlanResult::operator delete(void* p, size_t size) {
 
 PlanResult::PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transaction* tx,
                        std::unique_ptr<storage::Transaction> owned_tx, storage::Storage& storage,
-                       std::vector<cypher::Value> params, const EngineOptions& options)
+                       std::vector<cypher::Value> params, const EngineOptions& options,
+                       const std::atomic<bool>* interrupt)
     : plan_(std::move(plan)), owned_tx_(std::move(owned_tx)) {
+  ctx_.limits.interrupt = interrupt;
   ctx_.tx = tx;
   ctx_.storage = &storage;
   ctx_.params = std::move(params);

@@ -15,7 +15,8 @@ class PlanResult final : public QueryResult {
   /// `owned_tx` non-null for auto-commit; `tx` is the transaction used.
   PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transaction* tx,
              std::unique_ptr<storage::Transaction> owned_tx, storage::Storage& storage,
-             std::vector<cypher::Value> params, const EngineOptions& options);
+             std::vector<cypher::Value> params, const EngineOptions& options,
+             const std::atomic<bool>* interrupt = nullptr);
   ~PlanResult() override;
 
   /// A PlanResult (with its inline cursor arena, over 1 KiB) is made and

@@ -132,6 +132,9 @@ class Handler final : public bolt::QueryHandler {
     return Guard<void>([&] { session_.Rollback(); });
   }
   void Reset() override { session_.Reset(); }
+  // Any thread: the running statement fails with Terminated at its next
+  // limit check (Bolt RESET while it runs, server shutdown).
+  void Interrupt() override { session_.Interrupt(); }
 
  private:
   query::QueryEngine& engine_;

@@ -29,7 +29,12 @@ void ExecContext::ChargeMemory(uint64_t bytes) {
 }
 
 void ExecContext::CheckDeadline() const {
-  if (std::chrono::steady_clock::now() > limits.deadline) {
+  if (limits.interrupt != nullptr && limits.interrupt->load(std::memory_order_relaxed)) {
+    throw QueryTerminated(
+        "The query was interrupted (the client sent RESET, or the server is shutting down) and "
+        "its transaction rolled back");
+  }
+  if (limits.has_deadline && std::chrono::steady_clock::now() > limits.deadline) {
     throw QueryTimeout("Query exceeded its time limit and was stopped");
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Per-execution state shared by every cursor and expression of one query run.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -41,6 +42,9 @@ struct QueryStats {
 struct QueryLimits {
   std::chrono::steady_clock::time_point deadline{};  ///< default: none
   bool has_deadline = false;
+  /// Set from another thread to stop the run (Bolt RESET, shutdown); may be
+  /// null. Not owned.
+  const std::atomic<bool>* interrupt = nullptr;
   uint64_t memory_limit_bytes = 0;
 };
 
@@ -88,9 +92,12 @@ struct ExecContext {
   /// so every call within one execution sees the same instant.
   int64_t statement_clock_nanos = 0;
 
-  /// Throws QueryTimeout when the deadline has passed. Cheap; call often.
+  /// Throws QueryTimeout when the deadline has passed and QueryTerminated
+  /// when the run was interrupted. Cheap; call often.
   void CheckLimits() {
-    if (limits.has_deadline && (++tick & 0x3FF) == 0) CheckDeadline();
+    if ((limits.has_deadline || limits.interrupt != nullptr) && (++tick & 0x3FF) == 0) {
+      CheckDeadline();
+    }
   }
   /// Records `bytes` more held memory; throws MemoryLimitExceeded past the limit.
   void ChargeMemory(uint64_t bytes);

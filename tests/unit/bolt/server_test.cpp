@@ -352,6 +352,34 @@ TEST_F(ServerTest, AuthenticationWithAnAuthFile) {
   EXPECT_FALSE(Client::Connect(o));
 }
 
+TEST_F(ServerTest, ResetInterruptsARunningPull) {
+  // ADR 009: the connection does not read while a request runs; the sweep
+  // peeks at what arrived and interrupts the call when a RESET is there.
+  StartServer();
+  auto c = Connect();
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->Send(Signature::kRun, {Value("BLOCK"), Value(Map{}), Value(Map{})}));
+  ASSERT_TRUE(c->Send(Signature::kPull, {Value(Map{{"n", Value(int64_t{-1})}})}));
+  ASSERT_TRUE(Eventually([&] { return state_->blocked == 1; }));
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c->Send(Signature::kReset, {}));
+  auto run = c->Receive();
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->signature, static_cast<uint8_t>(Signature::kSuccess));
+  auto pull = c->Receive();
+  ASSERT_TRUE(pull);
+  EXPECT_EQ(pull->signature, static_cast<uint8_t>(Signature::kFailure));
+  auto reset = c->Receive();
+  ASSERT_TRUE(reset);
+  EXPECT_EQ(reset->signature, static_cast<uint8_t>(Signature::kSuccess));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  EXPECT_GE(state_->interrupts, 1);
+  // The connection goes on normally, and a later request is not interrupted.
+  auto r = c->Execute("ROWS 2");
+  ASSERT_TRUE(r) << r.Error().message;
+  EXPECT_EQ(r->rows.size(), 2u);
+}
+
 TEST_F(ServerTest, GracefulStopInterruptsAndRollsBack) {
   ServerOptions o;
   o.shutdown_grace = 3s;
