@@ -286,6 +286,15 @@ StorageResult<void> WalWriter::WaitSynced(uint64_t ticket) {
     if (auto failed = FailedLocked(ticket)) return MakeError(std::move(*failed));
     if (durable_ticket_ >= ticket) return {};
     if (syncer_done_) return DurabilityError("write-ahead log is closed");
+    if (options_.sync_policy == SyncPolicy::kCommit && last_batch_ <= 1 && !syncing_ &&
+        !needs_repair_ && !closed_ && written_ticket_ >= ticket) {
+      // A lone committer (the last sync covered one record) syncs on its
+      // own thread: handing the sync to the syncer thread costs two thread
+      // wake-ups per commit. Groups keep the syncer, whose short wait lets
+      // the woken committers of the last group join the next sync (ADR 003).
+      SyncNowLocked(lock);
+      continue;
+    }
     if (requested_ticket_ < ticket) {
       requested_ticket_ = ticket;
       work_cv_.notify_one();
@@ -312,6 +321,41 @@ StorageResult<void> WalWriter::SyncAll() {
   return WaitSynced(ticket);
 }
 
+void WalWriter::SyncNowLocked(std::unique_lock<std::mutex>& lock) {
+  uint64_t target_ticket = written_ticket_;
+  uint64_t target_offset = written_offset_;
+  std::shared_ptr<WritableFile> file = file_;
+  syncing_ = true;
+  lock.unlock();
+  const auto sync_start = std::chrono::steady_clock::now();
+  IoResult<void> r = file->Sync();
+  const auto sync_end = std::chrono::steady_clock::now();
+  lock.lock();
+  syncing_ = false;
+  ++sync_count_;
+  last_sync_duration_ = sync_end - sync_start;
+  last_batch_ = target_ticket - durable_ticket_;
+  if (r) {
+    if (file == file_) durable_offset_ = std::max(durable_offset_, target_offset);
+    durable_ticket_ = std::max(durable_ticket_, target_ticket);
+  } else if (options_.sync_policy == SyncPolicy::kCommit) {
+    FailUnsyncedLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()));
+  } else {
+    // Under kInterval/kNone these commits were already acknowledged, so
+    // they stay in the log; the next round retries the sync.
+    spdlog::error("write-ahead log background sync failed: {}", Reason(r.Error(), file->path()));
+    // Explicit SyncUpTo callers get the error; the data stays for the retry.
+    if (requested_ticket_ > durable_ticket_) {
+      failed_.push_back({durable_ticket_ + 1, requested_ticket_,
+                         "write-ahead log sync failed: " + Reason(r.Error(), file->path()),
+                         /*outcome_unknown=*/false});
+      if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
+      requested_ticket_ = durable_ticket_;
+    }
+  }
+  done_cv_.notify_all();
+}
+
 void WalWriter::SyncLoop() {
   std::unique_lock lock(mu_);
   auto interval = std::chrono::milliseconds(options_.sync_interval_ms);
@@ -324,6 +368,11 @@ void WalWriter::SyncLoop() {
       work_cv_.wait_for(lock, interval, wanted);
     } else {
       work_cv_.wait(lock, wanted);
+    }
+    if (syncing_) {
+      // A committer is leading a sync (WaitSynced); one at a time.
+      done_cv_.wait(lock, [&] { return !syncing_; });
+      continue;
     }
     bool stopping = closed_;
     if (needs_repair_ || written_ticket_ <= durable_ticket_) {
@@ -340,40 +389,9 @@ void WalWriter::SyncLoop() {
       work_cv_.wait_until(lock, deadline, [&] {
         return closed_ || needs_repair_ || written_ticket_ - durable_ticket_ >= last_batch_;
       });
-      if (needs_repair_) continue;
+      if (needs_repair_ || syncing_) continue;
     }
-    uint64_t target_ticket = written_ticket_;
-    uint64_t target_offset = written_offset_;
-    std::shared_ptr<WritableFile> file = file_;
-    syncing_ = true;
-    lock.unlock();
-    const auto sync_start = std::chrono::steady_clock::now();
-    IoResult<void> r = file->Sync();
-    const auto sync_end = std::chrono::steady_clock::now();
-    lock.lock();
-    syncing_ = false;
-    ++sync_count_;
-    last_sync_duration_ = sync_end - sync_start;
-    last_batch_ = target_ticket - durable_ticket_;
-    if (r) {
-      if (file == file_) durable_offset_ = std::max(durable_offset_, target_offset);
-      durable_ticket_ = std::max(durable_ticket_, target_ticket);
-    } else if (options_.sync_policy == SyncPolicy::kCommit) {
-      FailUnsyncedLocked("write-ahead log sync failed: " + Reason(r.Error(), file->path()));
-    } else {
-      // Under kInterval/kNone these commits were already acknowledged, so
-      // they stay in the log; the next round retries the sync.
-      spdlog::error("write-ahead log background sync failed: {}", Reason(r.Error(), file->path()));
-      // Explicit SyncUpTo callers get the error; the data stays for the retry.
-      if (requested_ticket_ > durable_ticket_) {
-        failed_.push_back({durable_ticket_ + 1, requested_ticket_,
-                           "write-ahead log sync failed: " + Reason(r.Error(), file->path()),
-                           /*outcome_unknown=*/false});
-        if (failed_.size() > kMaxFailedRanges) failed_.pop_front();
-        requested_ticket_ = durable_ticket_;
-      }
-    }
-    done_cv_.notify_all();
+    SyncNowLocked(lock);
     if (stopping) break;
   }
   syncer_done_ = true;

@@ -120,8 +120,13 @@ class WalWriter {
   StorageResult<void> RotateLocked(std::unique_lock<std::mutex>& lock);
   /// REQUIRES: mu_ held. Waits (releasing mu_) until no sync is in flight.
   void WaitNotSyncingLocked(std::unique_lock<std::mutex>& lock);
-  /// Waits for an fdatasync covering `ticket` (any policy).
+  /// Waits for an fdatasync covering `ticket` (any policy). Under kCommit
+  /// the caller does the sync itself when none is in flight (it leads the
+  /// group of records written so far).
   StorageResult<void> WaitSynced(uint64_t ticket);
+  /// REQUIRES: mu_ held, no sync in flight. fdatasyncs everything written
+  /// so far (releasing mu_ meanwhile), records the outcome, wakes waiters.
+  void SyncNowLocked(std::unique_lock<std::mutex>& lock);
   void SyncLoop();
   /// The preparer thread: zero-fills the next segment's file on request.
   void PrepareLoop();
