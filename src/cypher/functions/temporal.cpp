@@ -609,6 +609,31 @@ struct Parts {
   std::shared_ptr<const std::string> zone;
 };
 
+/// The value of kind `kKind` that `p` describes (local date and time of day,
+/// offset and zone where the kind has them).
+template <ValueType kKind>
+Value ValueFromParts(const Parts& p) {
+  switch (kKind) {
+    case ValueType::kDate:
+      return Value(Date{p.days});
+    case ValueType::kLocalTime:
+      return Value(LocalTime{p.nanos});
+    case ValueType::kTime:
+      return Value(Time{p.nanos, p.offset});
+    case ValueType::kLocalDateTime:
+      return Value(LocalDateTime{p.days * kSecondsPerDay + p.nanos / kNanosPerSecond,
+                                 static_cast<int32_t>(p.nanos % kNanosPerSecond)});
+    default: {
+      DateTime d;
+      d.offset_seconds = p.offset;
+      d.seconds = p.days * kSecondsPerDay + p.nanos / kNanosPerSecond - p.offset;
+      d.nanos = static_cast<int32_t>(p.nanos % kNanosPerSecond);
+      d.zone = p.zone;
+      return Value(std::move(d));
+    }
+  }
+}
+
 Parts Decompose(std::string_view fn, const Value& v) {
   Parts p;
   switch (v.type()) {
@@ -754,26 +779,7 @@ Value TruncateFn(std::span<Value> a, ExecContext&) {
     if (!a[2].IsMap()) Bad(kName, "the third argument must be a Map");
     OverrideParts(kName, &p, a[2].AsMap());
   }
-  switch (kKind) {
-    case ValueType::kDate:
-      return Value(Date{p.days});
-    case ValueType::kLocalTime:
-      return Value(LocalTime{p.nanos});
-    case ValueType::kTime:
-      return Value(Time{p.nanos, p.offset});
-    case ValueType::kLocalDateTime:
-      return Value(LocalDateTime{p.days * kSecondsPerDay + p.nanos / kNanosPerSecond,
-                                 static_cast<int32_t>(p.nanos % kNanosPerSecond)});
-    default: {
-      DateTime d;
-      int64_t local = p.days * kSecondsPerDay + p.nanos / kNanosPerSecond;
-      d.offset_seconds = p.offset;
-      d.seconds = local - p.offset;
-      d.nanos = static_cast<int32_t>(p.nanos % kNanosPerSecond);
-      d.zone = p.zone;
-      return Value(std::move(d));
-    }
-  }
+  return ValueFromParts<kKind>(p);
 }
 
 // ---- duration.between(a, b) and duration.inMonths/inDays/inSeconds
@@ -946,25 +952,7 @@ Value Select(std::string_view fn, const Value& arg) {
     }
   }
   if (kNeedsDate && !p.has_date) Bad(fn, "cannot select a date from a time");
-  switch (kKind) {
-    case ValueType::kDate:
-      return Value(Date{p.days});
-    case ValueType::kLocalTime:
-      return Value(LocalTime{p.nanos});
-    case ValueType::kTime:
-      return Value(Time{p.nanos, p.offset});
-    case ValueType::kLocalDateTime:
-      return Value(LocalDateTime{p.days * kSecondsPerDay + p.nanos / kNanosPerSecond,
-                                 static_cast<int32_t>(p.nanos % kNanosPerSecond)});
-    default: {
-      DateTime d;
-      d.offset_seconds = p.offset;
-      d.seconds = p.days * kSecondsPerDay + p.nanos / kNanosPerSecond - p.offset;
-      d.nanos = static_cast<int32_t>(p.nanos % kNanosPerSecond);
-      d.zone = p.zone;
-      return Value(std::move(d));
-    }
-  }
+  return ValueFromParts<kKind>(p);
 }
 
 const FunctionInfo kTemporal[] = {
