@@ -73,6 +73,16 @@ Result<UniqueFd, std::string> OpenSocket(const std::string& host, uint16_t port,
       ::fcntl(fd.get(), F_SETFL, flags);
       int one = 1;
       ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+      // The connection stays blocking; the kernel enforces the timeout on each send and
+      // recv (EAGAIN when it expires), so a request costs one send and one recv, not a
+      // poll before each of them.
+      if (timeout.count() > 0) {
+        timeval tv{};
+        tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+        tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
+        ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+      }
       return fd;
     }
     last_error = std::strerror(errno);
@@ -102,8 +112,8 @@ bool Is(const Message& m, Signature s) { return m.signature == static_cast<uint8
 
 std::vector<VersionProposal> DefaultProposals() { return {{5, 4, 4}, {4, 4, 0}, {4, 1, 0}}; }
 
-Client::Client(Passkey, UniqueFd fd, std::chrono::milliseconds timeout, size_t max_message_size)
-    : fd_(std::move(fd)), timeout_(timeout), max_message_size_(max_message_size) {}
+Client::Client(Passkey, UniqueFd fd, size_t max_message_size)
+    : fd_(std::move(fd)), max_message_size_(max_message_size) {}
 
 Client::~Client() { Close(); }
 
@@ -115,8 +125,7 @@ ClientError Client::Broken(ClientError::Kind kind, std::string message) {
 Result<std::unique_ptr<Client>, ClientError> Client::Connect(const ClientOptions& options) {
   auto fd = OpenSocket(options.host, options.port, options.timeout);
   if (!fd) return MakeError(ConnectionError(fd.Error()));
-  auto client = std::make_unique<Client>(Passkey{}, std::move(*fd), options.timeout,
-                                         options.max_message_size);
+  auto client = std::make_unique<Client>(Passkey{}, std::move(*fd), options.max_message_size);
   if (auto r = client->Handshake(options); !r) return MakeError(r.Error());
   if (auto r = client->Authenticate(options); !r) return MakeError(r.Error());
   return client;
@@ -194,12 +203,12 @@ void Client::Close() {
 Result<void, ClientError> Client::SendRaw(std::string_view bytes) {
   if (!fd_.valid()) return MakeError(ConnectionError("connection closed"));
   while (!bytes.empty()) {
-    if (!WaitFor(fd_.get(), POLLOUT, timeout_)) {
-      return MakeError(Broken(ClientError::Kind::kConnection, "write timed out"));
-    }
     ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        return MakeError(Broken(ClientError::Kind::kConnection, "write timed out"));
+      }
       return MakeError(Broken(ClientError::Kind::kConnection,
                               std::string("write failed: ") + std::strerror(errno)));
     }
@@ -225,15 +234,16 @@ Result<void, ClientError> Client::ReadExact(char* out, size_t n) {
       continue;
     }
     if (!fd_.valid()) return MakeError(ConnectionError("connection closed"));
-    if (!WaitFor(fd_.get(), POLLIN, timeout_)) {
-      return MakeError(Broken(ClientError::Kind::kConnection, "read timed out"));
-    }
     read_buffer_.resize(64 * 1024);
     read_pos_ = 0;
     ssize_t got = ::recv(fd_.get(), read_buffer_.data(), read_buffer_.size(), 0);
     if (got < 0 && errno == EINTR) {
       read_buffer_.clear();
       continue;
+    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      read_buffer_.clear();
+      return MakeError(Broken(ClientError::Kind::kConnection, "read timed out"));
     }
     if (got <= 0) {
       read_buffer_.clear();

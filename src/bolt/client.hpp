@@ -75,7 +75,7 @@ class Client {
 
  public:
   /// Use Connect(); the passkey keeps construction private.
-  Client(Passkey, UniqueFd fd, std::chrono::milliseconds timeout, size_t max_message_size);
+  Client(Passkey, UniqueFd fd, size_t max_message_size);
   /// Connects, negotiates a version, sends HELLO (and LOGON on 5.1+).
   static Result<std::unique_ptr<Client>, ClientError> Connect(const ClientOptions& options);
   ~Client();
@@ -127,7 +127,6 @@ class Client {
   ClientError Broken(ClientError::Kind kind, std::string message);
 
   UniqueFd fd_;
-  std::chrono::milliseconds timeout_;
   size_t max_message_size_;
   ProtocolVersion version_;
   Map server_info_;

@@ -449,5 +449,31 @@ TEST_F(ServerTest, BindFailureIsReported) {
   EXPECT_FALSE(third.Start());
 }
 
+// The client's timeout holds against a peer that accepts and never answers (the kernel
+// enforces it on the blocking socket: SO_RCVTIMEO).
+TEST(ClientTimeoutTest, ASilentPeerTimesOutTheHandshake) {
+  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::listen(listener, 4), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ClientOptions o;
+  o.port = ntohs(addr.sin_port);
+  o.timeout = 200ms;
+  const auto start = std::chrono::steady_clock::now();
+  auto c = Client::Connect(o);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ::close(listener);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.Error().kind, ClientError::Kind::kConnection);
+  EXPECT_NE(c.Error().message.find("timed out"), std::string::npos) << c.Error().message;
+  EXPECT_GE(elapsed, 150ms);
+  EXPECT_LT(elapsed, 3s);
+}
+
 }  // namespace
 }  // namespace tributary::bolt
