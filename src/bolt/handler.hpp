@@ -71,6 +71,10 @@ struct SessionInfo {
   ProtocolVersion version;    // negotiated Bolt version (temporal tags depend on it)
   std::string user;           // authenticated user
   std::string user_agent;     // from HELLO
+  /// When set, auto-commit results may end with their commit pending
+  /// (PullOutcome::commit_pending) and call this, from any thread, once its
+  /// outcome is known (ADR 020). Empty: commits block in Pull/Discard.
+  std::function<void()> commit_wake;
 };
 
 /// Transaction access mode requested by the client.
@@ -120,6 +124,11 @@ struct QuerySummary {
 struct PullOutcome {
   /// True while rows remain; `summary` is then ignored.
   bool has_more = false;
+  /// The rows are done but the auto-commit transaction waits for the
+  /// write-ahead log: SessionInfo::commit_wake will be called, and then
+  /// ResultStream::CompleteCommit gives the real outcome. `summary` is
+  /// ignored.
+  bool commit_pending = false;
   QuerySummary summary;
 };
 
@@ -142,6 +151,9 @@ class ResultStream {
   virtual Result<PullOutcome, BoltError> Pull(int64_t n, const RowSink& sink) = 0;
   /// Like Pull but throws the rows away (side effects still happen).
   virtual Result<PullOutcome, BoltError> Discard(int64_t n) = 0;
+  /// After an outcome with commit_pending (and SessionInfo::commit_wake):
+  /// the final outcome of the commit, as Pull would have returned it.
+  virtual Result<PullOutcome, BoltError> CompleteCommit() { return PullOutcome{}; }
 };
 
 /// Executes queries for one authenticated connection. Called from one

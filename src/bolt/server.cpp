@@ -169,6 +169,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ~Connection() { server_.Unregister(id_, counted_ && !slot_released_); }
 
   void Start() {
+    // Called from the storage's sync thread when a commit this connection
+    // waits for has its outcome (ADR 020). A connection being destroyed
+    // (weak_ptr expired) needs no wake-up: its transaction's destructor
+    // waits for that outcome.
+    session_.SetCommitWake([weak = weak_from_this()] {
+      if (auto self = weak.lock()) self->OnCommitOutcome();
+    });
     asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
   }
 
@@ -262,8 +269,32 @@ class Connection : public std::enable_shared_from_this<Connection> {
   struct Step {
     std::string output;
     bool paused = false;
+    bool awaiting_commit = false;
     bool close = false;
   };
+
+  // The commit wake and the connection's own "the session returned awaiting
+  // a commit" race; whichever comes second resumes the session (on the
+  // connection's strand), so it never runs on two threads at once.
+  enum CommitSignal : uint8_t { kNoSignal, kSessionWaiting, kOutcomeKnown };
+  void OnCommitOutcome() {
+    if (commit_signal_.exchange(kOutcomeKnown, std::memory_order_acq_rel) == kSessionWaiting) {
+      ResumeAfterCommit();
+    }
+  }
+  void SessionAwaitsCommit() {
+    // Nothing else holds the connection while it waits (no socket operation
+    // is pending): it holds itself until the resume is posted.
+    awaiting_self_ = shared_from_this();
+    if (commit_signal_.exchange(kSessionWaiting, std::memory_order_acq_rel) == kOutcomeKnown) {
+      ResumeAfterCommit();
+    }
+  }
+  void ResumeAfterCommit() {
+    commit_signal_.store(kNoSignal, std::memory_order_relaxed);
+    asio::post(socket_.get_executor(),
+               [self = std::move(awaiting_self_)] { self->Execute(std::nullopt); });
+  }
 
   // The connection closes once `timeout` passes without ClearDeadline
   // (data arrived, the write completed). A deadline is a clock read and a
@@ -332,6 +363,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       step.output = session_.TakeOutput();
       step.paused = session_.Paused();
+      step.awaiting_commit = session_.AwaitingCommit();
       step.close = session_.ShouldClose();
     } catch (const std::exception& e) {
       // A handler bug must not take the server down: drop this connection.
@@ -381,8 +413,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                       });
   }
 
-  // After the output of `step` is written: close, resume a paused PULL, or
-  // wait for the next request.
+  // After the output of `step` is written: close, resume a paused PULL, wait
+  // for a pending commit's outcome, or wait for the next request.
   void Next(const Step& step) {
     if (step.close) {
       Close();
@@ -391,6 +423,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       // a long result must not recurse once per chunk.
       asio::post(socket_.get_executor(),
                  [self = shared_from_this()] { self->Execute(std::nullopt); });
+    } else if (step.awaiting_commit) {
+      SessionAwaitsCommit();  // no thread waits; OnCommitOutcome resumes
     } else {
       DoRead();
     }
@@ -423,6 +457,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::ip::tcp::socket socket_;
   // A Session call is running (PeekForReset looks for a RESET meanwhile).
   std::atomic<bool> executing_{false};
+  std::atomic<uint8_t> commit_signal_{kNoSignal};  // see OnCommitOutcome
+  std::shared_ptr<Connection> awaiting_self_;       // set while the session awaits a commit
   // A RESET was seen during this call; set only by the sweep's thread
   // between the call's start and end (reset in RunSession), so one
   // interrupt per call.

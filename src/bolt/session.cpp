@@ -198,13 +198,28 @@ void Session::Feed(std::string_view bytes) {
 }
 
 void Session::Resume() {
-  if (!pull_ || state_ == SessionState::kClosed) return;
-  ContinuePull();
+  if (state_ == SessionState::kClosed) return;
+  if (commit_wait_) {
+    CompleteCommit();
+  } else if (pull_) {
+    ContinuePull();
+  } else {
+    return;
+  }
   ProcessEvents();
 }
 
+void Session::CompleteCommit() {
+  const PullInProgress p = *commit_wait_;
+  commit_wait_.reset();
+  OpenResult* result = &*auto_result_;
+  auto outcome = result->stream->CompleteCommit();
+  if (!outcome) return FailQuery(outcome.Error());
+  FinishPull(*outcome, p.in_tx, p.qid, p.start, result->db);
+}
+
 void Session::ProcessEvents() {
-  while (!pull_ && !events_.empty()) {
+  while (!pull_ && !commit_wait_ && !events_.empty()) {
     if (state_ == SessionState::kClosed) {
       events_.clear();
       return;
@@ -409,7 +424,8 @@ bool Session::Authenticate(const AuthToken& token) {
     FailAndClose(user.Error());
     return false;
   }
-  SessionInfo info{options_.connection_id, options_.peer, *version_, *user, user_agent_};
+  SessionInfo info{
+      options_.connection_id, options_.peer, *version_, *user, user_agent_, commit_wake_};
   auto handler = factory_(info);
   if (!handler) {
     FailAndClose(handler.Error());
@@ -549,6 +565,10 @@ void Session::OnPullOrDiscard(Message& m, bool pull) {
   auto outcome = result->stream->Discard(n);
   if (!outcome) return FailQuery(outcome.Error());
   if (outcome->has_more) return SendSuccess(Map{{"has_more", Value(true)}});
+  if (outcome->commit_pending) {
+    commit_wait_ = PullInProgress{in_tx, qid, n, start};
+    return;  // see Resume()
+  }
   FinishPull(*outcome, in_tx, qid, start, result->db);
 }
 
@@ -574,6 +594,10 @@ void Session::ContinuePull() {
     if (pull_->remaining > 0) pull_->remaining -= std::min(pull_->remaining, rows);
     if (!outcome->has_more) {
       pull_.reset();
+      if (outcome->commit_pending) {
+        commit_wait_ = p;
+        return;  // see Resume()
+      }
       return FinishPull(*outcome, p.in_tx, p.qid, p.start, result->db);
     }
     if (rows == 0 && options_.pausable_pull) {

@@ -112,9 +112,21 @@ class Session {
   /// True while a PULL is paused (see SessionOptions::pausable_pull).
   bool Paused() const { return pull_.has_value(); }
 
-  /// Continues a paused PULL, then the messages queued behind it. May pause
-  /// again. No-op when not paused.
+  /// True while an auto-commit query's commit waits for the write-ahead log
+  /// (only with SetCommitWake). The commit wake is called once its outcome
+  /// is known; the caller then writes TakeOutput() and calls Resume(), which
+  /// sends the query's SUCCESS (or FAILURE) and handles the messages queued
+  /// behind it. Meanwhile the session holds no thread (ADR 020).
+  bool AwaitingCommit() const { return commit_wait_.has_value(); }
+
+  /// Continues a paused PULL or completes an awaited commit, then the
+  /// messages queued behind it. May pause again. No-op when neither.
   void Resume();
+
+  /// Sets the function auto-commit results call (from any thread) when a
+  /// commit they left pending has its outcome; see AwaitingCommit(). Set
+  /// before the handshake: handlers created later receive it.
+  void SetCommitWake(std::function<void()> wake) { commit_wake_ = std::move(wake); }
 
   /// True once the connection must be closed (after writing the output).
   bool ShouldClose() const { return state_ == SessionState::kClosed; }
@@ -155,6 +167,7 @@ class Session {
   void ProcessEvents();
   void HandleEvent(Dechunker::Event& event);
   void ContinuePull();
+  void CompleteCommit();
   void FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
                   std::chrono::steady_clock::time_point start, std::string db);
   void HandleMessage(std::string_view bytes);
@@ -200,6 +213,9 @@ class Session {
   // Messages received but not yet handled (only non-empty while paused).
   std::deque<Dechunker::Event> events_;
   std::optional<PullInProgress> pull_;
+  // An auto-commit PULL or DISCARD whose commit waits (AwaitingCommit()).
+  std::optional<PullInProgress> commit_wait_;
+  std::function<void()> commit_wake_;
   int64_t pull_batch_rows_ = 256;
 
   std::string user_agent_;

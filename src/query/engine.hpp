@@ -171,6 +171,15 @@ class QueryResult {
     }
   }
   virtual const cypher::QueryStats& stats() const = 0;
+  /// Asynchronous commit (ADR 020): with a wake set, an auto-commit result
+  /// whose last Pull ends with its commit waiting for the write-ahead log
+  /// returns false with CommitPending() true instead of blocking; `wake` is
+  /// then called once, from another thread, and the caller must call
+  /// CompleteCommit() (which throws like a failing commit) before anything
+  /// else touches this result. Results that own no transaction ignore it.
+  virtual void SetCommitWake(std::function<void()> wake) { (void)wake; }
+  virtual bool CommitPending() const { return false; }
+  virtual void CompleteCommit() {}
   /// "r", "w", "rw" or "s".
   virtual const char* type() const = 0;
 };

@@ -67,10 +67,22 @@ void PlanResult::Fail() {
 void PlanResult::Finish() {
   done_ = true;
   cursor_.reset();
-  if (owned_tx_) {
-    auto r = owned_tx_->Commit();
+  if (!owned_tx_) return;
+  if (commit_wake_) {
+    auto r = owned_tx_->CommitAsync(std::move(commit_wake_));
     if (r.HasError()) cypher::exec::ThrowStorageError(r.Error());
+    commit_pending_ = *r == storage::Transaction::CommitProgress::kPending;
+    return;
   }
+  auto r = owned_tx_->Commit();
+  if (r.HasError()) cypher::exec::ThrowStorageError(r.Error());
+}
+
+void PlanResult::CompleteCommit() {
+  if (!commit_pending_) return;
+  commit_pending_ = false;
+  auto r = owned_tx_->CompleteCommit();
+  if (r.HasError()) cypher::exec::ThrowStorageError(r.Error());
 }
 
 bool PlanResult::Pull(int64_t n, const Sink& sink) {

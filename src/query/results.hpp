@@ -28,6 +28,11 @@ class PlanResult final : public QueryResult {
   const std::vector<std::string>& columns() const override { return plan_->columns; }
   bool Pull(int64_t n, const Sink& sink) override;
   const cypher::QueryStats& stats() const override { return ctx_.stats; }
+  void SetCommitWake(std::function<void()> wake) override {
+    if (owned_tx_) commit_wake_ = std::move(wake);
+  }
+  bool CommitPending() const override { return commit_pending_; }
+  void CompleteCommit() override;
   const char* type() const override { return cypher::QueryTypeCode(plan_->type); }
 
   /// Runs to the end, collecting per-operator statistics (PROFILE).
@@ -52,6 +57,8 @@ class PlanResult final : public QueryResult {
   cypher::exec::CursorPtr cursor_;
   std::unique_ptr<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>> profile_;
   bool done_ = false;
+  std::function<void()> commit_wake_;  ///< see SetCommitWake
+  bool commit_pending_ = false;
 };
 
 /// A materialised table (admin statements, EXPLAIN, PROFILE).

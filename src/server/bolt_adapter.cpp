@@ -85,10 +85,21 @@ class Stream final : public bolt::ResultStream {
     });
   }
 
+  Result<bolt::PullOutcome, bolt::BoltError> CompleteCommit() override {
+    return Guard<bolt::PullOutcome>([&] {
+      r_->CompleteCommit();
+      return Outcome(false);
+    });
+  }
+
  private:
   bolt::PullOutcome Outcome(bool more) {
     bolt::PullOutcome out;
     out.has_more = more;
+    if (!more && r_->CommitPending()) {
+      out.commit_pending = true;
+      return out;
+    }
     if (!more) {
       out.summary.type = TypeOf(r_->type());
       out.summary.stats = StatsOf(r_->stats());
@@ -105,8 +116,8 @@ class Stream final : public bolt::ResultStream {
 
 class Handler final : public bolt::QueryHandler {
  public:
-  Handler(query::QueryEngine& engine, DateTimeWire wire)
-      : engine_(engine), session_(engine), wire_(wire) {}
+  Handler(query::QueryEngine& engine, DateTimeWire wire, std::function<void()> commit_wake)
+      : engine_(engine), session_(engine), wire_(wire), commit_wake_(std::move(commit_wake)) {}
 
   Result<std::unique_ptr<bolt::ResultStream>, bolt::BoltError> Run(const std::string& query,
                                                                    const bolt::Map& parameters,
@@ -116,6 +127,7 @@ class Handler final : public bolt::QueryHandler {
       query::Params params;
       for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));
       auto result = session_.Run(query, params);
+      if (!in_transaction && commit_wake_) result->SetCommitWake(commit_wake_);
       return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction, wire_);
     });
   }
@@ -140,6 +152,7 @@ class Handler final : public bolt::QueryHandler {
   query::QueryEngine& engine_;
   query::Session session_;
   DateTimeWire wire_;
+  std::function<void()> commit_wake_;  ///< SessionInfo::commit_wake
 };
 
 }  // namespace
@@ -162,7 +175,7 @@ bolt::HandlerFactory MakeHandlerFactory(query::QueryEngine& engine) {
   return [&engine](const bolt::SessionInfo& info)
              -> Result<std::unique_ptr<bolt::QueryHandler>, bolt::BoltError> {
     return std::unique_ptr<bolt::QueryHandler>(
-        std::make_unique<Handler>(engine, DateTimeWireFor(info.version)));
+        std::make_unique<Handler>(engine, DateTimeWireFor(info.version), info.commit_wake));
   };
 }
 

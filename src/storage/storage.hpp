@@ -226,6 +226,20 @@ class CommitObserver {
   /// Called outside the commit lock; returns once the record with `ticket` is
   /// durable. An error aborts the transaction (nobody has seen it yet).
   virtual StorageResult<void> WaitDurable(uint64_t ticket) = 0;
+  /// Called outside the commit lock by Transaction::CommitAsync instead of
+  /// WaitDurable. kDeferred: the observer took `done` and calls it exactly
+  /// once, from a thread of its own and without its locks held, with what
+  /// WaitDurable would have returned. kWaitInline: `done` is dropped and the
+  /// caller calls WaitDurable (the outcome is known already, or waiting on
+  /// the caller's thread is cheaper, as for a lone committer that leads its
+  /// own sync). The default never defers.
+  enum class Wait : uint8_t { kDeferred, kWaitInline };
+  using DurableCallback = std::function<void(StorageResult<void>)>;
+  virtual Wait WhenDurable(uint64_t ticket, DurableCallback done) {
+    (void)ticket;
+    (void)done;
+    return Wait::kWaitInline;
+  }
   /// Schema changes, called while commits are serialized; durable on return.
   virtual StorageResult<void> AppendSchema(const SchemaChange& change) = 0;
 };
@@ -288,6 +302,20 @@ class Transaction {
   /// Makes all changes visible atomically to transactions that start later.
   /// On error the transaction is aborted and leaves no trace.
   StorageResult<void> Commit();
+  /// Commit without blocking for durability (ADR 020). Either
+  /// the commit ends here (kDone, or an error, exactly as Commit), or it
+  /// waits for the write-ahead log (kPending): the record is written, the
+  /// changes are not yet visible, and `wake` is called once, from another
+  /// thread, when the outcome is known. The caller must then call
+  /// CompleteCommit() for it, and must not touch the transaction in
+  /// between. Destroying or aborting a pending transaction waits for the
+  /// outcome first.
+  enum class CommitProgress : uint8_t { kDone, kPending };
+  StorageResult<CommitProgress> CommitAsync(std::function<void()> wake);
+  /// After kPending (and usually after `wake`): the commit's outcome, as
+  /// Commit would have returned it; blocks until it is known. On success
+  /// the changes are visible when it returns. No-op without a pending commit.
+  StorageResult<void> CompleteCommit();
   /// Undoes every change. Idempotent.
   void Abort();
   bool IsActive() const;
@@ -315,6 +343,12 @@ class Transaction {
   Impl& impl() { return *impl_; }
 
  private:
+  // Commit's halves (transaction.cpp).
+  StorageResult<std::optional<uint64_t>> BeginCommit(uint64_t* commit_ts);
+  Error FailCommit(uint64_t commit_ts, const Error& error);
+  void PublishCommit(uint64_t commit_ts);
+  /// Abort without waiting for a pending commit (its callback calls this).
+  void AbortChanges();
   friend class Storage;
   friend class VertexAccessor;
   friend class EdgeAccessor;

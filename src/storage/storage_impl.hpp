@@ -203,6 +203,17 @@ struct Transaction::Impl {
   int64_t vertex_delta = 0;
   int64_t edge_delta = 0;
   std::vector<std::pair<LabelId, int64_t>> label_deltas;
+  /// A commit waiting for the observer's durability callback
+  /// (Transaction::CommitAsync). Shared with the callback, so the state the
+  /// callback signals outlives a transaction destroyed right after it.
+  struct PendingCommit {
+    std::atomic<bool> done{false};  ///< set, then notified, by the callback
+    Transaction* owner = nullptr;
+    uint64_t commit_ts = 0;
+    StorageResult<void> result;  ///< valid once `done`
+    std::function<void()> wake;  ///< called by the callback before `done`
+  };
+  std::shared_ptr<PendingCommit> pending_commit;
 
   /// The registry in force; call with the object's lock held so a
   /// concurrent index build either sees this change or is seen by it.

@@ -424,59 +424,67 @@ void UndoBuffer::operator delete(void* p) {
   ::operator delete(p);
 }
 
-StorageResult<void> Transaction::Commit() {
+// The first half of a commit: validation, the commit timestamp and the
+// observer's Append, serialized with other commits. Returns the ticket to wait
+// for (nullopt: nothing to wait for; `*commit_ts` 0: nothing was committed and
+// the transaction is finished).
+StorageResult<std::optional<uint64_t>> Transaction::BeginCommit(uint64_t* commit_ts) {
   auto& tx = *impl_;
   auto& s = *tx.s;
-  if (!tx.active) return {};
+  *commit_ts = 0;
   bool has_changes = (tx.undo && !tx.undo->deltas.empty()) || !tx.system_changes.empty();
   if (!has_changes) {
     tx.active = false;
     s.FinishTransaction(tx.id);
-    return {};
+    return std::optional<uint64_t>();
   }
-  uint64_t commit_ts;
   std::optional<uint64_t> ticket;
-  {
-    std::unique_lock lock(s.commit_mu);
-    if (auto r = ValidateUnique(tx); !r) {
-      lock.unlock();
-      Abort();
-      return r;
-    }
-    commit_ts = ++s.last_commit_ts;
-    {
-      std::lock_guard guard(s.publish_mu);
-      s.in_flight.push_back(commit_ts);
-      s.last_assigned_ts = commit_ts;
-    }
-    if (tx.undo) tx.undo->info.committing.store(true);
-    if (s.observer != nullptr) {
-      CommitRecord record{commit_ts, std::move(tx.redo)};
-      auto r = s.observer->Append(record);
-      if (!r) {
-        if (tx.undo) tx.undo->info.committing.store(false);
-        lock.unlock();
-        Abort();
-        s.Retire(commit_ts);
-        return MakeError(Error{ErrorCode::kDurability, "Commit failed: " + r.Error().message});
-      }
-      ticket = *r;
-    }
+  std::unique_lock lock(s.commit_mu);
+  if (auto r = ValidateUnique(tx); !r) {
+    lock.unlock();
+    AbortChanges();
+    return MakeError(r.Error());
   }
-  if (ticket) {
-    auto r = s.observer->WaitDurable(*ticket);
+  *commit_ts = ++s.last_commit_ts;
+  {
+    std::lock_guard guard(s.publish_mu);
+    s.in_flight.push_back(*commit_ts);
+    s.last_assigned_ts = *commit_ts;
+  }
+  if (tx.undo) tx.undo->info.committing.store(true);
+  if (s.observer != nullptr) {
+    CommitRecord record{*commit_ts, std::move(tx.redo)};
+    auto r = s.observer->Append(record);
     if (!r) {
       if (tx.undo) tx.undo->info.committing.store(false);
-      Abort();
-      s.Retire(commit_ts);
-      bool unknown = r.Error().code == ErrorCode::kCommitOutcomeUnknown;
-      return MakeError(
-          Error{r.Error().code,
-                (unknown ? "Commit outcome unknown: " : "Commit failed: ") + r.Error().message});
+      lock.unlock();
+      AbortChanges();
+      s.Retire(*commit_ts);
+      *commit_ts = 0;
+      return MakeError(Error{ErrorCode::kDurability, "Commit failed: " + r.Error().message});
     }
+    ticket = *r;
   }
-  // Publish: from here on the changes are visible to snapshots above the
-  // watermark, which Retire advances in commit order.
+  return ticket;
+}
+
+// The observer could not make the commit durable: nobody has seen it, undo it.
+Error Transaction::FailCommit(uint64_t commit_ts, const Error& error) {
+  auto& tx = *impl_;
+  if (tx.undo) tx.undo->info.committing.store(false);
+  AbortChanges();
+  tx.s->Retire(commit_ts);
+  bool unknown = error.code == ErrorCode::kCommitOutcomeUnknown;
+  return Error{error.code,
+               (unknown ? "Commit outcome unknown: " : "Commit failed: ") + error.message};
+}
+
+// The second half: the commit is durable; make it visible (to snapshots above
+// the watermark, which Retire advances in commit order) and hand the undo
+// records to GC. The caller then waits with WaitVisible(commit_ts).
+void Transaction::PublishCommit(uint64_t commit_ts) {
+  auto& tx = *impl_;
+  auto& s = *tx.s;
   if (tx.undo) {
     tx.undo->commit_ts = commit_ts;
     tx.undo->info.ts.store(commit_ts, std::memory_order_release);
@@ -507,9 +515,7 @@ StorageResult<void> Transaction::Commit() {
         std::unique_lock gc(s.gc_mu, std::try_to_lock);
         if (gc.owns_lock() && s.FinishIfAlone(tx.id)) {
           tx.undo.reset();
-          gc.unlock();
-          s.WaitVisible(commit_ts);
-          return {};
+          return;
         }
       }
     }
@@ -519,13 +525,92 @@ StorageResult<void> Transaction::Commit() {
     s.committed.push_back(std::move(tx.undo));
   }
   s.FinishTransaction(tx.id);
+}
+
+StorageResult<void> Transaction::Commit() {
+  auto& tx = *impl_;
+  if (!tx.active) return {};
+  uint64_t commit_ts;
+  auto ticket = BeginCommit(&commit_ts);
+  if (!ticket) return MakeError(ticket.Error());
+  if (commit_ts == 0) return {};
+  if (*ticket) {
+    if (auto r = tx.s->observer->WaitDurable(**ticket); !r) {
+      return MakeError(FailCommit(commit_ts, r.Error()));
+    }
+  }
+  PublishCommit(commit_ts);
   // An older commit may still be waiting for its fsync; acknowledging ours
   // before it is visible would let the client's next transaction miss it.
-  s.WaitVisible(commit_ts);
+  tx.s->WaitVisible(commit_ts);
+  return {};
+}
+
+StorageResult<Transaction::CommitProgress> Transaction::CommitAsync(std::function<void()> wake) {
+  auto& tx = *impl_;
+  if (!tx.active) return CommitProgress::kDone;
+  uint64_t commit_ts;
+  auto ticket = BeginCommit(&commit_ts);
+  if (!ticket) return MakeError(ticket.Error());
+  if (commit_ts == 0) return CommitProgress::kDone;
+  if (*ticket) {
+    auto pending = std::make_shared<Impl::PendingCommit>();
+    pending->owner = this;
+    pending->commit_ts = commit_ts;
+    pending->wake = std::move(wake);
+    tx.pending_commit = pending;
+    // Runs on the observer's thread. Publishing there, in the order the
+    // log made the commits durable, means no committer's WaitVisible ever
+    // depends on another pending committer's thread being scheduled.
+    auto done = [pending](StorageResult<void> r) {
+      Transaction* t = pending->owner;
+      if (r) {
+        t->PublishCommit(pending->commit_ts);
+        pending->result = {};
+      } else {
+        pending->result = MakeError(t->FailCommit(pending->commit_ts, r.Error()));
+      }
+      // Woken before `done`: whoever destroys the transaction waits for
+      // `done`, so the wake-up never outlives what it wakes.
+      auto w = std::move(pending->wake);
+      if (w) w();
+      pending->done.store(true, std::memory_order_release);
+      pending->done.notify_all();
+    };
+    if (tx.s->observer->WhenDurable(**ticket, std::move(done)) == CommitObserver::Wait::kDeferred) {
+      return CommitProgress::kPending;
+    }
+    tx.pending_commit.reset();
+    if (auto r = tx.s->observer->WaitDurable(**ticket); !r) {
+      return MakeError(FailCommit(commit_ts, r.Error()));
+    }
+  }
+  PublishCommit(commit_ts);
+  tx.s->WaitVisible(commit_ts);
+  return CommitProgress::kDone;
+}
+
+StorageResult<void> Transaction::CompleteCommit() {
+  auto pending = std::move(impl_->pending_commit);
+  if (!pending) return {};
+  pending->done.wait(false, std::memory_order_acquire);
+  if (!pending->result) return MakeError(pending->result.Error());
+  impl_->s->WaitVisible(pending->commit_ts);
   return {};
 }
 
 void Transaction::Abort() {
+  auto& tx = *impl_;
+  if (tx.pending_commit) {
+    // A commit waiting for durability ends on the observer's thread; its
+    // outcome (published or rolled back) stands.
+    (void)CompleteCommit();
+    return;
+  }
+  AbortChanges();
+}
+
+void Transaction::AbortChanges() {
   auto& tx = *impl_;
   if (!tx.active) return;
   tx.active = false;

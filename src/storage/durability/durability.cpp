@@ -57,6 +57,9 @@ class Durability::Observer final : public CommitObserver {
   }
 
   StorageResult<void> WaitDurable(uint64_t ticket) override { return wal_.WaitDurable(ticket); }
+  Wait WhenDurable(uint64_t ticket, DurableCallback done) override {
+    return wal_.WhenDurable(ticket, std::move(done));
+  }
 
   StorageResult<void> AppendSchema(const SchemaChange& change) override {
     WalSchema s;

@@ -154,6 +154,7 @@ StorageResult<void> WalWriter::RotateLocked(std::unique_lock<std::mutex>& lock) 
     durable_ticket_ = written_ticket_;
     durable_offset_ = written_offset_;
     done_cv_.notify_all();
+    CallbacksMayBeReadyLocked();
   }
   // The old segment is complete and synced; from here on it is never written.
   return StartSegmentLocked(segment_number_ + 1, next_lsn_);
@@ -209,6 +210,7 @@ void WalWriter::FailPendingLocked(const std::string& message, uint64_t good_offs
   repair_error_ = message;
   written_offset_ = good_offset;
   done_cv_.notify_all();
+  CallbacksMayBeReadyLocked();
 }
 
 StorageResult<void> WalWriter::RepairLocked(std::unique_lock<std::mutex>& lock) {
@@ -310,6 +312,55 @@ StorageResult<void> WalWriter::WaitDurable(uint64_t ticket) {
   return {};
 }
 
+CommitObserver::Wait WalWriter::WhenDurable(uint64_t ticket, CommitObserver::DurableCallback done) {
+  if (options_.sync_policy != SyncPolicy::kCommit) return CommitObserver::Wait::kWaitInline;
+  std::lock_guard lock(mu_);
+  if (durable_ticket_ >= ticket || syncer_done_ || FailedLocked(ticket)) {
+    return CommitObserver::Wait::kWaitInline;  // the outcome is known
+  }
+  if (last_batch_ <= 1 && !syncing_ && !needs_repair_ && !closed_ && callbacks_.empty() &&
+      written_ticket_ >= ticket) {
+    // A lone committer: WaitSynced syncs on its own thread (see there).
+    return CommitObserver::Wait::kWaitInline;
+  }
+  callbacks_.push_back({ticket, std::move(done)});
+  if (requested_ticket_ < ticket) requested_ticket_ = ticket;
+  work_cv_.notify_one();
+  return CommitObserver::Wait::kDeferred;
+}
+
+void WalWriter::CallbacksMayBeReadyLocked() {
+  if (callbacks_.empty()) return;
+  callbacks_ready_ = true;
+  work_cv_.notify_one();
+}
+
+void WalWriter::RunReadyCallbacksLocked(std::unique_lock<std::mutex>& lock) {
+  callbacks_ready_ = false;
+  if (callbacks_.empty()) return;
+  std::vector<std::pair<DeferredWait, StorageResult<void>>> ready;
+  size_t kept = 0;
+  for (auto& c : callbacks_) {
+    if (auto failed = FailedLocked(c.ticket)) {
+      ready.emplace_back(std::move(c), MakeError(std::move(*failed)));
+    } else if (durable_ticket_ >= c.ticket) {
+      ready.emplace_back(std::move(c), StorageResult<void>{});
+    } else if (syncer_done_) {
+      ready.emplace_back(std::move(c), DurabilityError("write-ahead log is closed"));
+    } else {
+      callbacks_[kept++] = std::move(c);
+    }
+  }
+  callbacks_.resize(kept);
+  if (ready.empty()) return;
+  // Commit order, so the storage publishes a group front to back.
+  std::sort(ready.begin(), ready.end(),
+            [](const auto& a, const auto& b) { return a.first.ticket < b.first.ticket; });
+  lock.unlock();
+  for (auto& [wait, result] : ready) wait.done(std::move(result));
+  lock.lock();
+}
+
 StorageResult<void> WalWriter::SyncUpTo(uint64_t ticket) { return WaitSynced(ticket); }
 
 StorageResult<void> WalWriter::SyncAll() {
@@ -354,6 +405,7 @@ void WalWriter::SyncNowLocked(std::unique_lock<std::mutex>& lock) {
     }
   }
   done_cv_.notify_all();
+  CallbacksMayBeReadyLocked();
 }
 
 void WalWriter::SyncLoop() {
@@ -361,14 +413,16 @@ void WalWriter::SyncLoop() {
   auto interval = std::chrono::milliseconds(options_.sync_interval_ms);
   while (true) {
     auto wanted = [&] {
-      return closed_ || (requested_ticket_ > durable_ticket_ && written_ticket_ > durable_ticket_ &&
-                         !needs_repair_);
+      return closed_ || callbacks_ready_ ||
+             (requested_ticket_ > durable_ticket_ && written_ticket_ > durable_ticket_ &&
+              !needs_repair_);
     };
     if (options_.sync_policy == SyncPolicy::kInterval) {
       work_cv_.wait_for(lock, interval, wanted);
     } else {
       work_cv_.wait(lock, wanted);
     }
+    if (callbacks_ready_) RunReadyCallbacksLocked(lock);
     if (syncing_) {
       // A committer is leading a sync (WaitSynced); one at a time.
       done_cv_.wait(lock, [&] { return !syncing_; });
@@ -392,9 +446,11 @@ void WalWriter::SyncLoop() {
       if (needs_repair_ || syncing_) continue;
     }
     SyncNowLocked(lock);
+    RunReadyCallbacksLocked(lock);
     if (stopping) break;
   }
   syncer_done_ = true;
+  RunReadyCallbacksLocked(lock);  // whatever is left fails: the log is closed
   done_cv_.notify_all();
 }
 

@@ -27,6 +27,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "storage/durability/env.hpp"
 #include "storage/durability/wal_format.hpp"
@@ -84,6 +85,13 @@ class WalWriter {
   /// kCommitOutcomeUnknown if that removal failed too: the record may still
   /// be in the log and replayed after a crash (ADR 010).
   StorageResult<void> WaitDurable(uint64_t ticket);
+  /// WaitDurable without a thread: under kCommit, when the record of
+  /// `ticket` is not durable yet and no lone-committer sync is due, takes
+  /// `done` and returns kDeferred; the sync thread then calls `done` once,
+  /// without mu_ held, with what WaitDurable would have returned, in ticket
+  /// order within a group. Otherwise returns kWaitInline and the caller
+  /// calls WaitDurable (ADR 020).
+  CommitObserver::Wait WhenDurable(uint64_t ticket, CommitObserver::DurableCallback done);
   /// Like WaitDurable but always waits for an fdatasync, whatever the policy.
   StorageResult<void> SyncUpTo(uint64_t ticket);
   /// fdatasyncs everything written so far, whatever the policy.
@@ -127,6 +135,12 @@ class WalWriter {
   /// REQUIRES: mu_ held, no sync in flight. fdatasyncs everything written
   /// so far (releasing mu_ meanwhile), records the outcome, wakes waiters.
   void SyncNowLocked(std::unique_lock<std::mutex>& lock);
+  /// REQUIRES: mu_ held. When callbacks_ is not empty: marks that some of
+  /// them may be ready and wakes the sync thread to run them.
+  void CallbacksMayBeReadyLocked();
+  /// REQUIRES: mu_ held; called on the sync thread. Runs (releasing mu_) the
+  /// callbacks whose outcome is known: durable, failed, or the log closed.
+  void RunReadyCallbacksLocked(std::unique_lock<std::mutex>& lock);
   void SyncLoop();
   /// The preparer thread: zero-fills the next segment's file on request.
   void PrepareLoop();
@@ -165,6 +179,13 @@ class WalWriter {
     bool outcome_unknown;  ///< the removal could not be made durable
   };
   std::deque<FailedRange> failed_;
+  /// Deferred waiters (WhenDurable), in no particular order.
+  struct DeferredWait {
+    uint64_t ticket;
+    CommitObserver::DurableCallback done;
+  };
+  std::vector<DeferredWait> callbacks_;
+  bool callbacks_ready_ = false;  ///< durable_ticket_ or failed_ changed since the last run
 
   /// The next segment's zero-filled file (PreparedPath()), see ADR 017.
   enum class Prepared : uint8_t { kNone, kPreparing, kReady, kFailed };

@@ -7,11 +7,16 @@
 //   GRAPH      -> one row: a Node, a Relationship and a Path
 //   ECHO       -> one row with every parameter value, columns = parameter names
 //   BLOCK      -> Pull blocks until Interrupt() is called, then fails
+//   LATE_COMMIT, LATE_COMMIT_FAIL -> like CREATE, but with a commit wake set
+//                 (SessionInfo::commit_wake) an auto-commit ends with its
+//                 commit pending; FakeState::CompleteCommits() then calls the
+//                 wake, and CompleteCommit() succeeds or fails
 // Counters in FakeState record what the session asked for.
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,13 +43,25 @@ struct FakeState {
   std::string last_user;
   std::string last_db;
   bool last_in_tx = false;
+  // Wakes of commits left pending (LATE_COMMIT), in order.
+  std::vector<std::function<void()>> pending_wakes;
+  // Calls every pending wake (as the storage's sync thread would).
+  void CompleteCommits() {
+    std::vector<std::function<void()>> wakes;
+    {
+      std::lock_guard lock(mutex);
+      wakes.swap(pending_wakes);
+    }
+    for (auto& w : wakes) w();
+  }
 };
 
 class FakeStream : public ResultStream {
  public:
   FakeStream(std::shared_ptr<FakeState> state, std::vector<std::string> fields,
              std::vector<std::vector<Value>> rows, QuerySummary summary, bool auto_commit,
-             bool fail_pull, std::atomic<bool>* interrupted, bool block)
+             bool fail_pull, std::atomic<bool>* interrupted, bool block,
+             std::function<void()> commit_wake = {}, bool fail_commit = false)
       : state_(std::move(state)),
         fields_(std::move(fields)),
         rows_(std::move(rows)),
@@ -52,7 +69,9 @@ class FakeStream : public ResultStream {
         auto_commit_(auto_commit),
         fail_pull_(fail_pull),
         interrupted_(interrupted),
-        block_(block) {}
+        block_(block),
+        commit_wake_(std::move(commit_wake)),
+        fail_commit_(fail_commit) {}
 
   ~FakeStream() override {
     if (auto_commit_ && !done_) ++state_->aborted_streams;
@@ -77,6 +96,17 @@ class FakeStream : public ResultStream {
     return Step(n, nullptr);
   }
 
+  Result<PullOutcome, BoltError> CompleteCommit() override {
+    if (fail_commit_) {
+      return MakeError(BoltError{"Neo.DatabaseError.Transaction.TransactionCommitFailed",
+                                 "Commit failed: fsync failed"});
+    }
+    PullOutcome out;
+    out.summary = summary_;
+    out.summary.bookmark = "fake:bookmark";
+    return out;
+  }
+
  private:
   Result<PullOutcome, BoltError> Step(int64_t n, const RowSink* sink) {
     size_t count = 0;
@@ -89,6 +119,12 @@ class FakeStream : public ResultStream {
     out.has_more = next_ < rows_.size();
     if (!out.has_more) {
       done_ = true;
+      if (auto_commit_ && commit_wake_) {
+        std::lock_guard lock(state_->mutex);
+        state_->pending_wakes.push_back(std::move(commit_wake_));
+        out.commit_pending = true;
+        return out;
+      }
       out.summary = summary_;
       if (auto_commit_) out.summary.bookmark = "fake:bookmark";
     }
@@ -103,6 +139,8 @@ class FakeStream : public ResultStream {
   bool fail_pull_;
   std::atomic<bool>* interrupted_;
   bool block_;
+  std::function<void()> commit_wake_;
+  bool fail_commit_;
   size_t next_ = 0;
   bool done_ = false;
 };
@@ -117,7 +155,8 @@ inline Node SampleNode(int64_t id, const std::string& label) {
 
 class FakeHandler : public QueryHandler {
  public:
-  explicit FakeHandler(std::shared_ptr<FakeState> state) : state_(std::move(state)) {
+  explicit FakeHandler(std::shared_ptr<FakeState> state, std::function<void()> commit_wake = {})
+      : state_(std::move(state)), commit_wake_(std::move(commit_wake)) {
     ++state_->created;
   }
   ~FakeHandler() override {
@@ -140,6 +179,7 @@ class FakeHandler : public QueryHandler {
     QuerySummary summary;
     bool fail_pull = false;
     bool block = false;
+    bool late_commit = false;
     if (query == "FAIL") {
       return MakeError(BoltError{"Neo.ClientError.Statement.SyntaxError", "Invalid input 'FAIL'"});
     } else if (query.rfind("ROWS ", 0) == 0) {
@@ -171,12 +211,17 @@ class FakeHandler : public QueryHandler {
     } else if (query == "BLOCK") {
       fields = {"x"};
       block = true;
+    } else if (query == "LATE_COMMIT" || query == "LATE_COMMIT_FAIL") {
+      summary.type = QueryType::kWrite;
+      summary.stats.nodes_created = 1;
+      late_commit = true;
     } else {
       return MakeError(BoltError{"Neo.ClientError.Statement.SyntaxError", "unknown fake query"});
     }
-    return std::unique_ptr<ResultStream>(
-        std::make_unique<FakeStream>(state_, std::move(fields), std::move(rows), std::move(summary),
-                                     !in_transaction, fail_pull, &interrupted_, block));
+    return std::unique_ptr<ResultStream>(std::make_unique<FakeStream>(
+        state_, std::move(fields), std::move(rows), std::move(summary), !in_transaction, fail_pull,
+        &interrupted_, block, late_commit ? commit_wake_ : std::function<void()>(),
+        query == "LATE_COMMIT_FAIL"));
   }
 
   Result<void, BoltError> Begin(const TxOptions& options) override {
@@ -206,6 +251,7 @@ class FakeHandler : public QueryHandler {
 
  private:
   std::shared_ptr<FakeState> state_;
+  std::function<void()> commit_wake_;
   bool in_tx_ = false;
   std::atomic<bool> interrupted_{false};
 };
@@ -217,7 +263,7 @@ inline HandlerFactory FakeFactory(std::shared_ptr<FakeState> state) {
       std::lock_guard lock(state->mutex);
       state->last_user = info.user;
     }
-    return std::unique_ptr<QueryHandler>(std::make_unique<FakeHandler>(state));
+    return std::unique_ptr<QueryHandler>(std::make_unique<FakeHandler>(state, info.commit_wake));
   };
 }
 

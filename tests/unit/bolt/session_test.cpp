@@ -683,6 +683,50 @@ TEST(SessionTest, APausablePullPausesUntilResumedAndQueuesWhatFollows) {
   EXPECT_EQ(h.session().state(), SessionState::kReady);
 }
 
+// ADR 020: with a commit wake, an auto-commit query whose commit waits for
+// the log leaves the session awaiting it (no thread held); the PULL's SUCCESS
+// and what was pipelined behind it come after Resume().
+TEST(SessionTest, AnAwaitedCommitAnswersAfterTheWakeAndQueuesWhatFollows) {
+  Harness h;
+  int wakes = 0;
+  h.session().SetCommitWake([&] { ++wakes; });
+  h.Handshake(kDriverProposals);
+  h.Login();
+  h.Queue(Signature::kRun, RunFields("LATE_COMMIT"));
+  h.Queue(Signature::kPull, {Value(Pull(-1))});
+  h.Queue(Signature::kRun, RunFields("ROWS 1"));
+  h.Queue(Signature::kPull, {Value(Pull(-1))});
+  auto replies = h.Flush();
+  ASSERT_EQ(replies.size(), 1u);  // RUN's SUCCESS only
+  EXPECT_TRUE(h.session().AwaitingCommit());
+  EXPECT_FALSE(h.session().Paused());
+  h.state().CompleteCommits();
+  EXPECT_EQ(wakes, 1);
+  h.session().Resume();
+  EXPECT_FALSE(h.session().AwaitingCommit());
+  auto more = h.Take();
+  // PULL's SUCCESS with the commit's bookmark, then RUN, a record, SUCCESS.
+  ASSERT_EQ(more.size(), 4u);
+  ASSERT_EQ(more[0].signature, static_cast<uint8_t>(Signature::kSuccess));
+  EXPECT_EQ(more[0].fields[0].AsMap().Find("bookmark")->AsString(), "fake:bookmark");
+  EXPECT_EQ(more[2].fields[0].AsList()[0], Value(0));
+  EXPECT_EQ(h.session().state(), SessionState::kReady);
+  // A commit that fails after the wait fails its query; the connection goes on.
+  h.Queue(Signature::kRun, RunFields("LATE_COMMIT_FAIL"));
+  h.Queue(Signature::kPull, {Value(Pull(-1))});
+  h.Flush();
+  ASSERT_TRUE(h.session().AwaitingCommit());
+  h.state().CompleteCommits();
+  h.session().Resume();
+  auto failed = h.Take();
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].signature, static_cast<uint8_t>(Signature::kFailure));
+  EXPECT_EQ(failed[0].fields[0].AsMap().Find("code")->AsString(),
+            "Neo.DatabaseError.Transaction.TransactionCommitFailed");
+  h.Send(Signature::kReset);
+  EXPECT_EQ(h.session().state(), SessionState::kReady);
+}
+
 TEST(SessionTest, APausablePullHonoursN) {
   SessionOptions o;
   o.flush_threshold = 4096;

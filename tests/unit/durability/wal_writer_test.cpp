@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "storage/durability/encoding.hpp"
@@ -262,6 +264,114 @@ TEST(WalWriterTest, ConcurrentCommittersShareSyncs) {
   w->Close();
   ASSERT_TRUE(env.DropUnsyncedData());
   EXPECT_EQ(ReadValues(env, dir.path()).size(), commits);
+}
+
+// Deferred waiters (ADR 020): WhenDurable takes a callback instead of a
+// thread. Collects the outcomes the callbacks report.
+struct Outcomes {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::pair<uint64_t, StorageResult<void>>> got;
+  CommitObserver::DurableCallback For(uint64_t value) {
+    return [this, value](StorageResult<void> r) {
+      std::lock_guard lock(mu);
+      got.emplace_back(value, std::move(r));
+      cv.notify_all();
+    };
+  }
+  bool WaitFor(size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, std::chrono::seconds(10), [&] { return got.size() >= n; });
+  }
+};
+
+// Starts a sync that takes `delay` (a committer thread waiting for record
+// `value`), so the waits registered meanwhile cannot lead their own sync.
+std::thread SlowSyncInFlight(WalWriter& w, FaultInjectionEnv& env, uint64_t value,
+                             std::chrono::milliseconds delay) {
+  env.SetSyncDelay(delay);
+  auto t = w.Append(wal::RecordType::kCommit, Payload(value));
+  EXPECT_TRUE(t);
+  std::thread th([&w, t = *t] { EXPECT_TRUE(w.WaitDurable(t)); });
+  std::this_thread::sleep_for(delay / 4);  // the sync is now running
+  return th;
+}
+
+TEST(WalWriterTest, DeferredWaitsAreCalledInTicketOrderOnceDurable) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit);
+  std::thread slow = SlowSyncInFlight(*w, env, 1, std::chrono::milliseconds(100));
+  Outcomes outcomes;
+  std::vector<uint64_t> tickets;
+  for (uint64_t v = 2; v <= 4; ++v) {
+    auto t = w->Append(wal::RecordType::kCommit, Payload(v));
+    ASSERT_TRUE(t);
+    tickets.push_back(*t);
+  }
+  // Registered out of order; called in ticket (commit) order.
+  for (size_t i : {2u, 0u, 1u}) {
+    EXPECT_EQ(w->WhenDurable(tickets[i], outcomes.For(i + 2)), CommitObserver::Wait::kDeferred);
+  }
+  {
+    std::lock_guard lock(outcomes.mu);
+    EXPECT_TRUE(outcomes.got.empty()) << "called before the sync that covers it";
+  }
+  ASSERT_TRUE(outcomes.WaitFor(3));
+  slow.join();
+  std::vector<uint64_t> order;
+  for (auto& [v, r] : outcomes.got) {
+    EXPECT_TRUE(r) << r.Error().message;
+    order.push_back(v);
+  }
+  EXPECT_EQ(order, (std::vector<uint64_t>{2, 3, 4}));
+  // Durable when called: a power cut now keeps all four.
+  ASSERT_TRUE(env.DropUnsyncedData());
+  EXPECT_EQ(ReadValues(env, dir.path()), (std::vector<uint64_t>{1, 2, 3, 4}));
+  // A record already durable is not deferred: the caller's WaitDurable answers at once.
+  EXPECT_EQ(w->WhenDurable(tickets[0], outcomes.For(99)), CommitObserver::Wait::kWaitInline);
+  w->Close();
+}
+
+TEST(WalWriterTest, DeferredWaitOfAFailedSyncGetsTheErrorAfterTheRecordIsGone) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit);
+  std::thread slow = SlowSyncInFlight(*w, env, 1, std::chrono::milliseconds(100));
+  auto t = w->Append(wal::RecordType::kCommit, Payload(2));
+  ASSERT_TRUE(t);
+  env.FailSyncs(1, EIO);  // the next sync, the one that covers record 2
+  Outcomes outcomes;
+  ASSERT_EQ(w->WhenDurable(*t, outcomes.For(2)), CommitObserver::Wait::kDeferred);
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  slow.join();
+  ASSERT_FALSE(outcomes.got[0].second);
+  EXPECT_EQ(outcomes.got[0].second.Error().code, ErrorCode::kDurability);
+  EXPECT_NE(outcomes.got[0].second.Error().message.find("the commit was not applied"),
+            std::string::npos);
+  EXPECT_EQ(ReadValues(Env::Default(), dir.path()), (std::vector<uint64_t>{1}));
+  env.SetSyncDelay(std::chrono::milliseconds(0));
+  auto c = w->Append(wal::RecordType::kCommit, Payload(3));
+  ASSERT_TRUE(c && w->WaitDurable(*c));
+  w->Close();
+  EXPECT_EQ(ReadValues(env, dir.path()), (std::vector<uint64_t>{1, 3}));
+}
+
+TEST(WalWriterTest, CloseAnswersEveryDeferredWait) {
+  TempDir dir;
+  FaultInjectionEnv env(Env::Default());
+  auto w = OpenWriter(env, dir.path(), SyncPolicy::kCommit);
+  std::thread slow = SlowSyncInFlight(*w, env, 1, std::chrono::milliseconds(100));
+  auto t = w->Append(wal::RecordType::kCommit, Payload(2));
+  ASSERT_TRUE(t);
+  Outcomes outcomes;
+  ASSERT_EQ(w->WhenDurable(*t, outcomes.For(2)), CommitObserver::Wait::kDeferred);
+  w->Close();  // syncs what was written, then answers
+  slow.join();
+  ASSERT_TRUE(outcomes.WaitFor(1));
+  EXPECT_TRUE(outcomes.got[0].second);
+  ASSERT_TRUE(env.DropUnsyncedData());
+  EXPECT_EQ(ReadValues(env, dir.path()), (std::vector<uint64_t>{1, 2}));
 }
 
 TEST(WalWriterTest, FailedWriteFailsThatCommitOnlyAndLeavesNoTrace) {

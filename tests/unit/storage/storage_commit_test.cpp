@@ -257,6 +257,114 @@ TEST_F(StorageCommitTest, FailingObserverLeavesNoTrace) {
   db.SetCommitObserver(nullptr);
 }
 
+// An observer that defers durability waits (ADR 020): the test decides when
+// and how each commit becomes durable by calling the stored callback.
+class DeferringObserver : public FakeObserver {
+ public:
+  Wait WhenDurable(uint64_t ticket, DurableCallback done) override {
+    std::lock_guard guard(mu);
+    if (!defer) return Wait::kWaitInline;
+    deferred.emplace_back(ticket, std::move(done));
+    return Wait::kDeferred;
+  }
+  // Calls the oldest deferred callback with `r`.
+  void Complete(StorageResult<void> r) {
+    DurableCallback done;
+    {
+      std::lock_guard guard(mu);
+      ASSERT_FALSE(deferred.empty());
+      done = std::move(deferred.front().second);
+      deferred.erase(deferred.begin());
+    }
+    done(std::move(r));
+  }
+  bool defer = true;
+  std::vector<std::pair<uint64_t, DurableCallback>> deferred;
+};
+
+TEST_F(StorageCommitTest, CommitAsyncPublishesWhenTheObserverSaysDurable) {
+  DeferringObserver obs;
+  db.SetCommitObserver(&obs);
+  std::atomic<int> wakes{0};
+  auto tx = db.Begin();
+  Gid g = tx->CreateVertex().gid();
+  auto r = tx->CommitAsync([&] { ++wakes; });
+  ASSERT_TRUE(r.HasValue());
+  EXPECT_EQ(*r, Transaction::CommitProgress::kPending);
+  {
+    auto reader = db.Begin();
+    EXPECT_FALSE(reader->FindVertex(g, View::kOld).has_value()) << "visible before durable";
+  }
+  EXPECT_EQ(wakes.load(), 0);
+  std::thread syncer([&] { obs.Complete(StorageResult<void>{}); });
+  syncer.join();
+  EXPECT_EQ(wakes.load(), 1);
+  ASSERT_TRUE(tx->CompleteCommit().HasValue());
+  EXPECT_FALSE(tx->IsActive());
+  auto reader = db.Begin();
+  EXPECT_TRUE(reader->FindVertex(g, View::kOld).has_value());
+  // When the observer does not defer, CommitAsync is Commit.
+  obs.defer = false;
+  auto tx2 = db.Begin();
+  Gid g2 = tx2->CreateVertex().gid();
+  auto r2 = tx2->CommitAsync([&] { ++wakes; });
+  ASSERT_TRUE(r2.HasValue());
+  EXPECT_EQ(*r2, Transaction::CommitProgress::kDone);
+  EXPECT_EQ(wakes.load(), 1);
+  EXPECT_TRUE(db.Begin()->FindVertex(g2, View::kOld).has_value());
+  db.SetCommitObserver(nullptr);
+}
+
+TEST_F(StorageCommitTest, CommitAsyncThatFailsLeavesNoTrace) {
+  Gid a = AddVertex(0);
+  DeferringObserver obs;
+  db.SetCommitObserver(&obs);
+  bool woken = false;
+  auto tx = db.Begin();
+  auto v = *tx->FindVertex(a, View::kOld);
+  ASSERT_TRUE(v.SetProperty(prop, PropertyValue(1)).HasValue());
+  tx->CreateVertex();
+  auto r = tx->CommitAsync([&] { woken = true; });
+  ASSERT_TRUE(r.HasValue());
+  ASSERT_EQ(*r, Transaction::CommitProgress::kPending);
+  obs.Complete(MakeError(Error{ErrorCode::kDurability, "fsync failed"}));
+  EXPECT_TRUE(woken);
+  auto c = tx->CompleteCommit();
+  ASSERT_FALSE(c.HasValue());
+  EXPECT_EQ(c.Error().code, ErrorCode::kDurability);
+  EXPECT_EQ(c.Error().message, "Commit failed: fsync failed");
+  EXPECT_EQ(Gids(db.Begin()->ScanVertices(View::kOld)), std::vector<Gid>{a});
+  EXPECT_EQ(Read(a), PropertyValue(0));
+  // Writable again; later commits go on.
+  obs.defer = false;
+  auto tx2 = db.Begin();
+  ASSERT_TRUE(tx2->FindVertex(a, View::kOld)->SetProperty(prop, PropertyValue(2)).HasValue());
+  ASSERT_TRUE(tx2->Commit().HasValue());
+  EXPECT_EQ(Read(a), PropertyValue(2));
+  db.SetCommitObserver(nullptr);
+}
+
+TEST_F(StorageCommitTest, DestroyingAPendingCommitWaitsForItsOutcome) {
+  DeferringObserver obs;
+  db.SetCommitObserver(&obs);
+  auto tx = db.Begin();
+  Gid g = tx->CreateVertex().gid();
+  ASSERT_EQ(*tx->CommitAsync([] {}), Transaction::CommitProgress::kPending);
+  std::atomic<bool> destroyed{false};
+  std::thread owner([&] {
+    tx.reset();  // a connection closed while its commit waits
+    destroyed = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(destroyed.load()) << "destroyed before the outcome was known";
+  obs.Complete(StorageResult<void>{});
+  owner.join();
+  EXPECT_TRUE(destroyed.load());
+  // The commit stands: it was durable, so it is applied.
+  EXPECT_TRUE(db.Begin()->FindVertex(g, View::kOld).has_value());
+  db.SetCommitObserver(nullptr);
+}
+
 TEST_F(StorageCommitTest, FailingSchemaAppendKeepsSchemaUnchanged) {
   FakeObserver obs;
   db.SetCommitObserver(&obs);
