@@ -362,6 +362,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
         session_.Resume();
       }
       step.output = session_.TakeOutput();
+      if (!held_output_.empty()) {
+        step.output.insert(0, held_output_);
+        held_output_.clear();
+      }
       step.paused = session_.Paused();
       step.awaiting_commit = session_.AwaitingCommit();
       step.close = session_.ShouldClose();
@@ -376,6 +380,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void AfterExecute(Step step) {
     if (IsClosed()) return;
+    if (step.awaiting_commit) {
+      // What came before the commit (the RUN's SUCCESS, the PULL's records)
+      // goes out with the commit's answer: one write and one wake-up of
+      // the client instead of two. Resume's output is appended to it.
+      held_output_.append(step.output);
+      step.output.clear();
+    }
     if (step.output.empty()) {
       Next(step);
       return;
@@ -459,6 +470,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::atomic<bool> executing_{false};
   std::atomic<uint8_t> commit_signal_{kNoSignal};  // see OnCommitOutcome
   std::shared_ptr<Connection> awaiting_self_;       // set while the session awaits a commit
+  std::string held_output_;  // output held back while awaiting a commit (AfterExecute)
   // A RESET was seen during this call; set only by the sweep's thread
   // between the call's start and end (reset in RunSession), so one
   // interrupt per call.

@@ -306,7 +306,9 @@ class Transaction {
   /// the commit ends here (kDone, or an error, exactly as Commit), or it
   /// waits for the write-ahead log (kPending): the record is written, the
   /// changes are not yet visible, and `wake` is called once, from another
-  /// thread, when the outcome is known. The caller must then call
+  /// thread, when the outcome is known (after the transaction may already
+  /// have been destroyed, so it must check that what it wakes still
+  /// exists). The caller must then call
   /// CompleteCommit() for it, and must not touch the transaction in
   /// between. Destroying or aborting a pending transaction waits for the
   /// outcome first.

@@ -570,12 +570,14 @@ StorageResult<Transaction::CommitProgress> Transaction::CommitAsync(std::functio
       } else {
         pending->result = MakeError(t->FailCommit(pending->commit_ts, r.Error()));
       }
-      // Woken before `done`: whoever destroys the transaction waits for
-      // `done`, so the wake-up never outlives what it wakes.
+      // `done` first: the wake-up may drop the last reference to the
+      // transaction's owner, whose destruction (on this thread) must not
+      // wait for `done`. So the wake must not assume its target is alive
+      // (the server's holds a weak_ptr).
       auto w = std::move(pending->wake);
-      if (w) w();
       pending->done.store(true, std::memory_order_release);
       pending->done.notify_all();
+      if (w) w();
     };
     if (tx.s->observer->WhenDurable(**ticket, std::move(done)) == CommitObserver::Wait::kDeferred) {
       return CommitProgress::kPending;

@@ -267,7 +267,12 @@ StorageResult<uint64_t> WalWriter::Append(wal::RecordType type, std::string_view
   ++next_lsn_;
   uint64_t ticket = next_ticket_++;
   written_ticket_ = ticket;
-  if (options_.sync_policy == SyncPolicy::kCommit) work_cv_.notify_one();
+  // The sync thread waits for a group of last_batch_ records (SyncLoop);
+  // waking it for each record would cost a context switch per commit.
+  if (options_.sync_policy == SyncPolicy::kCommit &&
+      written_ticket_ - durable_ticket_ >= std::max<uint64_t>(last_batch_, 1)) {
+    work_cv_.notify_one();
+  }
   return ticket;
 }
 
@@ -324,8 +329,11 @@ CommitObserver::Wait WalWriter::WhenDurable(uint64_t ticket, CommitObserver::Dur
     return CommitObserver::Wait::kWaitInline;
   }
   callbacks_.push_back({ticket, std::move(done)});
+  // Wake the sync thread only if it has nothing to do: while it syncs or
+  // gathers a group it looks at requested_ticket_ again by itself.
+  const bool idle = requested_ticket_ <= durable_ticket_ && !syncing_;
   if (requested_ticket_ < ticket) requested_ticket_ = ticket;
-  work_cv_.notify_one();
+  if (idle) work_cv_.notify_one();
   return CommitObserver::Wait::kDeferred;
 }
 
