@@ -126,6 +126,58 @@ TEST_F(ServerTest, ClientErrorsRecoverTheConnection) {
   EXPECT_EQ(ok->rows.size(), 1u);
 }
 
+// ADR 020: a connection whose commit waits for the log holds no thread and
+// no pending read; the wake (here from the test thread, in the server from
+// the WAL's sync thread) resumes it, and it answers RUN and PULL together.
+TEST_F(ServerTest, AnAwaitedCommitResumesOnTheWakeAndHoldsNoThread) {
+  ServerOptions o;
+  o.worker_threads = 1;
+  o.execution_threads = 1;
+  StartServer(o);
+  auto c = Connect();
+  ASSERT_TRUE(c);
+  std::thread writer([&] {
+    auto r = c->Execute("LATE_COMMIT");
+    ASSERT_TRUE(r) << r.Error().message;
+    EXPECT_EQ(r->summary.Find("bookmark")->AsString(), "fake:bookmark");
+  });
+  ASSERT_TRUE(Eventually([&] {
+    std::lock_guard lock(state_->mutex);
+    return state_->pending_wakes.size() == 1;
+  }));
+  // With one I/O and one execution thread, another client is served while
+  // the first one's commit waits.
+  auto other = Connect();
+  ASSERT_TRUE(other);
+  auto ok = other->Execute("ROWS 2");
+  ASSERT_TRUE(ok) << ok.Error().message;
+  EXPECT_EQ(ok->rows.size(), 2u);
+  state_->CompleteCommits();
+  writer.join();
+  // The connection reads again: the next query works.
+  auto again = c->Execute("ROWS 1");
+  ASSERT_TRUE(again) << again.Error().message;
+}
+
+TEST_F(ServerTest, AClientThatLeavesWhileItsCommitWaitsIsCleanedUp) {
+  StartServer();
+  {
+    auto c = Connect();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(c->Send(Signature::kRun, {Value("LATE_COMMIT"), Value(Map{}), Value(Map{})}));
+    ASSERT_TRUE(c->Send(Signature::kPull, {Value(Map{{"n", Value(int64_t{-1})}})}));
+    ASSERT_TRUE(Eventually([&] {
+      std::lock_guard lock(state_->mutex);
+      return state_->pending_wakes.size() == 1;
+    }));
+  }  // the client disconnects
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(server_->connection_count(), 1u) << "the connection waits for its commit's outcome";
+  state_->CompleteCommits();
+  EXPECT_TRUE(Eventually([&] { return server_->connection_count() == 0; }));
+  EXPECT_TRUE(Eventually([&] { return state_->destroyed == 1; }));
+}
+
 TEST_F(ServerTest, ExplicitTransactionsAndPaging) {
   StartServer();
   auto c = Connect();
