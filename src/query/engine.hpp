@@ -46,6 +46,12 @@ struct EngineOptions {
   std::chrono::milliseconds query_timeout{0};
   /// Per-query memory limit for materialising operators; zero means none.
   uint64_t query_memory_limit = 0;
+  /// Threads one query operator may use at once (parallel scans, ADR 018);
+  /// zero means one per hardware thread, 1 runs every query on its own thread.
+  uint32_t query_threads = 0;
+  /// A scan is split across threads only when it spans at least this many
+  /// vertex gids.
+  uint64_t parallel_min_vertices = 50000;
 };
 
 using Params = std::map<std::string, cypher::Value, std::less<>>;

@@ -1,5 +1,8 @@
 #include "query/results.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "cypher/errors.hpp"
 #include "cypher/exec/expression.hpp"
 
@@ -50,6 +53,10 @@ PlanResult::PlanResult(std::shared_ptr<const cypher::Plan> plan, storage::Transa
     ctx_.limits.deadline = std::chrono::steady_clock::now() + options.query_timeout;
   }
   ctx_.limits.memory_limit_bytes = options.query_memory_limit;
+  // hardware_concurrency() reads /sys on every call: once per process.
+  static const uint32_t kHardwareThreads = std::max(1u, std::thread::hardware_concurrency());
+  ctx_.threads = options.query_threads != 0 ? options.query_threads : kHardwareThreads;
+  ctx_.parallel_min_vertices = options.parallel_min_vertices;
   ctx_.cursor_arena = &arena_;
   frame_.resize(plan_->num_slots);
 }

@@ -67,6 +67,16 @@ class ByteBuffer {
 
   /// Heap bytes owned (0 when inline); for memory accounting.
   size_t HeapBytes() const { return b_[15] != 0 ? 0 : Bytes().size(); }
+  /// The heap block's address, or null when the bytes are inline. Read
+  /// without the owner's lock, as a prefetch hint only: relaxed atomic
+  /// loads, so a concurrent writer makes the answer stale, never a race.
+  const void* HeapHint() const {
+    if (__atomic_load_n(&b_[15], __ATOMIC_RELAXED) != 0) return nullptr;
+    uint64_t p;
+    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): b_ is 8-aligned
+    __atomic_load(reinterpret_cast<const uint64_t*>(b_ + 8), &p, __ATOMIC_RELAXED);
+    return reinterpret_cast<const void*>(p);
+  }
 
  private:
   void Free() {

@@ -16,11 +16,15 @@ using Predicate = std::function<bool(const VertexAccessor&)>;
 // Every vertex in gid order that passes `pred`.
 class AllVerticesCursor : public VertexCursor {
  public:
-  AllVerticesCursor(Transaction* t, Storage::Impl* s, Predicate pred)
-      : t_(t), s_(s), pred_(std::move(pred)) {}
+  /// Gids in [lo, hi); hi is re-read from the storage when it is the maximum.
+  AllVerticesCursor(Transaction* t, Storage::Impl* s, Predicate pred, Gid lo = 0,
+                    Gid hi = std::numeric_limits<Gid>::max())
+      : t_(t), s_(s), pred_(std::move(pred)), next_(lo), hi_(hi) {}
   bool Next(VertexAccessor* out) override {
     while (true) {
-      if (next_ >= s_->next_vertex_gid.load(std::memory_order_acquire)) return false;
+      if (next_ >= hi_ || next_ >= s_->next_vertex_gid.load(std::memory_order_acquire)) {
+        return false;
+      }
       uint64_t w = s_->vertices.Get(next_++);
       if (w == 0) continue;
       VertexAccessor acc(reinterpret_cast<Vertex*>(w), t_);
@@ -36,6 +40,7 @@ class AllVerticesCursor : public VertexCursor {
   Storage::Impl* s_;
   Predicate pred_;
   uint64_t next_ = 0;
+  uint64_t hi_;
 };
 
 class EmptyCursor : public VertexCursor {
@@ -45,8 +50,12 @@ class EmptyCursor : public VertexCursor {
 
 class LabelIndexCursor : public VertexCursor {
  public:
-  LabelIndexCursor(Transaction* t, std::shared_ptr<LabelIndex> index, View view)
-      : t_(t), index_(std::move(index)), view_(view) {}
+  /// Entries with gids in [lo, hi).
+  LabelIndexCursor(Transaction* t, std::shared_ptr<LabelIndex> index, View view, Gid lo = 0,
+                   Gid hi = std::numeric_limits<Gid>::max())
+      : t_(t), index_(std::move(index)), view_(view), hi_(hi) {
+    if (lo > 0) last_ = lo - 1;
+  }
   bool Next(VertexAccessor* out) override {
     while (true) {
       if (pos_ == buf_.size()) {
@@ -57,6 +66,12 @@ class LabelIndexCursor : public VertexCursor {
         if (buf_.size() < kBatch) done_ = true;
         if (buf_.empty()) return false;
         last_ = buf_.back().gid;
+      }
+      if (buf_[pos_].gid >= hi_) {
+        done_ = true;
+        buf_.clear();
+        pos_ = 0;
+        return false;
       }
       VertexAccessor acc(buf_[pos_++].vertex, t_);
       auto has = acc.HasLabel(index_->label(), view_);
@@ -72,6 +87,7 @@ class LabelIndexCursor : public VertexCursor {
   Transaction* t_;
   std::shared_ptr<LabelIndex> index_;
   View view_;
+  Gid hi_;
   std::vector<LabelEntry> buf_;
   size_t pos_ = 0;
   std::optional<Gid> last_;
@@ -444,6 +460,29 @@ std::unique_ptr<VertexCursor> Transaction::ScanLabel(LabelId label, View view) {
                                                auto has = v.HasLabel(label, view);
                                                return has && *has;
                                              });
+}
+
+Gid Transaction::VertexGidEnd() const {
+  return impl_->s->next_vertex_gid.load(std::memory_order_acquire);
+}
+
+std::unique_ptr<VertexCursor> Transaction::ScanGidRange(std::optional<LabelId> label, View view,
+                                                        Gid lo, Gid hi) {
+  if (!label) {
+    return std::make_unique<AllVerticesCursor>(
+        this, impl_->s, [view](const VertexAccessor& v) { return v.IsVisible(view); }, lo, hi);
+  }
+  auto index = impl_->Indexes().FindLabel(*label);
+  if (index && index->ready.load()) {
+    return std::make_unique<LabelIndexCursor>(this, std::move(index), view, lo, hi);
+  }
+  return std::make_unique<AllVerticesCursor>(
+      this, impl_->s,
+      [label = *label, view](const VertexAccessor& v) {
+        auto has = v.HasLabel(label, view);
+        return has && *has;
+      },
+      lo, hi);
 }
 
 // The raw pointer stays valid for the transaction's lifetime (it keeps the

@@ -75,6 +75,9 @@ class PropertyStore {
   void AppendAll(std::vector<std::pair<uint32_t, PropertyValue>>* out) const;
   bool Empty() const { return buf_.Empty(); }
   size_t HeapBytes() const { return buf_.HeapBytes(); }
+  /// The heap block holding the encoding, or null when inline; a hint that
+  /// may be read without the lock (see ByteBuffer::HeapHint).
+  const void* HeapHint() const { return buf_.HeapHint(); }
 
  private:
   ByteBuffer buf_;

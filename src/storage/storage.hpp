@@ -109,6 +109,12 @@ class VertexAccessor {
   StorageResult<size_t> InDegree(View view) const;
 
   Vertex* raw() const { return vertex_; }
+  /// Starts loading this vertex's property block when it lies outside the
+  /// vertex object. A hint for batched readers (parallel aggregation, ADR
+  /// 018): it reads the block's address without the vertex lock, so it may
+  /// prefetch a stale block, which is harmless. Best called once the
+  /// vertex's own line was prefetched, or it waits for that line.
+  void PrefetchProperties() const;
   Transaction* transaction() const { return tx_; }
   friend bool operator==(const VertexAccessor& a, const VertexAccessor& b) {
     return a.vertex_ == b.vertex_;
@@ -262,7 +268,14 @@ struct StorageConfig {
 };
 
 /// A transaction with snapshot isolation. Destroying an uncommitted
-/// transaction aborts it. Not thread-safe; one thread at a time.
+/// transaction aborts it. Not thread-safe; one thread at a time, with one
+/// exception for parallel reads: while no thread writes through the
+/// transaction (or calls AdvanceCommand, Commit, Abort or the Scan*
+/// factories), several threads may at once call the const read methods of
+/// its VertexAccessor/EdgeAccessor handles (visibility, labels, properties,
+/// OutEdges/InEdges, degrees) and Next on distinct cursors (each cursor on
+/// one thread at a time). Those reads only take object locks and read the
+/// transaction's immutable snapshot state. ADR 018.
 class Transaction {
  public:
   ~Transaction();
@@ -286,6 +299,14 @@ class Transaction {
   std::unique_ptr<VertexCursor> ScanVertices(View view);
   /// Vertices with `label` (uses the label index when there is one).
   std::unique_ptr<VertexCursor> ScanLabel(LabelId label, View view);
+  /// Exclusive upper bound of the gids of every vertex a scan by this
+  /// transaction can yield: vertices created later are invisible to it.
+  Gid VertexGidEnd() const;
+  /// As ScanLabel (or ScanVertices when `label` is empty), restricted to
+  /// gids in [lo, hi). Both scans yield vertices in gid order, so
+  /// consecutive ranges partition a full scan in order (parallel scans).
+  std::unique_ptr<VertexCursor> ScanGidRange(std::optional<LabelId> label, View view, Gid lo,
+                                             Gid hi);
   /// Vertices with `label` whose `property` equals `value` with Cypher's `=`
   /// (1 matches 1.0). Uses the label+property index when there is one.
   std::unique_ptr<VertexCursor> ScanLabelPropertyEqual(LabelId label, PropertyId property,

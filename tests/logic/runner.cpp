@@ -24,7 +24,8 @@
 //       TCK's meaning (properties are (entity, key, value) triples; labels
 //       are the set of label names in use); unlisted counts must be 0.
 //   param <name> <cypher expression>   bind $name for later statements
-//   engine [timeout_ms=N] [memory_limit=N] [cache_size=N]
+//   engine [timeout_ms=N] [memory_limit=N] [cache_size=N] [threads=N]
+//          [parallel_min_vertices=N]
 //       a new QueryEngine (and session) with these options, same graph
 //   cache hits=N misses=N [size=N]  plan-cache counters of the current engine
 //   begin / commit / rollback       explicit transaction control
@@ -410,6 +411,10 @@ struct Runner {
         opts.query_memory_limit = n;
       } else if (key == "cache_size") {
         opts.plan_cache_size = n;
+      } else if (key == "threads") {
+        opts.query_threads = static_cast<uint32_t>(n);
+      } else if (key == "parallel_min_vertices") {
+        opts.parallel_min_vertices = n;
       } else {
         Fail(line, "unknown engine option '" + key + "'");
         return;

@@ -1,7 +1,5 @@
 // Materialising operators: Aggregate (grouping + aggregate functions) and
 // OrderBy (stable sort in Cypher's orderability).
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -14,6 +12,8 @@
 
 #include "cypher/errors.hpp"
 #include "cypher/exec/operator_base.hpp"
+#include "cypher/exec/parallel_count.hpp"
+#include "cypher/exec/pointer_map.hpp"
 
 namespace tributary::cypher::exec {
 namespace {
@@ -142,91 +142,6 @@ Value Finish(const AggregationSpec& spec, AggState& st, Frame& f, ExecContext& c
   return Value();
 }
 
-/// An open-addressing map from an object's address to a word (linear probing,
-/// multiplicative hash). Lighter than std::unordered_map for the millions of
-/// lookups an aggregation over an expansion makes: one probe, no node
-/// allocation, 16 bytes per slot. Tables of 2 MiB and more ask for
-/// transparent huge pages: their probes land on random pages, and with 4 KiB
-/// pages nearly every one also misses the TLB.
-class PointerMap {
- public:
-  PointerMap() = default;
-  PointerMap(const PointerMap&) = delete;
-  PointerMap& operator=(const PointerMap&) = delete;
-
-  /// The value stored for `key` (mutable in place), or null when absent.
-  /// REQUIRES: key != nullptr.
-  uintptr_t* Find(const void* key) const {
-    if (capacity_ == 0) return nullptr;
-    for (size_t i = Home(key);; i = (i + 1) & (capacity_ - 1)) {
-      Slot& s = slots_.get()[i];
-      if (s.key == key) return &s.value;
-      if (s.key == nullptr) return nullptr;
-    }
-  }
-  /// Starts loading the slot where a lookup of `key` begins.
-  void Prefetch(const void* key) const {
-    if (capacity_ != 0) __builtin_prefetch(&slots_.get()[Home(key)]);
-  }
-  /// Stores `value` for `key`. REQUIRES: key != nullptr and not yet present.
-  void Insert(const void* key, uintptr_t value) {
-    if (2 * (size_ + 1) > capacity_) Grow();
-    Place(key, value);
-  }
-  /// Bytes held (for memory accounting).
-  size_t Bytes() const { return capacity_ * sizeof(Slot); }
-  void Clear() {
-    slots_.reset();
-    capacity_ = 0;
-    size_ = 0;
-  }
-
- private:
-  struct Slot {
-    const void* key;
-    uintptr_t value;
-  };
-  struct Free {
-    void operator()(Slot* p) const { std::free(p); }  // NOLINT: from aligned_alloc
-  };
-  static constexpr size_t kHugePage = size_t{2} << 20;
-
-  size_t Home(const void* key) const {
-    auto x = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(key));
-    return static_cast<size_t>((x * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
-  void Place(const void* key, uintptr_t value) {
-    size_t i = Home(key);
-    while (slots_.get()[i].key != nullptr) i = (i + 1) & (capacity_ - 1);
-    slots_.get()[i] = {key, value};
-    ++size_;
-  }
-  void Grow() {
-    std::unique_ptr<Slot[], Free> old = std::move(slots_);
-    size_t old_capacity = capacity_;
-    capacity_ = old_capacity == 0 ? 1024 : 2 * old_capacity;
-    size_t bytes = capacity_ * sizeof(Slot);
-    bool huge = bytes >= kHugePage;
-    void* memory = std::aligned_alloc(huge ? kHugePage : alignof(Slot), bytes);
-    if (memory == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    if (huge) (void)madvise(memory, bytes, MADV_HUGEPAGE);
-#endif
-    std::memset(memory, 0, bytes);
-    slots_.reset(static_cast<Slot*>(memory));
-    shift_ = 64 - std::countr_zero(capacity_);
-    size_ = 0;
-    for (size_t i = 0; i < old_capacity; ++i) {
-      const Slot& s = old.get()[i];
-      if (s.key != nullptr) Place(s.key, s.value);
-    }
-  }
-  std::unique_ptr<Slot[], Free> slots_;
-  size_t capacity_ = 0;  ///< a power of two, or 0
-  size_t size_ = 0;
-  int shift_ = 64;
-};
-
 class AggregateOp final : public UnaryOperator {
  public:
   AggregateOp(OperatorPtr in, std::vector<std::pair<size_t, ExprPtr>> keys,
@@ -240,7 +155,7 @@ class AggregateOp final : public UnaryOperator {
     if (!node_) return "";
     if (node_->expand) {
       return "keys of " + node_->name + ", memo, prefetched counts, fused Expand " +
-             node_->expand->description;
+             node_->expand->description + (node_->parallel_scan ? ", parallel scan" : "");
     }
     return "keys of " + node_->name +
            (node_->counts_only ? ", memo, prefetched counts"
@@ -250,7 +165,8 @@ class AggregateOp final : public UnaryOperator {
 
   class C final : public Cursor {
    public:
-    C(const AggregateOp& op, CursorPtr in, ExecContext&) : op_(op), in_(std::move(in)) {}
+    C(const AggregateOp& op, CursorPtr in, bool profiled)
+        : op_(op), in_(std::move(in)), profiled_(profiled) {}
     void Reset() override {
       in_->Reset();
       groups_.clear();
@@ -466,6 +382,32 @@ class AggregateOp final : public UnaryOperator {
       Drain(key, f, ctx);
     }
 
+    /// counts_only with the Expand fused in and a plain scan below it: the
+    /// scan split across threads (ADR 018), when the context allows threads
+    /// and the graph is large enough. Not under PROFILE, whose counters are
+    /// per cursor. Returns false, having read nothing, when it did not run.
+    bool ConsumeInParallel(Frame& f, ExecContext& ctx) {
+      if (!op_.node_->parallel_scan || profiled_ || ctx.threads < 2) return false;
+      if (ctx.tx->VertexGidEnd() < std::max<uint64_t>(ctx.parallel_min_vertices, 1)) return false;
+      std::optional<std::vector<CountedGroup>> counted = CountByNodeInParallel(
+          {*op_.node_->parallel_scan, *op_.node_->expand, op_.node_->slot, op_.keys_}, f, ctx);
+      if (!counted) return false;
+      // Groups in order of first appearance, charged as FindGroup does.
+      for (CountedGroup& c : *counted) {
+        uint64_t bytes = 0;
+        for (const auto& v : c.key) bytes += ApproxSize(v);
+        ctx.ChargeMemory(bytes + 64 * op_.aggs_.size());
+        Group g;
+        for (size_t i = 0; i < op_.keys_.size(); ++i) f[op_.keys_[i].first] = c.key[i];
+        g.sample = f;
+        g.states.resize(op_.aggs_.size());
+        for (auto& st : g.states) st.count = c.count;
+        order_.push_back(c.key);
+        groups_.emplace(std::move(c.key), std::move(g));
+      }
+      return true;
+    }
+
     /// counts_only consumption. Runs of the same node (one start node's
     /// adjacency, or a row source repeating a node) collapse into one entry.
     bool ConsumeCounts(std::vector<Value>& key, Frame& f, ExecContext& ctx) {
@@ -473,7 +415,7 @@ class AggregateOp final : public UnaryOperator {
         fresh_.assign(kFreshRing, Pending{storage::VertexAccessor(nullptr, nullptr), 0});
       if (op_.node_->expand) {
         // Keys are never empty here, so whether a row came does not matter.
-        ConsumeExpandedCounts(key, f, ctx);
+        if (!ConsumeInParallel(f, ctx)) ConsumeExpandedCounts(key, f, ctx);
         return true;
       }
       bool any = false;
@@ -527,13 +469,14 @@ class AggregateOp final : public UnaryOperator {
 
     const AggregateOp& op_;
     CursorPtr in_;
+    bool profiled_;
     std::unordered_map<std::vector<Value>, Group, ValueHash, ValueEquivalent> groups_;
     std::vector<std::vector<Value>> order_;
     size_t pos_ = 0;
     bool done_ = false;
     // AggregateByNode: groups by node address (groups_ never moves its
     // values, so the pointers stay valid).
-    PointerMap memo_;
+    PointerMap<uintptr_t> memo_;
     std::vector<Pending> pending_;  ///< counts_only stage 1, from pending_head_
     size_t pending_head_ = 0;
     std::vector<Pending> fresh_;  ///< counts_only stage 2, a ring by sequence
@@ -544,7 +487,10 @@ class AggregateOp final : public UnaryOperator {
     const void* last_node_ = nullptr;
     Group* last_group_ = nullptr;
   };
-  TRIBUTARY_UNARY_CURSOR(AggregateOp, C)
+  CursorPtr MakeCursor(ExecContext& ctx,
+                       std::map<const Operator*, ProfileEntry>* profile) const override {
+    return NewCursor<C>(ctx, *this, OpenInput(ctx, profile), profile != nullptr);
+  }
 
  private:
   std::vector<std::pair<size_t, ExprPtr>> keys_;

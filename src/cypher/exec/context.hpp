@@ -91,6 +91,12 @@ struct ExecContext {
   /// nanoseconds since the epoch; 0 until a temporal function first reads it,
   /// so every call within one execution sees the same instant.
   int64_t statement_clock_nanos = 0;
+  /// Threads one operator may run on at once (parallel scans, ADR 018); 1
+  /// keeps every run on the calling thread.
+  uint32_t threads = 1;
+  /// A scan is split across threads only when its vertex gid range spans at
+  /// least this many gids (below, starting threads costs more than it saves).
+  uint64_t parallel_min_vertices = 0;
 
   /// Throws QueryTimeout when the deadline has passed and QueryTerminated
   /// when the run was interrupted. Cheap; call often.

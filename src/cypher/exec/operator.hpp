@@ -201,6 +201,15 @@ struct NodeKeySpec {
   /// nodes, and never materialises the edge rows. REQUIRES: to_slot == slot,
   /// neither end nor edge bound.
   std::optional<ExpandSpec> expand;
+  /// With `expand`: the expansion's input is a scan of every vertex (no
+  /// label) or of one label, over a single input row, with the expansion
+  /// starting at the scanned node. The aggregation may then split the scan
+  /// into gid ranges and run them on several threads (ADR 018).
+  struct ParallelScan {
+    std::optional<storage::LabelId> label;
+    storage::View view = storage::View::kOld;
+  };
+  std::optional<ParallelScan> parallel_scan;
 };
 /// As MakeAggregate, for keys that are all deterministic functions of one
 /// node (and constants) over an input that performs no writes: the keys are

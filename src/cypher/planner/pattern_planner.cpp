@@ -293,13 +293,19 @@ ex::OperatorPtr Planner::PlanMatch(ex::OperatorPtr cur,
     switch (start.kind) {
       case StartChoice::Kind::kBound:
         break;
-      case StartChoice::Kind::kAll:
+      case StartChoice::Kind::kAll: {
+        ex::OperatorPtr input = cur;
         cur = ex::MakeScanAll(std::move(cur), sslot, sname, view);
+        last_scan_ = PlannedScan{cur, std::move(input), sslot, std::nullopt, view};
         break;
-      case StartChoice::Kind::kLabel:
+      }
+      case StartChoice::Kind::kLabel: {
+        ex::OperatorPtr input = cur;
         cur =
             ex::MakeScanByLabel(std::move(cur), sslot, sname, start.label, start.label_name, view);
+        last_scan_ = PlannedScan{cur, std::move(input), sslot, start.label, view};
         break;
+      }
       case StartChoice::Kind::kIndexSeek:
         cur = ex::MakeIndexSeek(std::move(cur), sslot, sname, start.label, start.property,
                                 start.label_name + " {" + start.property_name + "}",

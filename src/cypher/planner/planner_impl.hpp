@@ -186,6 +186,17 @@ class Planner {
     exec::ExpandSpec spec;
   };
   PlannedExpand last_expand_;
+  /// The last label or all-vertex scan planned, with its input: a fused
+  /// AggregateByNode over an Expand from it may split it across threads
+  /// when its input is the query's Once (ADR 018).
+  struct PlannedScan {
+    exec::OperatorPtr op;  // held, so its address is not reused
+    exec::OperatorPtr input;
+    size_t slot = 0;
+    std::optional<storage::LabelId> label;
+    storage::View view = storage::View::kOld;
+  };
+  PlannedScan last_scan_;
 };
 
 }  // namespace tributary::cypher::planning

@@ -86,7 +86,8 @@ std::optional<ex::NodeKeySpec> Planner::KeysNode(const std::vector<OutItem>& ite
   if (!any_key || vars.size() != 1) return std::nullopt;
   const Symbol* sym = scope.Find(*vars.begin());
   if (sym == nullptr || sym->type != SymbolType::kNode) return std::nullopt;
-  return ex::NodeKeySpec{sym->slot, *vars.begin(), expanded_slots_.count(sym->slot) > 0};
+  return ex::NodeKeySpec{sym->slot, *vars.begin(), expanded_slots_.count(sym->slot) > 0,
+                         false,     std::nullopt,  std::nullopt};
 }
 
 ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBody& body,
@@ -180,6 +181,13 @@ ex::OperatorPtr Planner::PlanProjection(ex::OperatorPtr cur, const ProjectionBod
           !last_expand_.spec.edge_bound) {
         node->expand = last_expand_.spec;
         cur = last_expand_.input;
+        // A plain scan from the query's single starting row: its gid
+        // ranges can be expanded on several threads.
+        const PlannedScan& scan = last_scan_;
+        if (scan.op != nullptr && scan.op == cur && scan.slot == node->expand->from_slot &&
+            scan.input->Children().empty() && scan.input->Name() == "Once") {
+          node->parallel_scan = ex::NodeKeySpec::ParallelScan{scan.label, scan.view};
+        }
       }
       cur = ex::MakeAggregateByNode(std::move(cur), std::move(keys), std::move(collector.specs),
                                     std::move(*node));
