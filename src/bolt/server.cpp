@@ -334,6 +334,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // inline on this I/O thread when ServerImpl::TryEnterInline allows it,
   // otherwise on the execution pool. Called on the I/O side.
   void Execute(std::optional<std::string> bytes) {
+    if (!bytes && session_.OnlyCommitToComplete()) {
+      // Completing a commit the WAL has decided is a few microseconds and
+      // never runs a query: always inline, not worth two hand-offs.
+      AfterExecute(RunSession(bytes));
+      return;
+    }
     if (server_.TryEnterInline()) {
       Step step = RunSession(bytes);
       server_.LeaveInline();

@@ -118,6 +118,9 @@ class Session {
   /// sends the query's SUCCESS (or FAILURE) and handles the messages queued
   /// behind it. Meanwhile the session holds no thread (ADR 020).
   bool AwaitingCommit() const { return commit_wait_.has_value(); }
+  /// True when Resume() would only complete an awaited commit: no messages
+  /// wait behind it, so the call is short and never runs a query.
+  bool OnlyCommitToComplete() const { return commit_wait_.has_value() && events_.empty(); }
 
   /// Continues a paused PULL or completes an awaited commit, then the
   /// messages queued behind it. May pause again. No-op when neither.
