@@ -209,6 +209,9 @@ Unexpected<DecodeError> Fail(std::string message) {
 
 Unexpected<DecodeError> Truncated() { return Fail("truncated PackStream data"); }
 
+// Maps of up to this many entries find duplicate keys by a linear scan.
+constexpr uint64_t kLinearMapKeys = 16;
+
 // Helpers for typed structures: each checks one field's kind.
 bool IsStringOrNull(const Value& v) { return v.IsString() || v.IsNull(); }
 std::string StringOrEmpty(Value& v) {
@@ -325,11 +328,13 @@ Result<Value, DecodeError> Decoder::ReadMap(uint64_t size, uint32_t depth) {
   if (size > Remaining() / 2) return Truncated();
   Map map;
   map.reserve(size);
-  // Duplicate keys: the last one wins. An index keeps hostile maps with
+  // Duplicate keys: the last one wins. Small maps (every request carries a
+  // few) check by a linear scan, Map::Set; an index keeps hostile maps with
   // many entries linear instead of quadratic.
+  const bool small = size <= kLinearMapKeys;
   std::unordered_map<std::string, size_t> index;
   std::vector<std::pair<std::string, Value>> entries;
-  entries.reserve(size);
+  if (!small) entries.reserve(size);
   for (uint64_t i = 0; i < size; ++i) {
     if (Remaining() == 0) return Truncated();
     uint8_t m = static_cast<uint8_t>(data_[pos_++]);
@@ -350,6 +355,10 @@ Result<Value, DecodeError> Decoder::ReadMap(uint64_t size, uint32_t depth) {
     if (!key) return MakeError(key.Error());
     auto value = ReadValue(depth + 1);
     if (!value) return MakeError(value.Error());
+    if (small) {
+      map.Set(std::move(*key), std::move(*value));
+      continue;
+    }
     auto [it, inserted] = index.try_emplace(*key, entries.size());
     if (inserted) {
       entries.emplace_back(std::move(*key), std::move(*value));

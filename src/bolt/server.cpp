@@ -265,9 +265,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
-  // What one turn on the execution pool produced.
+  // What one turn on the execution pool produced (its bytes are in
+  // output_).
   struct Step {
-    std::string output;
     bool paused = false;
     bool awaiting_commit = false;
     bool close = false;
@@ -326,14 +326,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Close();
       return;
     }
-    Execute(std::string(buffer_.data(), n));
+    // buffer_ is not read into again before this turn's write is done.
+    Execute(std::string_view(buffer_.data(), n));
   }
 
   // Runs the session: Feed(bytes), or Resume() when `bytes` is nullopt; then
   // continues on the connection's I/O side with what it produced. Runs
   // inline on this I/O thread when ServerImpl::TryEnterInline allows it,
-  // otherwise on the execution pool. Called on the I/O side.
-  void Execute(std::optional<std::string> bytes) {
+  // otherwise on the execution pool. Called on the I/O side. REQUIRES:
+  // `bytes` stays valid until the turn's output is written.
+  void Execute(std::optional<std::string_view> bytes) {
     if (!bytes && session_.OnlyCommitToComplete()) {
       // Completing a commit the WAL has decided is a few microseconds and
       // never runs a query: always inline, not worth two hand-offs.
@@ -343,17 +345,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (server_.TryEnterInline()) {
       Step step = RunSession(bytes);
       server_.LeaveInline();
-      AfterExecute(std::move(step));
+      AfterExecute(step);
       return;
     }
-    asio::post(server_.executor(), [self = shared_from_this(), bytes = std::move(bytes)] {
+    asio::post(server_.executor(), [self = shared_from_this(), bytes] {
       Step step = self->RunSession(bytes);
-      asio::post(self->socket_.get_executor(),
-                 [self, step = std::move(step)]() mutable { self->AfterExecute(std::move(step)); });
+      asio::post(self->socket_.get_executor(), [self, step] { self->AfterExecute(step); });
     });
   }
 
-  Step RunSession(const std::optional<std::string>& bytes) {
+  Step RunSession(std::optional<std::string_view> bytes) {
     Step step;
     reset_seen_ = false;
     executing_.store(true, std::memory_order_release);
@@ -367,10 +368,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
       } else {
         session_.Resume();
       }
-      step.output = session_.TakeOutput();
-      if (!held_output_.empty()) {
-        step.output.insert(0, held_output_);
-        held_output_.clear();
+      if (output_.empty()) {
+        session_.SwapOutput(&output_);
+      } else {
+        // Output held back while a commit was awaited (AfterExecute) goes
+        // first.
+        output_ += session_.TakeOutput();
       }
       step.paused = session_.Paused();
       step.awaiting_commit = session_.AwaitingCommit();
@@ -378,22 +381,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     } catch (const std::exception& e) {
       // A handler bug must not take the server down: drop this connection.
       spdlog::error("[bolt-{}] exception while handling a request: {}", id_, e.what());
+      output_.clear();
       step = Step{};
       step.close = true;
     }
     return step;
   }
 
-  void AfterExecute(Step step) {
+  void AfterExecute(const Step& step) {
     if (IsClosed()) return;
     if (step.awaiting_commit) {
       // What came before the commit (the RUN's SUCCESS, the PULL's records)
-      // goes out with the commit's answer: one write and one wake-up of
-      // the client instead of two. Resume's output is appended to it.
-      held_output_.append(step.output);
-      step.output.clear();
+      // stays in output_ and goes out with the commit's answer: one write
+      // and one wake-up of the client instead of two. Resume's output is
+      // appended to it (RunSession).
+      Next(step);
+      return;
     }
-    if (step.output.empty()) {
+    if (output_.empty()) {
       Next(step);
       return;
     }
@@ -402,12 +407,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // completion handler would be one more trip through the scheduler.
     size_t written = 0;
     asio::error_code ec;
-    while (written < step.output.size()) {
-      written += socket_.write_some(
-          asio::buffer(step.output.data() + written, step.output.size() - written), ec);
+    while (written < output_.size()) {
+      written +=
+          socket_.write_some(asio::buffer(output_.data() + written, output_.size() - written), ec);
       if (ec) break;
     }
     if (!ec) {
+      WriteDone();
       Next(step);
       return;
     }
@@ -416,18 +422,27 @@ class Connection : public std::enable_shared_from_this<Connection> {
       Close();
       return;
     }
-    auto data = std::make_shared<std::string>(step.output.substr(written));
-    step.output.clear();
     SetDeadline(server_.options().write_timeout, true);
-    asio::async_write(socket_, asio::buffer(*data),
-                      [self = shared_from_this(), data, step](const asio::error_code& ec, size_t) {
+    asio::async_write(socket_, asio::buffer(output_.data() + written, output_.size() - written),
+                      [self = shared_from_this(), step](const asio::error_code& ec, size_t) {
                         self->ClearDeadline();
                         if (ec) {
                           self->Close();
                         } else {
+                          self->WriteDone();
                           self->Next(step);
                         }
                       });
+  }
+
+  // After output_ is written: keeps its storage for the next turn (it and
+  // the session's buffer alternate), unless a large result grew it.
+  void WriteDone() {
+    if (output_.capacity() > kKeptOutputCapacity) {
+      std::string().swap(output_);
+    } else {
+      output_.clear();
+    }
   }
 
   // After the output of `step` is written: close, resume a paused PULL, wait
@@ -475,8 +490,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // A Session call is running (PeekForReset looks for a RESET meanwhile).
   std::atomic<bool> executing_{false};
   std::atomic<uint8_t> commit_signal_{kNoSignal};  // see OnCommitOutcome
-  std::shared_ptr<Connection> awaiting_self_;       // set while the session awaits a commit
-  std::string held_output_;  // output held back while awaiting a commit (AfterExecute)
+  std::shared_ptr<Connection> awaiting_self_;      // set while the session awaits a commit
   // A RESET was seen during this call; set only by the sweep's thread
   // between the call's start and end (reset in RunSession), so one
   // interrupt per call.
@@ -488,6 +502,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool counted_;
   Session session_;  // used only on the execution pool (and Interrupt())
   std::array<char, 16384> buffer_{};
+  // The output of the current turn, written on the I/O side; owned by the
+  // execution side while the turn runs (see Step).
+  std::string output_;
+  static constexpr size_t kKeptOutputCapacity = 64 * 1024;
   std::mutex fd_mutex_;  // guards closed_ and the descriptor against Shutdown()
   bool closed_ = false;
   bool slot_released_ = false;  // set with closed_, read in the destructor

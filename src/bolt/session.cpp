@@ -57,16 +57,25 @@ Map StatsMap(const QueryStats& s) {
   return m;
 }
 
+bool StatsEmpty(const QueryStats& s) {
+  return s.nodes_created == 0 && s.nodes_deleted == 0 && s.relationships_created == 0 &&
+         s.relationships_deleted == 0 && s.properties_set == 0 && s.labels_added == 0 &&
+         s.labels_removed == 0 && s.indexes_added == 0 && s.indexes_removed == 0 &&
+         s.constraints_added == 0 && s.constraints_removed == 0;
+}
+
 const Value* Field(const Message& m, size_t i) {
   return i < m.fields.size() ? &m.fields[i] : nullptr;
 }
 
-// The map at field i, or an empty map when the field is absent or null.
-Result<Map, BoltError> MapField(const Message& m, size_t i, const char* what) {
+// The map at field i (borrowed from the message), or an empty map when the
+// field is absent or null.
+Result<const Map*, BoltError> MapField(const Message& m, size_t i, const char* what) {
+  static const Map kEmpty;
   const Value* v = Field(m, i);
-  if (v == nullptr || v->IsNull()) return Map{};
+  if (v == nullptr || v->IsNull()) return &kEmpty;
   if (!v->IsMap()) return MakeError(Invalid(std::string(what) + " must be a Map"));
-  return v->AsMap();
+  return &v->AsMap();
 }
 
 std::string StringEntry(const Map& m, std::string_view key) {
@@ -106,13 +115,6 @@ Result<TxOptions, BoltError> ParseTxOptions(const Map& extra) {
   }
   o.impersonated_user = StringEntry(extra, "imp_user");
   return o;
-}
-
-List FieldList(const std::vector<std::string>& fields) {
-  List l;
-  l.reserve(fields.size());
-  for (const auto& f : fields) l.emplace_back(f);
-  return l;
 }
 
 }  // namespace
@@ -161,6 +163,11 @@ std::string Session::TakeOutput() {
   return out;
 }
 
+void Session::SwapOutput(std::string* buffer) {
+  buffer->clear();
+  buffer->swap(output_);
+}
+
 void Session::Interrupt() {
   std::lock_guard lock(handler_mutex_);
   if (handler_) handler_->Interrupt();
@@ -190,11 +197,53 @@ void Session::Feed(std::string_view bytes) {
     FeedHandshake(&bytes);
     if (state_ != SessionState::kNegotiated || bytes.empty()) return;
   }
+  if (FeedWholeMessages(bytes)) return;
   std::vector<Dechunker::Event> events;
   dechunker_.Feed(bytes, &events);
   at_message_boundary_.store(dechunker_.Idle(), std::memory_order_release);
   for (auto& event : events) events_.push_back(std::move(event));
   ProcessEvents();
+}
+
+bool Session::FeedWholeMessages(std::string_view bytes) {
+  // The common case: nothing pending and the bytes are whole messages of one
+  // chunk each (a driver's RUN + PULL). They are handled where they lie,
+  // without reassembling copies; anything else takes the Dechunker.
+  if (!events_.empty() || pull_ || commit_wait_ || !dechunker_.Idle()) return false;
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    if (bytes.size() - pos < 2) return false;
+    const size_t length = (static_cast<size_t>(static_cast<uint8_t>(bytes[pos])) << 8) |
+                          static_cast<uint8_t>(bytes[pos + 1]);
+    if (length == 0) {  // NOOP
+      pos += 2;
+      continue;
+    }
+    if (length > options_.max_message_size || bytes.size() - pos < length + 4 ||
+        bytes[pos + 2 + length] != 0 || bytes[pos + 3 + length] != 0) {
+      return false;
+    }
+    pos += length + 4;
+  }
+  at_message_boundary_.store(true, std::memory_order_release);
+  pos = 0;
+  while (pos < bytes.size()) {
+    const size_t length = (static_cast<size_t>(static_cast<uint8_t>(bytes[pos])) << 8) |
+                          static_cast<uint8_t>(bytes[pos + 1]);
+    const std::string_view message = bytes.substr(pos + 2, length);
+    pos += length == 0 ? 2 : length + 4;
+    if (length == 0) continue;
+    if (state_ == SessionState::kClosed) return true;
+    if (pull_ || commit_wait_) {
+      // Paused or awaiting a commit: the rest waits in the queue, as on the
+      // Dechunker path.
+      events_.push_back(
+          Dechunker::Event{Dechunker::EventKind::kMessage, std::string(message), message.size()});
+      continue;
+    }
+    HandleMessage(message);
+  }
+  return true;
 }
 
 void Session::Resume() {
@@ -318,7 +367,9 @@ void Session::HandleMessage(std::string_view bytes) {
     FailAndClose(Invalid("malformed message: " + message.Error().message));
     return;
   }
-  spdlog::trace("[{}] <- {}", options_.connection_id, SignatureName(message->signature));
+  if (spdlog::should_log(spdlog::level::trace)) {
+    spdlog::trace("[{}] <- {}", options_.connection_id, SignatureName(message->signature));
+  }
   Dispatch(*message);
 }
 
@@ -443,10 +494,10 @@ void Session::OnHello(Message& m) {
   }
   auto extra = MapField(m, 0, "HELLO extra");
   if (!extra) return FailAndClose(extra.Error());
-  user_agent_ = StringEntry(*extra, "user_agent");
+  user_agent_ = StringEntry(**extra, "user_agent");
   const ProtocolVersion v = *version_;
   if (v <= ProtocolVersion{5, 0}) {
-    if (!Authenticate(ParseAuth(*extra))) return;
+    if (!Authenticate(ParseAuth(**extra))) return;
   }
   Map success;
   success.AppendUnchecked("server", Value(options_.server_agent));
@@ -469,7 +520,7 @@ void Session::OnHello(Message& m) {
 void Session::OnLogon(Message& m) {
   auto auth = MapField(m, 0, "LOGON auth");
   if (!auth) return FailAndClose(auth.Error());
-  if (!Authenticate(ParseAuth(*auth))) return;
+  if (!Authenticate(ParseAuth(**auth))) return;
   SendSuccess({});
   state_ = SessionState::kReady;
 }
@@ -506,29 +557,38 @@ void Session::OnRun(Message& m) {
   const bool in_tx = state_ != SessionState::kReady;
   TxOptions options;
   if (!in_tx) {
-    auto parsed = ParseTxOptions(*extra);
+    auto parsed = ParseTxOptions(**extra);
     if (!parsed) return Fail(parsed.Error());
     options = std::move(*parsed);
   }
-  auto stream = handler_->Run(query->AsString(), *params, options, in_tx);
+  auto stream = handler_->Run(query->AsString(), **params, options, in_tx);
   if (!stream) {
     return FailQuery(stream.Error());
   }
-  Map success;
-  success.AppendUnchecked("fields", Value(FieldList((*stream)->Fields())));
-  success.AppendUnchecked("t_first", Value(MillisSince(start)));
+  // SUCCESS {fields, t_first[, qid]}, encoded directly: no Map to build.
+  const int64_t qid = in_tx ? next_qid_++ : -1;
+  const std::vector<std::string>& fields = (*stream)->Fields();
+  scratch_.clear();
+  Encoder e(*version_, &scratch_);
+  e.WriteStructHeader(static_cast<uint8_t>(Signature::kSuccess), 1);
+  e.WriteMapHeader(in_tx ? 3 : 2);
+  e.WriteString("fields");
+  e.WriteListHeader(fields.size());
+  for (const auto& f : fields) e.WriteString(f);
+  e.WriteString("t_first");
+  e.WriteInt(MillisSince(start));
   if (in_tx) {
-    const int64_t qid = next_qid_++;
+    e.WriteString("qid");
+    e.WriteInt(qid);
     tx_results_.emplace(qid, OpenResult{std::move(*stream), tx_db_});
     last_qid_ = qid;
-    success.AppendUnchecked("qid", Value(qid));
     state_ = SessionState::kTxStreaming;
   } else {
     std::string db = options.db.empty() ? handler_->DefaultDatabase() : options.db;
     auto_result_.emplace(OpenResult{std::move(*stream), std::move(db)});
     state_ = SessionState::kStreaming;
   }
-  SendSuccess(success);
+  AppendChunked(scratch_, &output_);
 }
 
 void Session::OnPullOrDiscard(Message& m, bool pull) {
@@ -539,11 +599,11 @@ void Session::OnPullOrDiscard(Message& m, bool pull) {
   }
   int64_t n = -1;
   int64_t qid = -1;
-  if (const Value* v = extra->Find("n"); v != nullptr) {
+  if (const Value* v = (*extra)->Find("n"); v != nullptr) {
     if (!v->IsInt()) return FailQuery(Invalid("n must be an Integer"));
     n = v->AsInt();
   }
-  if (const Value* v = extra->Find("qid"); v != nullptr && !v->IsNull()) {
+  if (const Value* v = (*extra)->Find("qid"); v != nullptr && !v->IsNull()) {
     if (!v->IsInt()) return FailQuery(Invalid("qid must be an Integer"));
     qid = v->AsInt();
   }
@@ -622,6 +682,27 @@ void Session::ContinuePull() {
 void Session::FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
                          Clock::time_point start, std::string db) {
   const QuerySummary& summary = outcome.summary;
+  if (summary.metadata.empty() && StatsEmpty(summary.stats)) {
+    // The usual read's summary, encoded directly: no Map to build.
+    const bool with_bookmark = !in_tx && !summary.bookmark.empty();
+    scratch_.clear();
+    Encoder e(*version_, &scratch_);
+    e.WriteStructHeader(static_cast<uint8_t>(Signature::kSuccess), 1);
+    e.WriteMapHeader(with_bookmark ? 4 : 3);
+    if (with_bookmark) {
+      e.WriteString("bookmark");
+      e.WriteString(summary.bookmark);
+    }
+    e.WriteString("type");
+    e.WriteString(QueryTypeCode(summary.type));
+    e.WriteString("t_last");
+    e.WriteInt(MillisSince(start));
+    e.WriteString("db");
+    e.WriteString(db);
+    EndResult(in_tx, qid);
+    AppendChunked(scratch_, &output_);
+    return;
+  }
   Map success;
   if (!in_tx && !summary.bookmark.empty()) {
     success.AppendUnchecked("bookmark", Value(summary.bookmark));
@@ -632,6 +713,11 @@ void Session::FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
   Map stats = StatsMap(summary.stats);
   if (!stats.empty()) success.AppendUnchecked("stats", Value(std::move(stats)));
   for (const auto& [key, value] : summary.metadata) success.Set(key, value);
+  EndResult(in_tx, qid);
+  SendSuccess(success);
+}
+
+void Session::EndResult(bool in_tx, int64_t qid) {
   if (in_tx) {
     tx_results_.erase(qid);
     if (tx_results_.empty()) state_ = SessionState::kTxReady;
@@ -639,13 +725,12 @@ void Session::FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
     auto_result_.reset();
     state_ = SessionState::kReady;
   }
-  SendSuccess(success);
 }
 
 void Session::OnBegin(Message& m) {
   auto extra = MapField(m, 0, "BEGIN extra");
   if (!extra) return Fail(extra.Error());
-  auto options = ParseTxOptions(*extra);
+  auto options = ParseTxOptions(**extra);
   if (!options) return Fail(options.Error());
   auto begun = handler_->Begin(*options);
   if (!begun) return Fail(begun.Error());

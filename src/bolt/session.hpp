@@ -109,6 +109,11 @@ class Session {
   /// Returns and clears the pending output.
   std::string TakeOutput();
 
+  /// Moves the pending output into `*buffer` and keeps `*buffer`'s storage,
+  /// emptied, for the next output: callers that alternate two buffers this
+  /// way allocate none per response.
+  void SwapOutput(std::string* buffer);
+
   /// True while a PULL is paused (see SessionOptions::pausable_pull).
   bool Paused() const { return pull_.has_value(); }
 
@@ -167,12 +172,18 @@ class Session {
 
   void FeedHandshake(std::string_view* bytes);
   void FeedManifestChoice(std::string_view* bytes);
+  // Handles `bytes` in place when nothing is pending and they are whole
+  // one-chunk messages; false (nothing consumed) otherwise.
+  bool FeedWholeMessages(std::string_view bytes);
   void ProcessEvents();
   void HandleEvent(Dechunker::Event& event);
   void ContinuePull();
   void CompleteCommit();
   void FinishPull(const PullOutcome& outcome, bool in_tx, int64_t qid,
                   std::chrono::steady_clock::time_point start, std::string db);
+  // Forgets the finished result (`qid` inside a transaction) and moves to
+  // the state after it.
+  void EndResult(bool in_tx, int64_t qid);
   void HandleMessage(std::string_view bytes);
   void Dispatch(Message& m);
   void OnHello(Message& m);

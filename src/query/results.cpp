@@ -101,11 +101,13 @@ bool PlanResult::Pull(int64_t n, const Sink& sink) {
         Finish();
         return false;
       }
-      Row row;
-      row.reserve(plan_->column_slots.size());
-      for (size_t s : plan_->column_slots) row.push_back(frame_[s]);
-      sink(std::move(row));
+      // row_ keeps its storage across rows unless the sink takes it.
+      row_.clear();
+      row_.reserve(plan_->column_slots.size());
+      for (size_t s : plan_->column_slots) row_.push_back(frame_[s]);
+      sink(std::move(row_));
     }
+    row_.clear();
     return true;
   } catch (...) {
     Fail();

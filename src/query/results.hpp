@@ -53,6 +53,7 @@ class PlanResult final : public QueryResult {
   std::unique_ptr<storage::Transaction> owned_tx_;
   cypher::ExecContext ctx_;
   cypher::exec::Frame frame_;
+  Row row_;                    ///< the row handed to the sink, reused
   cypher::CursorArena arena_;  ///< holds the cursors; declared before cursor_
   cypher::exec::CursorPtr cursor_;
   std::unique_ptr<std::map<const cypher::exec::Operator*, cypher::exec::ProfileEntry>> profile_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <charconv>
 
 #include "server/value_convert.hpp"
 
@@ -35,7 +36,12 @@ bolt::QueryStats StatsOf(const cypher::QueryStats& s) {
 
 std::atomic<uint64_t> g_bookmark{0};
 
-std::string NextBookmark() { return "tributary:" + std::to_string(++g_bookmark); }
+std::string NextBookmark() {
+  char buffer[32] = "tributary:";
+  constexpr size_t kPrefix = 10;
+  auto [end, ec] = std::to_chars(buffer + kPrefix, buffer + sizeof buffer, ++g_bookmark);
+  return std::string(buffer, static_cast<size_t>(end - buffer));
+}
 
 /// Runs `f`, turning engine exceptions into BoltError.
 template <typename T, typename F>
@@ -60,20 +66,21 @@ Result<T, bolt::BoltError> Guard(F&& f) {
 
 class Stream final : public bolt::ResultStream {
  public:
+  /// `row` is scratch space for converted rows, shared by the streams of
+  /// one session (pulled one at a time); it must outlive the stream.
   Stream(std::unique_ptr<query::QueryResult> r, storage::Storage& storage, bool auto_commit,
-         DateTimeWire wire)
-      : r_(std::move(r)), storage_(storage), auto_commit_(auto_commit), wire_(wire) {}
+         DateTimeWire wire, std::vector<bolt::Value>& row)
+      : r_(std::move(r)), row_(row), storage_(storage), auto_commit_(auto_commit), wire_(wire) {}
   const std::vector<std::string>& Fields() const override { return r_->columns(); }
 
   Result<bolt::PullOutcome, bolt::BoltError> Pull(int64_t n, const bolt::RowSink& sink) override {
     return Guard<bolt::PullOutcome>([&] {
-      std::vector<bolt::Value> row;
       bool more = r_->Pull(n, [&](query::QueryResult::Row&& values) {
-        row.clear();
-        row.reserve(values.size());
-        for (const auto& v : values) row.push_back(ToBolt(v, storage_, wire_));
-        sink(row);
+        row_.clear();
+        for (const auto& v : values) row_.push_back(ToBolt(v, storage_, wire_));
+        sink(row_);
       });
+      row_.clear();  // keeps the capacity, not the last row's values
       return Outcome(more);
     });
   }
@@ -109,6 +116,7 @@ class Stream final : public bolt::ResultStream {
   }
 
   std::unique_ptr<query::QueryResult> r_;
+  std::vector<bolt::Value>& row_;
   storage::Storage& storage_;
   bool auto_commit_;
   DateTimeWire wire_;
@@ -128,7 +136,8 @@ class Handler final : public bolt::QueryHandler {
       for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));
       auto result = session_.Run(query, params);
       if (!in_transaction && commit_wake_) result->SetCommitWake(commit_wake_);
-      return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction, wire_);
+      return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction, wire_,
+                                      row_);
     });
   }
   Result<void, bolt::BoltError> Begin(const bolt::TxOptions&) override {
@@ -153,6 +162,7 @@ class Handler final : public bolt::QueryHandler {
   query::Session session_;
   DateTimeWire wire_;
   std::function<void()> commit_wake_;  ///< SessionInfo::commit_wake
+  std::vector<bolt::Value> row_;       // row scratch of this session's streams
 };
 
 }  // namespace

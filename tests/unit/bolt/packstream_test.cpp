@@ -172,6 +172,23 @@ TEST(PackStreamTest, DuplicateMapKeysKeepTheLastValue) {
   EXPECT_EQ(d->AsMap().entries()[0].first, "a");
 }
 
+TEST(PackStreamTest, DuplicateKeysInALargeMapKeepTheLastValue) {
+  // 20 entries (above the linear-scan size): k0..k18, then k3 again.
+  std::string bytes = "\xD8\x14";
+  for (int i = 0; i < 19; ++i) {
+    bytes += static_cast<char>(i < 10 ? 0x82 : 0x83);
+    bytes += "k" + std::to_string(i);
+    bytes += static_cast<char>(i);
+  }
+  bytes += "\x82k3\x63";  // k3: 99
+  auto d = Decode(bytes);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->AsMap().size(), 19u);
+  EXPECT_EQ(d->AsMap().Find("k3")->AsInt(), 99);
+  EXPECT_EQ(d->AsMap().entries()[3].first, "k3");
+  EXPECT_EQ(d->AsMap().Find("k18")->AsInt(), 18);
+}
+
 Node TestNode() {
   Node n;
   n.id = 42;

@@ -207,6 +207,38 @@ TEST(SessionTest, Bolt54HelloLogonRunPull) {
   EXPECT_EQ(h.session().state(), SessionState::kReady);
 }
 
+// Whole one-chunk messages are handled in place; split or multi-chunk ones
+// are reassembled first. Both must answer alike.
+TEST(SessionTest, MessagesSplitAcrossReadsOrChunksAnswerAsWholeOnes) {
+  auto run_pull = [](ProtocolVersion v, size_t max_chunk) {
+    std::string bytes;
+    AppendChunked(EncodeMessage(Signature::kRun, RunFields("ROWS 2", Map{{"p", Value(1)}}), v),
+                  &bytes, max_chunk);
+    bytes += std::string("\0\0", 2);  // a NOOP between messages
+    AppendChunked(EncodeMessage(Signature::kPull, {Value(Pull(-1))}, v), &bytes, max_chunk);
+    return bytes;
+  };
+  auto answers = [&](size_t max_chunk, size_t piece) {
+    Harness h;
+    h.Handshake(kDriverProposals);
+    h.Login();
+    const std::string bytes = run_pull(ProtocolVersion{5, 4}, max_chunk);
+    std::vector<Message> replies;
+    for (size_t pos = 0; pos < bytes.size(); pos += piece) {
+      auto more = h.FeedRaw(std::string_view(bytes).substr(pos, piece));
+      replies.insert(replies.end(), more.begin(), more.end());
+    }
+    EXPECT_EQ(h.session().state(), SessionState::kReady);
+    return Kinds(replies);
+  };
+  const std::string whole = answers(kMaxChunkSize, 1 << 20);
+  EXPECT_EQ(whole, "SUCCESS RECORD RECORD SUCCESS");
+  EXPECT_EQ(answers(kMaxChunkSize, 1), whole);  // byte by byte
+  EXPECT_EQ(answers(kMaxChunkSize, 7), whole);
+  EXPECT_EQ(answers(5, 1 << 20), whole);  // many small chunks in one read
+  EXPECT_EQ(answers(5, 3), whole);
+}
+
 TEST(SessionTest, PullHonoursNAndReportsHasMore) {
   Harness h;
   h.Handshake(kDriverProposals);
