@@ -136,23 +136,17 @@ bool IsStreamStatement(StatementKind k) {
 cypher::Value AsValue(const cypher::Value& v) { return v; }
 cypher::Value AsValue(const PropertyValue& v) { return cypher::ToValue(v); }
 
-/// The plan's parameters in its parameter-table order, from a map of name to
-/// Value or to PropertyValue. Throws ParameterMissing naming every absent one.
-template <typename Map>
-std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const void* untyped) {
-  const Map& params = *static_cast<const Map*>(untyped);
+/// The plan's parameters in its parameter-table order, each found by
+/// `find(name, &value)`. Throws ParameterMissing naming every absent one.
+template <typename Find>
+std::vector<cypher::Value> BindEach(const cypher::Plan& plan, Find&& find) {
   std::vector<cypher::Value> out;
   if (plan.parameters.empty()) return out;
   out.reserve(plan.parameters.size());
   std::vector<std::string> missing;
   for (const auto& name : plan.parameters) {
-    auto it = params.find(name);
-    if (it == params.end()) {
-      missing.push_back("$" + name);
-      out.emplace_back();
-    } else {
-      out.push_back(AsValue(it->second));
-    }
+    out.emplace_back();
+    if (!find(name, &out.back())) missing.push_back("$" + name);
   }
   if (!missing.empty()) {
     std::sort(missing.begin(), missing.end());
@@ -161,6 +155,30 @@ std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const void* 
     throw cypher::ParameterMissing("MissingParameter", "Expected parameter(s): " + names);
   }
   return out;
+}
+
+/// From a map of name to Value or to PropertyValue.
+template <typename Map>
+std::vector<cypher::Value> BindParameters(const cypher::Plan& plan, const void* untyped) {
+  const Map& params = *static_cast<const Map*>(untyped);
+  return BindEach(plan, [&](const std::string& name, cypher::Value* out) {
+    auto it = params.find(name);
+    if (it == params.end()) return false;
+    *out = AsValue(it->second);
+    return true;
+  });
+}
+
+/// From a caller's map searched by Session::FindParameter.
+struct FinderParams {
+  Session::FindParameter find;
+  const void* params;
+};
+std::vector<cypher::Value> BindFound(const cypher::Plan& plan, const void* untyped) {
+  const auto& f = *static_cast<const FinderParams*>(untyped);
+  return BindEach(plan, [&](const std::string& name, cypher::Value* out) {
+    return f.find(f.params, name, out);
+  });
 }
 
 }  // namespace
@@ -172,6 +190,12 @@ std::unique_ptr<QueryResult> Session::Run(std::string_view text, const Params& p
 std::unique_ptr<QueryResult> Session::RunWithPropertyValues(std::string_view text,
                                                             const PropertyValue::Map& params) {
   return RunBound(text, &BindParameters<PropertyValue::Map>, &params);
+}
+
+std::unique_ptr<QueryResult> Session::RunWithFinder(std::string_view text, FindParameter find,
+                                                    const void* params) {
+  const FinderParams f{find, params};
+  return RunBound(text, &BindFound, &f);
 }
 
 std::unique_ptr<QueryResult> Session::RunBound(std::string_view text, BindFn bind,

@@ -111,6 +111,13 @@ class Session {
   /// (A separate name: `Run(text, {})` must stay unambiguous.)
   std::unique_ptr<QueryResult> RunWithPropertyValues(std::string_view text,
                                                      const PropertyValue::Map& params);
+  /// Finds one parameter in a caller's own map: stores its value in `*out`
+  /// and returns true, or returns false when `name` is absent.
+  using FindParameter = bool (*)(const void* params, std::string_view name, cypher::Value* out);
+  /// The same with parameters in any map the caller can search by name (a
+  /// Bolt RUN's): only the plan's parameters are looked up and converted.
+  std::unique_ptr<QueryResult> RunWithFinder(std::string_view text, FindParameter find,
+                                             const void* params);
 
   /// Explicit transactions. Throw CypherError when misused.
   void Begin();
@@ -182,8 +189,9 @@ class QueryResult {
   /// returns false with CommitPending() true instead of blocking; `wake` is
   /// then called once, from another thread, and the caller must call
   /// CompleteCommit() (which throws like a failing commit) before anything
-  /// else touches this result. Results that own no transaction ignore it.
-  virtual void SetCommitWake(std::function<void()> wake) { (void)wake; }
+  /// else touches this result. Results that own no transaction, or whose
+  /// plan only reads, ignore it.
+  virtual void SetCommitWake(const std::function<void()>& wake) { (void)wake; }
   virtual bool CommitPending() const { return false; }
   virtual void CompleteCommit() {}
   /// "r", "w", "rw" or "s".

@@ -28,8 +28,10 @@ class PlanResult final : public QueryResult {
   const std::vector<std::string>& columns() const override { return plan_->columns; }
   bool Pull(int64_t n, const Sink& sink) override;
   const cypher::QueryStats& stats() const override { return ctx_.stats; }
-  void SetCommitWake(std::function<void()> wake) override {
-    if (owned_tx_) commit_wake_ = std::move(wake);
+  /// A read-only plan keeps no wake (nothing to wait for: its commit makes
+  /// nothing durable), so reads do not copy the function.
+  void SetCommitWake(const std::function<void()>& wake) override {
+    if (owned_tx_ && plan_->type != cypher::QueryType::kRead) commit_wake_ = wake;
   }
   bool CommitPending() const override { return commit_pending_; }
   void CompleteCommit() override;

@@ -34,6 +34,19 @@ bolt::QueryStats StatsOf(const cypher::QueryStats& s) {
   return out;
 }
 
+bool IsScalar(const bolt::Value& v) {
+  switch (v.type()) {
+    case bolt::ValueType::kNull:
+    case bolt::ValueType::kBool:
+    case bolt::ValueType::kInt:
+    case bolt::ValueType::kFloat:
+    case bolt::ValueType::kString:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::atomic<uint64_t> g_bookmark{0};
 
 std::string NextBookmark() {
@@ -132,9 +145,19 @@ class Handler final : public bolt::QueryHandler {
                                                                    const bolt::TxOptions&,
                                                                    bool in_transaction) override {
     return Guard<std::unique_ptr<bolt::ResultStream>>([&]() -> std::unique_ptr<bolt::ResultStream> {
-      query::Params params;
-      for (const auto& [k, v] : parameters) params.insert_or_assign(k, FromBolt(v));
-      auto result = session_.Run(query, params);
+      // Only the plan's parameters are converted, with no Params map between;
+      // any other that could not be converted still fails the query, as when
+      // every parameter was converted first (scalars always convert).
+      for (const auto& [name, v] : parameters) {
+        if (!IsScalar(v)) FromBolt(v);
+      }
+      auto find = [](const void* map, std::string_view name, cypher::Value* out) {
+        const bolt::Value* v = static_cast<const bolt::Map*>(map)->Find(name);
+        if (v == nullptr) return false;
+        *out = FromBolt(*v);
+        return true;
+      };
+      auto result = session_.RunWithFinder(query, find, &parameters);
       if (!in_transaction && commit_wake_) result->SetCommitWake(commit_wake_);
       return std::make_unique<Stream>(std::move(result), engine_.storage(), !in_transaction, wire_,
                                       row_);
