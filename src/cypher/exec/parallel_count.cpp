@@ -1,6 +1,7 @@
 // Parallel count(*) by node (ADR 018): morsels of a gid-ordered scan,
-// expanded on several threads into per-thread count tables partitioned by
-// vertex, then merged per partition, with the keys evaluated once per vertex.
+// expanded on several threads into one shared table of far ends (rows
+// counted per thread), then the keys evaluated once per vertex, the table's
+// slots split among the threads.
 #include "cypher/exec/parallel_count.hpp"
 
 #include <sys/mman.h>

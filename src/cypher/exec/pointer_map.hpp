@@ -1,6 +1,6 @@
 #pragma once
 // An open-addressing hash map from an object's address to a small value,
-// for the aggregations grouped by node (ADR 016, ADR 018).
+// for the aggregations grouped by node (ADR 016).
 
 #include <sys/mman.h>
 
@@ -19,32 +19,16 @@ namespace tributary::cypher::exec {
 /// aggregation over an expansion makes: one probe, no node allocation, one
 /// slot of a pointer and a V per key. Tables of 2 MiB and more ask for
 /// transparent huge pages: their probes land on random pages, and with 4 KiB
-/// pages nearly every one also misses the TLB. V must be trivially copyable;
-/// a new entry's value starts zeroed. Not thread-safe.
+/// pages nearly every one also misses the TLB. V must be trivially copyable.
+/// Not thread-safe.
 template <typename V>
 class PointerMap {
   static_assert(std::is_trivially_copyable_v<V>);
 
  public:
-  struct Slot {
-    const void* key;  ///< null: empty
-    V value;
-  };
-
   PointerMap() = default;
   PointerMap(const PointerMap&) = delete;
   PointerMap& operator=(const PointerMap&) = delete;
-  PointerMap(PointerMap&& o) noexcept { *this = std::move(o); }
-  PointerMap& operator=(PointerMap&& o) noexcept {
-    slots_ = std::move(o.slots_);
-    capacity_ = o.capacity_;
-    size_ = o.size_;
-    shift_ = o.shift_;
-    o.capacity_ = 0;
-    o.size_ = 0;
-    o.shift_ = 64;
-    return *this;
-  }
 
   /// The value stored for `key` (mutable in place), or null when absent.
   /// REQUIRES: key != nullptr.
@@ -56,26 +40,6 @@ class PointerMap {
       if (s.key == nullptr) return nullptr;
     }
   }
-  /// The value for `key`, inserted zeroed when absent (*inserted tells).
-  /// Invalidates pointers from earlier calls. REQUIRES: key != nullptr.
-  V& FindOrInsert(const void* key, bool* inserted) {
-    if (2 * (size_ + 1) > capacity_) Grow();
-    size_t i = Home(key);
-    for (;; i = (i + 1) & (capacity_ - 1)) {
-      Slot& s = slots_.get()[i];
-      if (s.key == key) {
-        *inserted = false;
-        return s.value;
-      }
-      if (s.key == nullptr) break;
-    }
-    Slot& s = slots_.get()[i];
-    s.key = key;
-    s.value = V{};
-    ++size_;
-    *inserted = true;
-    return s.value;
-  }
   /// Starts loading the slot where a lookup of `key` begins.
   void Prefetch(const void* key) const {
     if (capacity_ != 0) __builtin_prefetch(&slots_.get()[Home(key)]);
@@ -85,11 +49,6 @@ class PointerMap {
     if (2 * (size_ + 1) > capacity_) Grow();
     Place(key, value);
   }
-  /// The slot array (capacity() slots; empty ones have a null key), for
-  /// iterating every entry.
-  const Slot* slots() const { return slots_.get(); }
-  size_t capacity() const { return capacity_; }
-  size_t size() const { return size_; }
   /// Bytes held (for memory accounting).
   size_t Bytes() const { return capacity_ * sizeof(Slot); }
   void Clear() {
@@ -100,6 +59,10 @@ class PointerMap {
   }
 
  private:
+  struct Slot {
+    const void* key;  ///< null: empty
+    V value;
+  };
   struct Free {
     void operator()(Slot* p) const { std::free(p); }  // NOLINT: from aligned_alloc
   };
