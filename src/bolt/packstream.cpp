@@ -60,6 +60,14 @@ void Encoder::WriteFloat(double v) {
 }
 
 void Encoder::WriteString(std::string_view s) {
+  if (s.size() < 16) {
+    // Marker and bytes in one append: most keys and many values are tiny.
+    char tiny[16];
+    tiny[0] = static_cast<char>(marker::kTinyString | s.size());
+    std::memcpy(tiny + 1, s.data(), s.size());
+    out_->append(tiny, s.size() + 1);
+    return;
+  }
   WriteSizedHeader(s.size(), marker::kTinyString, marker::kString8, marker::kString16,
                    marker::kString32);
   out_->append(s);

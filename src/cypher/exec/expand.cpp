@@ -25,11 +25,13 @@ void CollectSteps(const VertexAccessor& from, Direction dir,
   if (dir == Direction::kOut || dir == Direction::kBoth) {
     scratch->clear();
     Unwrap(from.OutEdges(view, types, scratch, other));
+    out->reserve(out->size() + scratch->size());
     for (const auto& e : *scratch) out->push_back({e, e.To()});
   }
   if (dir == Direction::kIn || dir == Direction::kBoth) {
     scratch->clear();
     Unwrap(from.InEdges(view, types, scratch, other));
+    out->reserve(out->size() + scratch->size());
     for (const auto& e : *scratch) {
       if (dir == Direction::kBoth && e.From() == e.To()) continue;
       out->push_back({e, e.From()});
