@@ -88,8 +88,10 @@ AuthToken ParseAuth(const Map& m) {
                    StringEntry(m, "credentials")};
 }
 
-Result<TxOptions, BoltError> ParseTxOptions(const Map& extra) {
-  TxOptions o;
+// Fills `*out` (default-constructed) from a RUN or BEGIN `extra`; filled in
+// place because a TxOptions is costly to move for every RUN.
+Result<void, BoltError> ParseTxOptions(const Map& extra, TxOptions* out) {
+  TxOptions& o = *out;
   o.extra = extra;
   if (const Value* v = extra.Find("db"); v != nullptr && !v->IsNull()) {
     if (!v->IsString()) return MakeError(Invalid("db must be a String"));
@@ -114,7 +116,7 @@ Result<TxOptions, BoltError> ParseTxOptions(const Map& extra) {
     o.tx_metadata = v->AsMap();
   }
   o.impersonated_user = StringEntry(extra, "imp_user");
-  return o;
+  return {};
 }
 
 }  // namespace
@@ -557,9 +559,8 @@ void Session::OnRun(Message& m) {
   const bool in_tx = state_ != SessionState::kReady;
   TxOptions options;
   if (!in_tx) {
-    auto parsed = ParseTxOptions(**extra);
+    auto parsed = ParseTxOptions(**extra, &options);
     if (!parsed) return Fail(parsed.Error());
-    options = std::move(*parsed);
   }
   auto stream = handler_->Run(query->AsString(), **params, options, in_tx);
   if (!stream) {
@@ -730,11 +731,11 @@ void Session::EndResult(bool in_tx, int64_t qid) {
 void Session::OnBegin(Message& m) {
   auto extra = MapField(m, 0, "BEGIN extra");
   if (!extra) return Fail(extra.Error());
-  auto options = ParseTxOptions(**extra);
-  if (!options) return Fail(options.Error());
-  auto begun = handler_->Begin(*options);
+  TxOptions options;
+  if (auto parsed = ParseTxOptions(**extra, &options); !parsed) return Fail(parsed.Error());
+  auto begun = handler_->Begin(options);
   if (!begun) return Fail(begun.Error());
-  tx_db_ = options->db.empty() ? handler_->DefaultDatabase() : options->db;
+  tx_db_ = options.db.empty() ? handler_->DefaultDatabase() : options.db;
   next_qid_ = 0;
   state_ = SessionState::kTxReady;
   SendSuccess({});
