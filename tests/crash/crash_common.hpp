@@ -20,7 +20,8 @@ namespace tributary::crashtest {
 //
 // Transaction `seq` of connection `conn` in load round `round` (seq = 1, 2, ...
 // per connection and round, each begun only after the previous one was
-// acknowledged) does, in one explicit transaction:
+// acknowledged) does, in one transaction (explicit on even connections, one
+// auto-commit statement on odd ones):
 //   - create nodes (:Tx {round, conn, seq, i, k, uid, val: 0}) for i = 1..3,
 //     k = "round/conn/seq", uid = k + "/" + i (unique constraint);
 //   - create (i=1)-[:NEXT {k}]->(i=2) and set extra = "x" on i=1;
