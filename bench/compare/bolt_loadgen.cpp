@@ -232,13 +232,18 @@ int Run(const RunOptions& o) {
           const auto t0 = Clock::now();
           auto result = client.Execute(o.query, params);
           // Transient errors (write conflicts on a shared vertex) are retried
-          // at once, as Neo4j drivers retry transactions; the latency
-          // includes the retries and the run reports how many there were.
-          for (int attempt = 0; !result && attempt < 100 &&
-                                result.Error().kind == bolt::ClientError::Kind::kServer &&
-                                result.Error().code.find("TransientError") != std::string::npos;
-               ++attempt) {
+          // with a growing pause (10 us doubling to 1 ms, for up to 10 s), as
+          // Neo4j drivers retry transactions: the conflicting commit may
+          // still wait for its fdatasync. The latency includes the retries
+          // and the run reports how many there were.
+          auto pause = std::chrono::microseconds(10);
+          const auto give_up = Clock::now() + std::chrono::seconds(10);
+          while (!result && result.Error().kind == bolt::ClientError::Kind::kServer &&
+                 result.Error().code.find("TransientError") != std::string::npos &&
+                 Clock::now() < give_up) {
             retries[static_cast<size_t>(c)]++;
+            std::this_thread::sleep_for(pause);
+            pause = std::min(2 * pause, std::chrono::microseconds(1000));
             result = client.Execute(o.query, params);
           }
           const auto t1 = Clock::now();
