@@ -11,9 +11,13 @@
 //       `UNWIND $rows AS r CREATE ...` / `UNWIND $rows AS r MATCH ... CREATE`
 //       in batches; prints one JSON line per phase.
 //   bench_compare_bolt run --port P --query Q --param KIND --range N
-//                          --clients C [--seconds S | --iterations K]
+//                          --clients C [--threads T] [--seconds S | --iterations K]
 //                          [--warmup-seconds W] [--runs R] [--seed S]
-//       runs Q as auto-commit queries from C connections (one thread each);
+//       runs Q as auto-commit queries from C connections, each with one
+//       query in flight, served by T threads (default min(C, 2), as
+//       bench-compare runs pgbench with -j min(C, 2)) that poll() their
+//       connections: a thread sends a connection's next query as soon as
+//       the answer to its last one is read;
 //       KIND is `id` ($id uniform in [0, N)), `pair` ($from, $to uniform in
 //       [0, N)), `new` ($id unique and >= N) or `none`. Prints one JSON line
 //       per measured run: ops, seconds, ops_per_s, p50/p90/p99 in ms, and
@@ -23,12 +27,15 @@
 //
 // Exit codes: 0 success; 1 a failed query or connection; 2 bad usage.
 
+#include <poll.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -175,6 +182,7 @@ struct RunOptions {
   std::string param = "id";
   int64_t range = 1;
   int clients = 1;
+  int threads = 0;  // 0: min(clients, 2)
   double seconds = 2;
   int64_t iterations = 0;  // > 0: a fixed number of queries per client instead of --seconds
   double warmup_seconds = 1;
@@ -212,48 +220,105 @@ int Run(const RunOptions& o) {
     const auto start = Clock::now();
     const auto deadline =
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    auto fail = [&](const bolt::ClientError& e) {
+      std::lock_guard lock(failure_mutex);
+      failure = e.code + " " + e.message;
+      failed = true;
+    };
+    const int nthreads =
+        std::clamp(o.threads > 0 ? o.threads : std::min(o.clients, 2), 1, o.clients);
     std::vector<std::thread> threads;
-    for (int c = 0; c < o.clients; ++c) {
-      threads.emplace_back([&, c] {
-        auto& client = *clients[static_cast<size_t>(c)];
-        auto& rng = rngs[static_cast<size_t>(c)];
-        auto& mine = per_client[static_cast<size_t>(c)];
-        Map params;
-        for (int64_t i = 0; iterations > 0 ? i < iterations : true; ++i) {
-          if (iterations == 0 && Clock::now() >= deadline) break;
-          if (failed.load(std::memory_order_relaxed)) break;
+    for (int t = 0; t < nthreads; ++t) {
+      threads.emplace_back([&, t] {
+        // One query in flight per connection; this thread owns connections
+        // t, t + nthreads, ...
+        struct Slot {
+          int c = 0;
+          bool active = false;
+          int64_t done = 0;
+          Map params;
+          Clock::time_point t0;
+          std::chrono::microseconds pause{10};
+          Clock::time_point give_up;
+        };
+        std::vector<Slot> slots;
+        for (int c = t; c < o.clients; c += nthreads) {
+          Slot slot;
+          slot.c = c;
+          slots.push_back(std::move(slot));
+        }
+        auto start_next = [&](Slot& s) {
+          s.active = false;
+          if (failed.load(std::memory_order_relaxed)) return;
+          if (iterations > 0 ? s.done >= iterations : Clock::now() >= deadline) return;
+          auto& rng = rngs[static_cast<size_t>(s.c)];
           if (o.param == "id") {
-            params = Map{{"id", Value(rng.Below(o.range))}};
+            s.params = Map{{"id", Value(rng.Below(o.range))}};
           } else if (o.param == "pair") {
-            params = Map{{"from", Value(rng.Below(o.range))}, {"to", Value(rng.Below(o.range))}};
+            s.params = Map{{"from", Value(rng.Below(o.range))}, {"to", Value(rng.Below(o.range))}};
           } else if (o.param == "new") {
-            params = Map{{"id", Value(next_new[static_cast<size_t>(c)]++)}};
+            s.params = Map{{"id", Value(next_new[static_cast<size_t>(s.c)]++)}};
           }
-          const auto t0 = Clock::now();
-          auto result = client.Execute(o.query, params);
-          // Transient errors (write conflicts on a shared vertex) are retried
-          // with a growing pause (10 us doubling to 1 ms, for up to 10 s), as
-          // Neo4j drivers retry transactions: the conflicting commit may
-          // still wait for its fdatasync. The latency includes the retries
-          // and the run reports how many there were.
-          auto pause = std::chrono::microseconds(10);
-          const auto give_up = Clock::now() + std::chrono::seconds(10);
-          while (!result && result.Error().kind == bolt::ClientError::Kind::kServer &&
-                 result.Error().code.find("TransientError") != std::string::npos &&
-                 Clock::now() < give_up) {
-            retries[static_cast<size_t>(c)]++;
-            std::this_thread::sleep_for(pause);
-            pause = std::min(2 * pause, std::chrono::microseconds(1000));
-            result = client.Execute(o.query, params);
+          s.t0 = Clock::now();
+          s.pause = std::chrono::microseconds(10);
+          s.give_up = s.t0 + std::chrono::seconds(10);
+          if (auto r = clients[static_cast<size_t>(s.c)]->SendExecute(o.query, s.params); !r) {
+            return fail(r.Error());
           }
-          const auto t1 = Clock::now();
-          if (!result) {
-            std::lock_guard lock(failure_mutex);
-            failure = result.Error().code + " " + result.Error().message;
-            failed = true;
-            break;
+          s.active = true;
+        };
+        for (auto& s : slots) start_next(s);
+        std::vector<pollfd> fds;
+        std::vector<Slot*> polled;
+        for (;;) {
+          fds.clear();
+          polled.clear();
+          Slot* buffered = nullptr;
+          for (auto& s : slots) {
+            if (!s.active) continue;
+            if (clients[static_cast<size_t>(s.c)]->HasBufferedInput()) buffered = &s;
+            fds.push_back(pollfd{clients[static_cast<size_t>(s.c)]->fd(), POLLIN, 0});
+            polled.push_back(&s);
           }
-          mine.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+          if (polled.empty()) break;
+          if (buffered == nullptr) {
+            int n = ::poll(fds.data(), fds.size(), 1000);
+            if (n < 0 && errno != EINTR) Die(std::string("poll: ") + std::strerror(errno));
+            if (n <= 0) continue;
+          }
+          for (size_t i = 0; i < polled.size(); ++i) {
+            Slot& s = *polled[i];
+            if (&s != buffered && (fds[i].revents & (POLLIN | POLLERR | POLLHUP)) == 0) continue;
+            auto& client = *clients[static_cast<size_t>(s.c)];
+            auto result = client.ReceiveExecute();
+            if (!result && result.Error().kind == bolt::ClientError::Kind::kServer &&
+                result.Error().code.find("TransientError") != std::string::npos &&
+                Clock::now() < s.give_up) {
+              // A write conflict: retried with a growing pause (10 us
+              // doubling to 1 ms, for up to 10 s), as Neo4j drivers retry
+              // transactions, since the conflicting commit may still wait
+              // for its fdatasync. The latency includes the retries and the
+              // run reports how many there were. (The pause holds up this
+              // thread's other connections; conflicts are rare here.)
+              retries[static_cast<size_t>(s.c)]++;
+              std::this_thread::sleep_for(s.pause);
+              s.pause = std::min(2 * s.pause, std::chrono::microseconds(1000));
+              if (auto r = client.SendExecute(o.query, s.params); !r) {
+                s.active = false;
+                fail(r.Error());
+              }
+              continue;
+            }
+            if (!result) {
+              s.active = false;
+              fail(result.Error());
+              continue;
+            }
+            per_client[static_cast<size_t>(s.c)].push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - s.t0).count());
+            ++s.done;
+            start_next(s);
+          }
         }
       });
     }
@@ -349,6 +414,9 @@ int main(int argc, char** argv) {
   run->add_option("--param", ro.param)->check(CLI::IsMember({"id", "pair", "new", "none"}));
   run->add_option("--range", ro.range);
   run->add_option("--clients", ro.clients);
+  run->add_option("--threads", ro.threads,
+                  "client threads polling the connections (default min(clients, 2), like "
+                  "pgbench -j)");
   run->add_option("--seconds", ro.seconds);
   run->add_option("--iterations", ro.iterations);
   run->add_option("--warmup-seconds", ro.warmup_seconds);

@@ -345,6 +345,12 @@ Result<PullPage, ClientError> Client::Pull(int64_t n, int64_t qid) {
 
 Result<QueryResult, ClientError> Client::Execute(const std::string& query, const Map& parameters,
                                                  const Map& extra) {
+  if (auto r = SendExecute(query, parameters, extra); !r) return MakeError(r.Error());
+  return ReceiveExecute();
+}
+
+Result<void, ClientError> Client::SendExecute(const std::string& query, const Map& parameters,
+                                              const Map& extra) {
   // Pipelined like the drivers: RUN and PULL leave in one write.
   std::string out;
   AppendChunked(
@@ -352,7 +358,10 @@ Result<QueryResult, ClientError> Client::Execute(const std::string& query, const
       &out);
   AppendChunked(EncodeMessage(Signature::kPull, {Value(Map{{"n", Value(int64_t{-1})}})}, version_),
                 &out);
-  if (auto r = SendRaw(out); !r) return MakeError(r.Error());
+  return SendRaw(out);
+}
+
+Result<QueryResult, ClientError> Client::ReceiveExecute() {
   auto run = ExpectSuccess(/*pipelined_after=*/1);
   if (!run) return MakeError(run.Error());
   QueryResult result;

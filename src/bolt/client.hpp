@@ -90,6 +90,17 @@ class Client {
   /// RUN + PULL {n: -1} (pipelined): all rows and the summary.
   Result<QueryResult, ClientError> Execute(const std::string& query, const Map& parameters = {},
                                            const Map& extra = {});
+  /// Execute in two halves, for a caller that multiplexes several
+  /// connections on one thread (poll() on fd() between them): SendExecute
+  /// writes RUN + PULL; ReceiveExecute reads the answer (blocking until it
+  /// is complete). Exactly one ReceiveExecute per SendExecute.
+  Result<void, ClientError> SendExecute(const std::string& query, const Map& parameters = {},
+                                        const Map& extra = {});
+  Result<QueryResult, ClientError> ReceiveExecute();
+  /// The socket, for poll(); -1 once closed.
+  int fd() const { return fd_.get(); }
+  /// True when bytes of a reply are buffered already (poll() would not see them).
+  bool HasBufferedInput() const { return read_pos_ < read_buffer_.size(); }
   /// RUN only; returns RUN's SUCCESS metadata (fields, qid in transactions).
   Result<Map, ClientError> Run(const std::string& query, const Map& parameters = {},
                                const Map& extra = {});
