@@ -370,6 +370,7 @@ class Transaction {
   StorageResult<std::optional<uint64_t>> BeginCommit(uint64_t* commit_ts);
   Error FailCommit(uint64_t commit_ts, const Error& error);
   void PublishCommit(uint64_t commit_ts);
+  StorageResult<void> FinishCommit(std::optional<uint64_t> ticket, uint64_t commit_ts);
   /// Abort without waiting for a pending commit (its callback calls this).
   void AbortChanges();
   friend class Storage;

@@ -527,23 +527,28 @@ void Transaction::PublishCommit(uint64_t commit_ts) {
   s.FinishTransaction(tx.id);
 }
 
-StorageResult<void> Transaction::Commit() {
-  auto& tx = *impl_;
-  if (!tx.active) return {};
-  uint64_t commit_ts;
-  auto ticket = BeginCommit(&commit_ts);
-  if (!ticket) return MakeError(ticket.Error());
-  if (commit_ts == 0) return {};
-  if (*ticket) {
-    if (auto r = tx.s->observer->WaitDurable(**ticket); !r) {
+// The second half when the caller's thread waits: durable (if there is a
+// ticket), then published and visible.
+StorageResult<void> Transaction::FinishCommit(std::optional<uint64_t> ticket, uint64_t commit_ts) {
+  if (ticket) {
+    if (auto r = impl_->s->observer->WaitDurable(*ticket); !r) {
       return MakeError(FailCommit(commit_ts, r.Error()));
     }
   }
   PublishCommit(commit_ts);
   // An older commit may still be waiting for its fsync; acknowledging ours
   // before it is visible would let the client's next transaction miss it.
-  tx.s->WaitVisible(commit_ts);
+  impl_->s->WaitVisible(commit_ts);
   return {};
+}
+
+StorageResult<void> Transaction::Commit() {
+  if (!impl_->active) return {};
+  uint64_t commit_ts;
+  auto ticket = BeginCommit(&commit_ts);
+  if (!ticket) return MakeError(ticket.Error());
+  if (commit_ts == 0) return {};
+  return FinishCommit(*ticket, commit_ts);
 }
 
 StorageResult<Transaction::CommitProgress> Transaction::CommitAsync(std::function<void()> wake) {
@@ -583,12 +588,8 @@ StorageResult<Transaction::CommitProgress> Transaction::CommitAsync(std::functio
       return CommitProgress::kPending;
     }
     tx.pending_commit.reset();
-    if (auto r = tx.s->observer->WaitDurable(**ticket); !r) {
-      return MakeError(FailCommit(commit_ts, r.Error()));
-    }
   }
-  PublishCommit(commit_ts);
-  tx.s->WaitVisible(commit_ts);
+  if (auto r = FinishCommit(*ticket, commit_ts); !r) return MakeError(r.Error());
   return CommitProgress::kDone;
 }
 

@@ -293,8 +293,7 @@ StorageResult<void> WalWriter::WaitSynced(uint64_t ticket) {
     if (auto failed = FailedLocked(ticket)) return MakeError(std::move(*failed));
     if (durable_ticket_ >= ticket) return {};
     if (syncer_done_) return DurabilityError("write-ahead log is closed");
-    if (options_.sync_policy == SyncPolicy::kCommit && last_batch_ <= 1 && !syncing_ &&
-        !needs_repair_ && !closed_ && written_ticket_ >= ticket) {
+    if (LoneCommitterLocked(ticket)) {
       // A lone committer (the last sync covered one record) syncs on its
       // own thread: handing the sync to the syncer thread costs two thread
       // wake-ups per commit. Groups keep the syncer, whose short wait lets
@@ -317,14 +316,18 @@ StorageResult<void> WalWriter::WaitDurable(uint64_t ticket) {
   return {};
 }
 
+bool WalWriter::LoneCommitterLocked(uint64_t ticket) const {
+  return options_.sync_policy == SyncPolicy::kCommit && last_batch_ <= 1 && !syncing_ &&
+         !needs_repair_ && !closed_ && written_ticket_ >= ticket;
+}
+
 CommitObserver::Wait WalWriter::WhenDurable(uint64_t ticket, CommitObserver::DurableCallback done) {
   if (options_.sync_policy != SyncPolicy::kCommit) return CommitObserver::Wait::kWaitInline;
   std::lock_guard lock(mu_);
   if (durable_ticket_ >= ticket || syncer_done_ || FailedLocked(ticket)) {
     return CommitObserver::Wait::kWaitInline;  // the outcome is known
   }
-  if (last_batch_ <= 1 && !syncing_ && !needs_repair_ && !closed_ && callbacks_.empty() &&
-      written_ticket_ >= ticket) {
+  if (LoneCommitterLocked(ticket) && callbacks_.empty()) {
     // A lone committer: WaitSynced syncs on its own thread (see there).
     return CommitObserver::Wait::kWaitInline;
   }

@@ -132,6 +132,10 @@ class WalWriter {
   /// the caller does the sync itself when none is in flight (it leads the
   /// group of records written so far).
   StorageResult<void> WaitSynced(uint64_t ticket);
+  /// REQUIRES: mu_ held. Under kCommit, true when the committer of `ticket`
+  /// should lead its own sync: the last sync covered one record and none is
+  /// in flight (ADR 003).
+  bool LoneCommitterLocked(uint64_t ticket) const;
   /// REQUIRES: mu_ held, no sync in flight. fdatasyncs everything written
   /// so far (releasing mu_ meanwhile), records the outcome, wakes waiters.
   void SyncNowLocked(std::unique_lock<std::mutex>& lock);
